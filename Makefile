@@ -1,0 +1,37 @@
+# Two commands on a fresh machine:
+#   make chat   set up, build the index if needed, and open the chat at http://127.0.0.1:7860
+#   make test   set up, then lint, type-check and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: setup chat test lint clean
+
+setup: $(READY)
+
+# torch first, pinned: pip takes the CPU build from this machine's disk instead of a
+# several-GB CUDA build. constraints.txt pins everything else to the tested versions.
+$(READY): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+chat: setup
+	$(BIN)/assistant serve
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	find index -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
