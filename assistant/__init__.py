@@ -1,0 +1,43 @@
+"""Ask questions about an article (or your own documents) and get cited answers.
+
+>>> from assistant import answer
+>>> reply = answer("What does a COO do?")     # doctest: +SKIP
+>>> reply.text, reply.citations               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from assistant.api import Assistant, answer, default_assistant
+from assistant.errors import (
+    AssistantError,
+    CorpusError,
+    DocumentError,
+    EmbeddingModelError,
+    EmptyQuestionError,
+    IndexCorruptError,
+    IndexMismatchError,
+    QuestionError,
+    QuestionTooLongError,
+    StoreUnavailableError,
+)
+from assistant.response import Answer, Citation
+from assistant.settings import Settings
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "Citation",
+    "CorpusError",
+    "DocumentError",
+    "EmbeddingModelError",
+    "EmptyQuestionError",
+    "IndexCorruptError",
+    "IndexMismatchError",
+    "QuestionError",
+    "QuestionTooLongError",
+    "Settings",
+    "StoreUnavailableError",
+    "answer",
+    "default_assistant",
+]

@@ -1,0 +1,252 @@
+"""The default answerer: grounded, extractive, model-free.
+
+It reads the retrieved passages unit by unit (sentences, list lead-ins, list
+items), scores each against the question by meaning (embedding similarity) and
+by words (idf-weighted overlap), and composes a short answer out of the best
+units, each followed by a ``[n]`` marker that points at its exact span. It never
+writes a word that is not in the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.chunking import Chunk, Unit
+from assistant.response import Answer, Citation
+from assistant.retrieval import chunk_from_document
+from assistant.text import terms
+from assistant.timing import stage
+
+# Questions that ask for an enumeration get the whole list rather than one bullet.
+_LIST_QUESTION = re.compile(
+    r"\b(list|lists|what are|which|responsibilit\w*|duties|tasks|include\w*|main|key|"
+    r"differences?|differ|distinguish\w*|ways|steps|examples?|do(es)? .{0,40}\bdo)\b",
+    re.IGNORECASE,
+)
+_DENSE_SHARE = 0.65
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit of a retrieved chunk, scored against the question."""
+
+    chunk: Chunk
+    unit: Unit
+    leadin: Unit | None
+    rank: int
+    dense: float = 0.0
+    lexical: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """Blend of meaning and word overlap, 0..1-ish."""
+        return _DENSE_SHARE * self.dense + (1 - _DENSE_SHARE) * self.lexical
+
+    def text_of(self, unit: Unit) -> str:
+        """The source text of a unit of this candidate's chunk."""
+        return self.chunk.text[unit.start - self.chunk.start : unit.end - self.chunk.start]
+
+    @property
+    def text(self) -> str:
+        """The unit's own text."""
+        return self.text_of(self.unit)
+
+    @property
+    def scoring_text(self) -> str:
+        """The unit with what it needs to be understood: its lead-in or its section."""
+        if self.leadin is not None and self.unit.kind == "item":
+            return f"{self.text_of(self.leadin)} {self.text}"
+        return f"{self.chunk.section}: {self.text}"
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One citation's worth of answer: a sentence, or a lead-in with its list."""
+
+    candidates: tuple[Candidate, ...]
+    score: float
+
+    @property
+    def is_list(self) -> bool:
+        return len(self.candidates) > 1
+
+
+class ExtractiveAnswerer:
+    """Composes answers from verbatim sentences and list items of the passages.
+
+    Use :meth:`as_runnable` to put it at the end of a LangChain chain; it takes
+    ``{"question", "query", "documents"}`` and streams :class:`Answer` snapshots.
+    """
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        *,
+        max_units: int = 3,
+        unit_ratio: float = 0.8,
+        refusal: str = "The article does not say.",
+    ) -> None:
+        self.embeddings = embeddings
+        self.max_units = max_units
+        self.unit_ratio = unit_ratio
+        self.refusal = refusal
+
+    def as_runnable(self) -> Runnable[dict[str, Any], Answer]:
+        """This answerer as a streaming LangChain runnable."""
+        return RunnableLambda(self.stream, name="ExtractiveAnswerer")
+
+    def stream(self, inputs: dict[str, Any]) -> Iterator[Answer]:
+        """Yield growing answers, one citation at a time; the last is complete."""
+        question = str(inputs["question"])
+        query = str(inputs.get("query") or question)
+        documents: list[Document] = list(inputs.get("documents") or [])
+        base = Answer(question=question, text="", refused=False, query=query, backend=self.name)
+        if not documents:
+            yield replace(base, text=self.refusal, refused=True)
+            return
+        with stage("compose"):
+            groups = self.select(query, documents)
+        if not groups:
+            yield replace(base, text=self.refusal, refused=True)
+            return
+        citations = [_citation(group, marker) for marker, group in enumerate(groups, start=1)]
+        for shown in range(1, len(groups)):
+            partial = _compose(groups[:shown])
+            yield replace(base, text=partial, citations=citations[:shown], complete=False)
+        yield replace(base, text=_compose(groups), citations=citations, complete=True)
+
+    def select(self, query: str, documents: list[Document]) -> list[_Group]:
+        """Pick the units that answer ``query`` and group them into citations."""
+        candidates = self._score(query, _candidates(documents))
+        if not candidates:
+            return []
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.unit.start))
+        best = ranked[0].score
+        chosen = [c for c in ranked if c.score >= self.unit_ratio * best][: self.max_units]
+        wants_list = bool(_LIST_QUESTION.search(query))
+        groups: list[_Group] = []
+        used: set[tuple[str, int]] = set()
+        for candidate in chosen:
+            key = (candidate.chunk.id, candidate.unit.start)
+            if key in used:
+                continue
+            members = [candidate]
+            in_list = candidate.unit.kind in ("item", "leadin") and candidate.leadin is not None
+            siblings = [
+                c
+                for c in chosen
+                if c.chunk.id == candidate.chunk.id and c.leadin == candidate.leadin
+            ]
+            if in_list and (wants_list or candidate.unit.kind == "leadin" or len(siblings) > 1):
+                members = _whole_list(candidate, candidates)
+            for member in members:
+                used.add((member.chunk.id, member.unit.start))
+            groups.append(_Group(tuple(members), candidate.score))
+        return groups
+
+    def _score(self, query: str, candidates: list[Candidate]) -> list[Candidate]:
+        if not candidates:
+            return []
+        query_vector = _unit(np.asarray(self.embeddings.embed_query(query), dtype=np.float32))
+        vectors = np.asarray(
+            self.embeddings.embed_documents([c.scoring_text for c in candidates]), dtype=np.float32
+        )
+        dense = _unit(vectors) @ query_vector
+        unit_terms = [set(terms(c.scoring_text)) for c in candidates]
+        document_frequency = Counter(t for ts in unit_terms for t in ts)
+        n = len(candidates)
+        query_terms = set(terms(query))
+
+        def weight(term: str) -> float:
+            return math.log(1.0 + n / (1 + document_frequency.get(term, 0)))
+
+        total = sum(weight(t) for t in query_terms) or 1.0
+        return [
+            replace(
+                c,
+                dense=float(d),
+                lexical=sum(weight(t) for t in query_terms & ts) / total,
+            )
+            for c, d, ts in zip(candidates, dense, unit_terms, strict=True)
+        ]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """Scale vectors to length one, so dot products are cosine similarities."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def _candidates(documents: list[Document]) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    seen: set[tuple[str, int, int]] = set()
+    for rank, document in enumerate(documents):
+        chunk = chunk_from_document(document)
+        leadin = next((u for u in chunk.units if u.kind == "leadin"), None)
+        for unit in chunk.units:
+            key = (chunk.source, unit.start, unit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            candidates.append(Candidate(chunk=chunk, unit=unit, leadin=leadin, rank=rank))
+    return candidates
+
+
+def _whole_list(anchor: Candidate, candidates: list[Candidate]) -> list[Candidate]:
+    """The anchor's lead-in and every item of its list within the same chunk."""
+    members = [
+        c for c in candidates if c.chunk.id == anchor.chunk.id and c.unit.kind in ("leadin", "item")
+    ]
+    return sorted(members, key=lambda c: c.unit.start)
+
+
+def _citation(group: _Group, marker: int) -> Citation:
+    first, last = group.candidates[0], group.candidates[-1]
+    chunk = first.chunk
+    start, end = first.unit.start, last.unit.end
+    return Citation(
+        marker=marker,
+        quote=chunk.text[start - chunk.start : end - chunk.start],
+        source=chunk.source,
+        section=chunk.section,
+        start=start,
+        end=end,
+        score=round(max(c.dense for c in group.candidates), 4),
+        title=chunk.title,
+    )
+
+
+def _compose(groups: list[_Group]) -> str:
+    """Answer text: sentences run on inline, lists stand as Markdown bullets."""
+    paragraphs: list[str] = []
+    inline = False  # whether the last paragraph is running prose that can be extended
+    for marker, group in enumerate(groups, start=1):
+        if not group.is_list:
+            piece = f"{group.candidates[0].text} [{marker}]"
+            if inline:
+                paragraphs[-1] += f" {piece}"
+            else:
+                paragraphs.append(piece)
+            inline = True
+            continue
+        items = list(group.candidates)
+        if items[0].unit.kind == "leadin":
+            lines = [f"{items.pop(0).text} [{marker}]"] + [f"- {c.text}" for c in items]
+        else:
+            lines = [f"- {c.text}" for c in items]
+            lines[-1] += f" [{marker}]"
+        paragraphs.append("\n".join(lines))
+        inline = False
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,310 @@
+"""The public front door: :class:`Assistant` and the :func:`answer` shortcut."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant import timing
+from assistant.answering import ExtractiveAnswerer
+from assistant.chain import build_chain
+from assistant.conversation import History, condense_question
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.errors import CorpusError, DocumentError, EmptyQuestionError, QuestionTooLongError
+from assistant.index import ChunkStore, Progress, SyncReport
+from assistant.ingest import Corpus, load_corpus, load_document
+from assistant.response import Answer
+from assistant.retrieval import HybridRetriever
+from assistant.settings import Settings
+
+log = logging.getLogger("assistant")
+
+HistoryInput = Sequence[tuple[str, str]] | Sequence[dict[str, Any]] | None
+"""Earlier turns: ``(question, answer)`` pairs, or chat messages with ``role``/``content``."""
+
+
+class Assistant:
+    """Answers questions about a corpus, citing the passages it used.
+
+    >>> bot = Assistant(corpus_dir="corpus", index_dir="index")   # doctest: +SKIP
+    >>> reply = bot.answer("What does a COO do?")                  # doctest: +SKIP
+    >>> reply.text, reply.citations[0].quote                       # doctest: +SKIP
+
+    The index is built (or brought up to date) on first use, with a progress
+    bar; later changes to the corpus are picked up by :meth:`index`.
+    """
+
+    def __init__(
+        self,
+        corpus_dir: str | Path | None = None,
+        index_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embeddings: SentenceTransformerEmbeddings | None = None,
+        **overrides: Any,
+    ) -> None:
+        if corpus_dir is not None:
+            overrides["corpus_dir"] = Path(corpus_dir)
+        if index_dir is not None:
+            overrides["index_dir"] = Path(index_dir)
+        if settings is None:
+            self.settings = Settings(**overrides)
+        else:
+            self.settings = Settings(**{**settings.model_dump(), **overrides})
+        if embeddings is not None:
+            self.__dict__["embeddings"] = embeddings
+        self._ready = False
+        self._ready_lock = threading.Lock()
+        self._documents = 0
+
+    # --- components (built on first use, so construction is instant) ---------------
+
+    @cached_property
+    def embeddings(self) -> SentenceTransformerEmbeddings:
+        """The embedding model (loaded lazily on the first text it embeds)."""
+        return SentenceTransformerEmbeddings(
+            self.settings.embedding_model,
+            device=self.settings.embedding_device,
+            batch_size=self.settings.embedding_batch_size,
+        )
+
+    @cached_property
+    def store(self) -> ChunkStore:
+        """The Chroma-backed chunk store."""
+        return ChunkStore(self.settings, self.embeddings)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        """The LangChain retriever (dense + BM25, fused)."""
+        return HybridRetriever.from_settings(self.store, self.settings)
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        """The component that turns passages into a cited answer."""
+        return ExtractiveAnswerer(
+            self.embeddings,
+            max_units=self.settings.answer_max_units,
+            unit_ratio=self.settings.answer_unit_ratio,
+            refusal=self._refusal_text(),
+        )
+
+    @cached_property
+    def chain(self) -> Runnable[dict[str, Any], Answer]:
+        """The whole pipeline as one LangChain runnable."""
+        return build_chain(
+            self.retriever,
+            self.answerer.as_runnable(),
+            RunnableLambda(self._rewrite, name="CondenseQuestion"),
+        )
+
+    # --- the index ----------------------------------------------------------------------
+
+    def corpus(self) -> Corpus:
+        """Read the corpus folder (unreadable files are listed in ``skipped``)."""
+        return load_corpus(self.settings.corpus_dir, max_bytes=self.settings.max_document_bytes)
+
+    def index(self, *, rebuild: bool = False, progress: Progress | None = None) -> SyncReport:
+        """Bring the index up to date with the corpus folder; ``rebuild`` re-embeds all."""
+        corpus = self.corpus()
+        for skipped in corpus.skipped:
+            log.warning("Skipped %s: %s", skipped.source, skipped.reason)
+        if not corpus.documents and not self.store.count():
+            reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped)
+            raise CorpusError(
+                f"No readable document in {self.settings.corpus_dir}"
+                + (f" ({reasons})" if reasons else "")
+                + ". Add .md, .txt or .html files there."
+            )
+        sync = self.store.rebuild if rebuild else self.store.sync
+        report = sync(corpus, progress=progress)
+        self._documents = len(corpus.documents)
+        self._ready = True
+        self.__dict__.pop("answerer", None)
+        self.__dict__.pop("chain", None)
+        return report
+
+    def ensure_index(self) -> None:
+        """Build or update the index once per assistant, showing a progress bar."""
+        if self._ready:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            if self.settings.auto_index:
+                with tqdm_progress("Indexing corpus") as progress:
+                    report = self.index(progress=progress)
+                if report.changed:
+                    log.info("Index updated: %s", report.summary())
+            else:
+                self._documents = len(self.store.sources())
+                if not self._documents:
+                    raise CorpusError(
+                        f"The index at {self.store.location} is empty. Build it with "
+                        "`assistant index`."
+                    )
+                self._ready = True
+
+    # --- asking -------------------------------------------------------------------------
+
+    def answer(self, question: str, history: HistoryInput = None) -> Answer:
+        """Answer one question; ``history`` holds earlier turns for follow-ups."""
+        final: Answer | None = None
+        for final in self.stream(question, history):  # noqa: B007 - the last one is the answer
+            pass
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: HistoryInput = None) -> Iterator[Answer]:
+        """Yield growing :class:`Answer` snapshots; the last has ``complete=True``.
+
+        Each snapshot is a whole answer so far (text and the citations its
+        markers refer to), not a delta, so a UI can simply redraw it.
+        """
+        cleaned = self.validate_question(question)
+        turns = _normalise_history(history, self.settings.max_history_turns)
+        self.ensure_index()
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        inputs = {"question": cleaned, "history": turns}
+        for snapshot in timing.timed_iteration(self.chain.stream(inputs), timings):
+            stamp = {**timings, "total": time.perf_counter() - started}
+            yield replace(snapshot, timings=stamp)
+
+    def validate_question(self, question: str) -> str:
+        """The question without control characters, or a :class:`QuestionError`."""
+        if not isinstance(question, str):
+            raise EmptyQuestionError("The question must be text.")
+        cleaned = "".join(
+            ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
+        ).strip()
+        if not cleaned:
+            raise EmptyQuestionError("Please type a question: it is empty.")
+        if len(cleaned) > self.settings.max_question_chars:
+            raise QuestionTooLongError(
+                f"The question is {len(cleaned):,} characters long; the limit is "
+                f"{self.settings.max_question_chars:,}. Please shorten it."
+            )
+        return cleaned
+
+    def _rewrite(self, inputs: dict[str, Any]) -> str:
+        with timing.stage("rewrite"):
+            return condense_question(
+                inputs["question"],
+                inputs.get("history") or [],
+                phrase_count=self.retriever.keyword_index().phrase_count,
+            )
+
+    def _refusal_text(self) -> str:
+        if self._documents > 1:
+            return (
+                f"The documents do not say: nothing in the {self._documents} indexed documents "
+                "answers this question."
+            )
+        return "The article does not say: nothing in it answers this question."
+
+    # --- sources ------------------------------------------------------------------------
+
+    def document_text(self, source: str) -> str:
+        """The text a citation's ``start``/``end`` offsets index, for ``source``."""
+        root = self.settings.corpus_dir.resolve()
+        path = (root / source).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise DocumentError(f"{source} is not a document of the corpus in {root}.")
+        return load_document(path, root=root, max_bytes=self.settings.max_document_bytes).text
+
+    def status(self) -> dict[str, Any]:
+        """What is answering and what it knows: for status lines and health checks."""
+        sources = self.store.sources()
+        return {
+            "backend": self.answerer.name,
+            "embedding_model": self.embeddings.name,
+            "index": self.store.location,
+            "documents": len(sources),
+            "chunks": sum(sources.values()),
+        }
+
+
+def _normalise_history(history: HistoryInput, limit: int) -> History:
+    if not history:
+        return []
+    turns: list[tuple[str, str]] = []
+    pending: str | None = None
+    for item in history:
+        if isinstance(item, dict):
+            text = _message_text(item.get("content"))
+            if item.get("role") == "user":
+                pending = text
+            elif item.get("role") == "assistant" and pending is not None:
+                turns.append((pending, text))
+                pending = None
+        else:
+            question, reply = item
+            turns.append((str(question), str(reply)))
+    return turns[-limit:] if limit else []
+
+
+def _message_text(content: Any) -> str:
+    """Text of a chat message's content: a string, or a list of typed parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            part.get("text", "") if isinstance(part, dict) else str(part) for part in content
+        ).strip()
+    return ""
+
+
+class tqdm_progress:
+    """A :data:`Progress` callback drawing a tqdm bar, shown only if there is work."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self._bar: Any = None
+
+    def __enter__(self) -> Progress:
+        return self._update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def _update(self, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        if self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, desc=self.description, unit="chunk")
+        self._bar.n = done
+        self._bar.refresh()
+
+
+_default: Assistant | None = None
+_default_lock = threading.Lock()
+
+
+def default_assistant() -> Assistant:
+    """The shared assistant over the repository's ``corpus/`` and ``index/``."""
+    global _default  # noqa: PLW0603 - one lazily created instance per process
+    with _default_lock:
+        if _default is None:
+            _default = Assistant()
+        return _default
+
+
+def answer(question: str, history: HistoryInput = None) -> Answer:
+    """Answer a question about the corpus, reusing one loaded :class:`Assistant`.
+
+    >>> reply = answer("What does a COO do?")   # doctest: +SKIP
+    >>> print(reply.text)                        # doctest: +SKIP
+    """
+    return default_assistant().answer(question, history)

@@ -1,0 +1,412 @@
+"""Structure-aware chunking: sections, paragraphs and lists, with exact offsets.
+
+A document is read into blocks (headings, paragraphs, list items). Blocks are
+grouped (a lead-in line such as "Key responsibilities include:" stays with its
+bullets), and groups become chunks that never straddle two sections and stay
+under the embedding model's window. Every chunk and every answerable unit inside
+it (a sentence, a lead-in, a list item) keeps its character offsets in the
+source text, so a citation can point at the exact words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.ingest import SourceDocument
+
+TokenCounter = Callable[[str], int]
+UnitKind = Literal["sentence", "leadin", "item"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The smallest citable span: a sentence, a list lead-in or a list item."""
+
+    start: int
+    end: int
+    kind: UnitKind
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one section of one document, as stored in the index."""
+
+    id: str
+    source: str
+    title: str
+    section: str
+    start: int
+    end: int
+    text: str
+    ordinal: int
+    units: tuple[Unit, ...]
+    context: str = ""
+    """Text embedded in front of the chunk (title, section, a split list's lead-in)."""
+    fingerprint: str = ""
+    """The source document's fingerprint when the chunk was made."""
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedding model sees: the context line, then the passage."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+    def to_metadata(self, *, file_chunks: int) -> dict[str, str | int]:
+        """Flat metadata for the vector store (Chroma accepts str/int/float/bool only)."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "ordinal": self.ordinal,
+            "context": self.context,
+            "units": json.dumps([[u.start, u.end, u.kind] for u in self.units]),
+            "fingerprint": self.fingerprint,
+            "file_chunks": file_chunks,
+        }
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, metadata: dict[str, object]) -> Chunk:
+        """Rebuild a chunk from what the vector store returns."""
+        units = tuple(
+            Unit(int(s), int(e), k) for s, e, k in json.loads(str(metadata.get("units") or "[]"))
+        )
+        return cls(
+            id=chunk_id,
+            source=str(metadata["source"]),
+            title=str(metadata.get("title", "")),
+            section=str(metadata.get("section", "")),
+            start=int(metadata["start"]),  # type: ignore[call-overload]
+            end=int(metadata["end"]),  # type: ignore[call-overload]
+            text=text,
+            ordinal=int(metadata.get("ordinal", 0)),  # type: ignore[call-overload]
+            units=units,
+            context=str(metadata.get("context", "")),
+            fingerprint=str(metadata.get("fingerprint", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph or list item; ``start``/``end`` exclude Markdown markup."""
+
+    kind: Literal["heading", "paragraph", "item"]
+    start: int
+    end: int
+    level: int = 0
+
+
+@dataclass
+class _Group:
+    """Blocks that belong together in one chunk if they fit: a paragraph, or a list."""
+
+    section: str
+    blocks: list[Block] = field(default_factory=list)
+    leadin: Block | None = None
+
+
+# --- blocks -----------------------------------------------------------------
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_ITEM = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+(\S.*)$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_SENTENCE_END = (".", "!", "?", ":", ";", ",")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def parse_blocks(text: str, *, plain: bool = False) -> list[Block]:
+    """Split text into headings, paragraphs and list items.
+
+    ``plain`` is for ``.txt`` files: when the file has no blank lines every line is
+    its own block, and a short line without closing punctuation followed by more
+    text is taken as a heading.
+    """
+    reader = _BlockReader(text, plain=plain)
+    for offset, line in _lines(text):
+        reader.feed(offset, line)
+    reader.close_paragraph()
+    return _promote_plain_headings(text, reader.blocks) if plain else reader.blocks
+
+
+class _BlockReader:
+    """Reads a document line by line into blocks (a small Markdown subset)."""
+
+    def __init__(self, text: str, *, plain: bool) -> None:
+        self.text = text
+        self.plain = plain
+        self.one_block_per_line = plain and not re.search(r"\n[ \t]*\n", text.strip())
+        self.blocks: list[Block] = []
+        self.para: list[int] = []  # start and end of the open paragraph
+        self.in_fence = False
+
+    def close_paragraph(self) -> None:
+        if self.para:
+            start, end = _trimmed(self.text, self.para[0], self.para[1])
+            if end > start:
+                self.blocks.append(Block("paragraph", start, end))
+            self.para.clear()
+
+    def feed(self, offset: int, line: str) -> None:
+        end = offset + len(line)
+        if self.in_fence:
+            self.para[1] = end
+            if _FENCE.match(line):
+                self.in_fence = False
+                self.close_paragraph()
+        elif not line.strip():
+            self.close_paragraph()
+        elif _FENCE.match(line):
+            self.close_paragraph()
+            self.para[:] = [offset, end]
+            self.in_fence = True
+        elif not self._structure(offset, line):
+            self._paragraph_line(offset, line)
+
+    def _structure(self, offset: int, line: str) -> bool:
+        """Record a heading or list item starting at this line; False if it is neither."""
+        end = offset + len(line)
+        heading = _HEADING.match(line)
+        if heading and heading.group(2):
+            self.close_paragraph()
+            start = offset + heading.start(2)
+            level = len(heading.group(1))
+            self.blocks.append(Block("heading", start, start + len(heading.group(2)), level))
+            return True
+        setext = _SETEXT.match(line)
+        if setext and self.para and not self.plain and "\n" not in self._open_paragraph():
+            start, stop = _trimmed(self.text, self.para[0], self.para[1])
+            self.para.clear()
+            level = 1 if setext.group(1)[0] == "=" else 2
+            self.blocks.append(Block("heading", start, stop, level))
+            return True
+        item = _ITEM.match(line)
+        if item:
+            self.close_paragraph()
+            self.blocks.append(Block("item", offset + item.start(2), end))
+            return True
+        return False
+
+    def _paragraph_line(self, offset: int, line: str) -> None:
+        end = offset + len(line)
+        last = self.blocks[-1] if self.blocks else None
+        if last and last.kind == "item" and not self.para and line[:1] in (" ", "\t"):
+            # An indented line right under a list item wraps that item.
+            self.blocks[-1] = Block("item", last.start, _trimmed(self.text, last.start, end)[1])
+            return
+        if self.one_block_per_line:
+            self.close_paragraph()
+        if self.para:
+            self.para[1] = end
+        else:
+            self.para[:] = [offset, end]
+
+    def _open_paragraph(self) -> str:
+        return self.text[self.para[0] : self.para[1]]
+
+
+def _promote_plain_headings(text: str, blocks: list[Block]) -> list[Block]:
+    """In plain text, short unpunctuated one-line paragraphs followed by text are headings."""
+    promoted: list[Block] = []
+    for index, block in enumerate(blocks):
+        body = text[block.start : block.end]
+        is_heading = (
+            block.kind == "paragraph"
+            and index + 1 < len(blocks)
+            and "\n" not in body
+            and len(body) <= 100
+            and not body.endswith(_SENTENCE_END)
+            and body[:1].isupper()
+        )
+        if is_heading:
+            promoted.append(Block("heading", block.start, block.end, 1 if index == 0 else 2))
+        else:
+            promoted.append(block)
+    return promoted
+
+
+# --- sentences -----------------------------------------------------------------
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs mr mrs ms dr st jr sr no fig inc ltd co corp approx ca c al u.s u.k "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_CLOSERS = "\"'\u201d\u2019)\\]"  # quotes and brackets that may follow a full stop
+_OPENERS = "\"'\u201c\u2018(\\["
+_BOUNDARY = re.compile(rf"[.!?]+[{_CLOSERS}]*\s+(?=[{_OPENERS}]?[A-Z0-9])")
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]``, as absolute ``(start, end)`` offsets."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        word = re.search(rf"([\w.]+)[.!?]+[{_CLOSERS}]*\s+$", text[cursor : match.end()])
+        token = word.group(1).lower() if word else ""
+        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            continue
+        stop = match.end()
+        while stop > cursor and text[stop - 1].isspace():
+            stop -= 1
+        if stop > cursor:
+            spans.append((cursor, stop))
+        cursor = match.end()
+    last = _trimmed(text, cursor, end)
+    if last[1] > last[0]:
+        spans.append(last)
+    return spans
+
+
+# --- groups and chunks ---------------------------------------------------------
+
+
+def _groups(doc: SourceDocument, blocks: list[Block]) -> list[_Group]:
+    text = doc.text
+    section = doc.title
+    groups: list[_Group] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            section = text[block.start : block.end]
+            continue
+        previous = groups[-1] if groups else None
+        if block.kind == "item":
+            prior = blocks[index - 1] if index else None
+            if previous and previous.section == section and prior and prior.kind == "item":
+                previous.blocks.append(block)
+                continue
+            if (
+                previous
+                and previous.section == section
+                and prior is not None
+                and prior.kind == "paragraph"
+                and text[prior.start : prior.end].endswith(":")
+                and len(previous.blocks) == 1
+                and previous.leadin is None
+            ):
+                # "Key responsibilities include:" keeps its bullets.
+                previous.leadin = previous.blocks[0]
+                previous.blocks = [block]
+                continue
+            groups.append(_Group(section, [block]))
+            continue
+        groups.append(_Group(section, [block]))
+    return groups
+
+
+def _units(doc: SourceDocument, group: _Group, blocks: list[Block]) -> tuple[Unit, ...]:
+    units: list[Unit] = []
+    for block in blocks:
+        if block is group.leadin:
+            units.append(Unit(block.start, block.end, "leadin"))
+        elif block.kind == "item":
+            units.append(Unit(block.start, block.end, "item"))
+        else:
+            units.extend(
+                Unit(s, e, "sentence") for s, e in split_sentences(doc.text, block.start, block.end)
+            )
+    return tuple(units)
+
+
+def chunk_document(
+    doc: SourceDocument, *, count_tokens: TokenCounter, max_tokens: int
+) -> list[Chunk]:
+    """Cut a document into chunks of at most ``max_tokens`` wordpieces (context included).
+
+    Each group (a paragraph, or a lead-in with its list) becomes one chunk when it
+    fits; a longer one is split between sentences or list items, and a split list
+    carries its lead-in as context so every piece still says what it lists.
+    """
+    blocks = parse_blocks(doc.text, plain=doc.kind == "text")
+    pieces: list[tuple[str, str, list[Unit]]] = []  # (section, context, units)
+    for group in _groups(doc, blocks):
+        context = _context(doc, group.section)
+        members = ([group.leadin] if group.leadin else []) + group.blocks
+        units = list(_units(doc, group, members))
+        budget = max_tokens - count_tokens(context)
+        for window in _pack(doc.text, units, budget, count_tokens):
+            piece_context = context
+            if group.leadin and window[0].kind != "leadin":
+                leadin_text = doc.text[group.leadin.start : group.leadin.end]
+                piece_context = f"{context}\n{leadin_text}" if context else leadin_text
+            pieces.append((group.section, piece_context, window))
+
+    chunks: list[Chunk] = []
+    seen: Counter[str] = Counter()
+    for ordinal, (section, context, units) in enumerate(pieces):
+        start, end = units[0].start, units[-1].end
+        text = doc.text[start:end]
+        key = f"{doc.source}\x00{context}\x00{text}"
+        seen[key] += 1
+        digest = hashlib.sha256(f"{key}\x00{seen[key]}".encode()).hexdigest()[:32]
+        chunks.append(
+            Chunk(
+                id=digest,
+                source=doc.source,
+                title=doc.title,
+                section=section,
+                start=start,
+                end=end,
+                text=text,
+                ordinal=ordinal,
+                units=tuple(units),
+                context=context,
+                fingerprint=doc.fingerprint,
+            )
+        )
+    return chunks
+
+
+def _context(doc: SourceDocument, section: str) -> str:
+    return doc.title if section == doc.title else f"{doc.title} — {section}"
+
+
+def _pack(
+    text: str, units: list[Unit], budget: int, count_tokens: TokenCounter
+) -> Iterator[list[Unit]]:
+    """Consecutive runs of units whose source span fits in ``budget`` tokens."""
+    window: list[Unit] = []
+    for unit in units:
+        for piece in _fit(text, unit, budget, count_tokens):
+            if window and count_tokens(text[window[0].start : piece.end]) > budget:
+                yield window
+                window = []
+            window.append(piece)
+    if window:
+        yield window
+
+
+def _fit(text: str, unit: Unit, budget: int, count_tokens: TokenCounter) -> Iterator[Unit]:
+    """The unit itself, or word-boundary slices of it when it alone is over budget."""
+    if count_tokens(text[unit.start : unit.end]) <= budget:
+        yield unit
+        return
+    start = unit.start
+    words = [m.end() for m in re.finditer(r"\S+", text[unit.start : unit.end])]
+    cut = start
+    for word_end in words:
+        end = unit.start + word_end
+        if count_tokens(text[start:end]) > budget and cut > start:
+            yield Unit(*_trimmed(text, start, cut), unit.kind)
+            start = cut
+        cut = end
+    if cut > start:
+        yield Unit(*_trimmed(text, start, cut), unit.kind)

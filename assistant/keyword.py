@@ -1,0 +1,74 @@
+"""BM25 keyword search over the chunks, built in memory from the index."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from functools import cached_property
+
+import numpy as np
+
+from assistant.chunking import Chunk
+from assistant.text import terms
+
+
+class KeywordIndex:
+    """Okapi BM25 over chunk texts (with their section context), held as postings."""
+
+    def __init__(self, chunks: list[Chunk], *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.chunks = chunks
+        self.k1 = k1
+        self.b = b
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        lengths = np.zeros(len(chunks), dtype=np.float32)
+        for index, chunk in enumerate(chunks):
+            counts = Counter(terms(chunk.embed_text))
+            lengths[index] = sum(counts.values())
+            for term, tf in counts.items():
+                postings[term].append((index, tf))
+        self._lengths = lengths
+        self._avg_length = float(lengths.mean()) if len(chunks) else 0.0
+        self._postings = {
+            term: (
+                np.fromiter((i for i, _ in rows), dtype=np.int64, count=len(rows)),
+                np.fromiter((tf for _, tf in rows), dtype=np.float32, count=len(rows)),
+            )
+            for term, rows in postings.items()
+        }
+
+    def phrase_count(self, phrase: str) -> int:
+        """Occurrences of ``phrase`` in the chunks (case-insensitive, whole words)."""
+        needle = " ".join(phrase.lower().split())
+        if not needle:
+            return 0
+        pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+        return len(pattern.findall(self._lowered))
+
+    @cached_property
+    def _lowered(self) -> str:
+        return "\n".join(" ".join(c.text.lower().split()) for c in self.chunks)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a (stemmed) term; high for rare terms."""
+        n = len(self.chunks)
+        df = len(self._postings[term][0]) if term in self._postings else 0
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """The ``k`` best-scoring chunks with a positive score, best first."""
+        if not self.chunks:
+            return []
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * self._lengths / max(self._avg_length, 1e-9))
+        for term in set(terms(query)):
+            posting = self._postings.get(term)
+            if posting is None:
+                continue
+            rows, tf = posting
+            scores[rows] += self.idf(term) * tf * (self.k1 + 1) / (tf + norm[rows])
+        positive = np.flatnonzero(scores > 0)
+        if positive.size == 0:
+            return []
+        top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
+        return [(self.chunks[i], float(scores[i])) for i in top]

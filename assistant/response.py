@@ -1,0 +1,89 @@
+"""What the assistant gives back: an :class:`Answer` and its :class:`Citation` list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim span of a source document that supports part of an answer.
+
+    ``quote == document_text[start:end]``, where ``document_text`` is what
+    :meth:`assistant.Assistant.document_text` returns for ``source``.
+    """
+
+    marker: int
+    """The number that appears as ``[marker]`` in the answer text."""
+    quote: str
+    source: str
+    section: str
+    start: int
+    end: int
+    score: float
+    """How well the span matches the question (cosine similarity, -1..1)."""
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with inline ``[n]`` markers and the citations they point to.
+
+    While streaming, snapshots have ``complete=False``; the last one is the
+    same as :meth:`assistant.Assistant.answer` returns.
+    """
+
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    query: str = ""
+    """The standalone question used for retrieval (follow-ups are rewritten)."""
+    backend: str = "extractive"
+    complete: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with ``text``, ``refused``, ``citations`` and ``timings`` first."""
+        return {
+            "text": self.text,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+            "question": self.question,
+            "query": self.query,
+            "backend": self.backend,
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The answer as one JSON object."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def markdown(self) -> str:
+        """The answer and its quoted sources as Markdown."""
+        lines = [self.text]
+        if self.citations:
+            lines += ["", "**Sources**", ""]
+            for c in self.citations:
+                quote = " ".join(c.quote.split())
+                lines.append(
+                    f"[{c.marker}] *{c.section}* ({c.source}, score {c.score:.2f}): “{quote}”"
+                )
+                lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def citations_frame(self) -> Any:
+        """The citations as a ``pandas.DataFrame`` (pandas must be installed)."""
+        import pandas as pd
+
+        columns = ["marker", "quote", "source", "section", "start", "end", "score", "title"]
+        return pd.DataFrame([c.to_dict() for c in self.citations], columns=columns)

@@ -1,0 +1,79 @@
+"""All configuration in one place: environment variables prefixed ``ASSISTANT_``.
+
+Every field can be overridden in code (``Settings(top_k=6)``) or from the
+environment (``ASSISTANT_TOP_K=6``). Nothing else in the package hard-codes a
+tunable number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_home() -> Path:
+    """The repository when run from a checkout; the working directory otherwise."""
+    if (PROJECT_ROOT / "corpus").is_dir():
+        return PROJECT_ROOT
+    return Path.cwd()
+
+
+class Settings(BaseSettings):
+    """Settings for the assistant; see the README for what each one does."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", extra="ignore", validate_default=True
+    )
+
+    # Where things live.
+    corpus_dir: Path = Field(default_factory=lambda: _default_home() / "corpus")
+    index_dir: Path = Field(default_factory=lambda: _default_home() / "index")
+    collection: str = Field(default="corpus", min_length=3, max_length=63)
+
+    # Embedding model: a bundled model name or a local sentence-transformers folder.
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedding_device: str = "cpu"
+    embedding_batch_size: int = Field(default=32, ge=1)
+
+    # Chroma: embedded under index_dir unless a server host is given.
+    chroma_host: str | None = None
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+
+    # Ingestion and chunking.
+    max_document_bytes: int = Field(default=20_000_000, ge=1)
+    chunk_max_tokens: int = Field(default=200, ge=16)
+    auto_index: bool = True
+
+    # Retrieval.
+    top_k: int = Field(default=4, ge=1, le=50)
+    fetch_k: int = Field(default=20, ge=1, le=500)
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0.0)
+    keyword_weight: float = Field(default=1.0, ge=0.0)
+    relevance_floor: float = Field(default=0.30, ge=-1.0, le=1.0)
+
+    # Answering.
+    answer_max_units: int = Field(default=3, ge=1, le=12)
+    answer_unit_ratio: float = Field(default=0.8, ge=0.0, le=1.0)
+    max_question_chars: int = Field(default=2000, ge=1)
+    max_history_turns: int = Field(default=6, ge=0)
+
+    # The chat app.
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=0, le=65535)
+    concurrency_limit: int = Field(default=4, ge=1)
+
+    @field_validator("corpus_dir", "index_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def server_mode(self) -> bool:
+        """True when the index lives in a ``chroma run`` server rather than on disk."""
+        return bool(self.chroma_host)
