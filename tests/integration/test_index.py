@@ -1,0 +1,132 @@
+"""Building, updating and opening the Chroma index with the real embedding model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, IndexCorruptError, IndexMismatchError
+from tests.conftest import ARTICLE
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, embeddings):
+    """An assistant over a private copy of the article, with its own index."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    return Assistant(corpus, tmp_path / "index", embeddings=embeddings)
+
+
+def test_a_first_build_embeds_every_chunk(fresh):
+    report = fresh.index()
+    assert report.added == report.chunks > 0
+    assert fresh.store.count() == report.chunks
+
+
+def test_reindexing_an_unchanged_corpus_embeds_nothing(fresh):
+    fresh.index()
+    again = fresh.index()
+    assert (again.added, again.updated, again.deleted) == (0, 0, 0)
+    assert again.unchanged_documents == 1
+
+
+def test_a_new_file_is_added_without_re_embedding_the_others(fresh):
+    first = fresh.index()
+    (fresh.settings.corpus_dir / "extra.md").write_text("# Extra\n\nA CFO manages finances.\n")
+    report = fresh.index()
+    assert report.added == 1
+    assert report.unchanged_documents == 1
+    assert fresh.store.count() == first.chunks + 1
+
+
+def test_editing_a_file_re_embeds_only_its_changed_chunks(fresh):
+    first = fresh.index()
+    path = fresh.settings.corpus_dir / ARTICLE.name
+    path.write_text(
+        path.read_text().replace(
+            "Collaboration between these roles", "Teamwork between these roles"
+        )
+    )
+    report = fresh.index()
+    assert report.added == 1
+    assert report.deleted == 1
+    assert report.updated == first.chunks - 1
+    assert fresh.store.count() == first.chunks
+
+
+def test_a_removed_file_loses_its_chunks(fresh):
+    fresh.index()
+    (fresh.settings.corpus_dir / ARTICLE.name).unlink()
+    (fresh.settings.corpus_dir / "other.md").write_text("Something else entirely.\n")
+    report = fresh.index()
+    assert report.deleted > 0
+    assert fresh.store.sources() == {"other.md": 1}
+
+
+def test_a_file_that_became_unreadable_keeps_its_previous_chunks(fresh):
+    first = fresh.index()
+    (fresh.settings.corpus_dir / ARTICLE.name).write_bytes(b"\xff\xfe broken \x00")
+    report = fresh.index()
+    assert [s.source for s in report.skipped] == [ARTICLE.name]
+    assert report.deleted == 0
+    assert fresh.store.count() == first.chunks
+
+
+def test_the_index_persists_on_disk_between_assistants(fresh, embeddings):
+    built = fresh.index()
+    reopened = Assistant(fresh.settings.corpus_dir, fresh.settings.index_dir, embeddings=embeddings)
+    assert reopened.store.count() == built.chunks
+    assert reopened.index().added == 0
+
+
+def test_an_index_built_with_another_model_is_a_clear_error(fresh, embeddings, tmp_path):
+    fresh.index()
+    other_model = tmp_path / "other-model"
+    shutil.copytree(embeddings.path, other_model)
+    other = Assistant(
+        fresh.settings.corpus_dir, fresh.settings.index_dir, embedding_model=str(other_model)
+    )
+    with pytest.raises(IndexMismatchError) as error:
+        other.store.count()
+    message = str(error.value)
+    assert "sentence-transformers/all-MiniLM-L6-v2" in message
+    assert str(other_model) in message
+    assert "assistant index --rebuild" in message
+
+
+def test_rebuild_replaces_an_index_built_with_another_model(fresh, embeddings, tmp_path):
+    fresh.index()
+    other_model = tmp_path / "other-model"
+    shutil.copytree(embeddings.path, other_model)
+    other = Assistant(
+        fresh.settings.corpus_dir, fresh.settings.index_dir, embedding_model=str(other_model)
+    )
+    report = other.index(rebuild=True)
+    assert report.added == report.chunks
+    assert other.store.count() == report.chunks
+
+
+def test_a_corrupt_index_is_detected_and_rebuild_repairs_it(tmp_path, embeddings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+    broken = Assistant(corpus, index, embeddings=embeddings)
+    with pytest.raises(IndexCorruptError, match="assistant index --rebuild"):
+        broken.store.count()
+    repaired = Assistant(corpus, index, embeddings=embeddings)
+    report = repaired.index(rebuild=True)
+    assert repaired.store.count() == report.chunks > 0
+
+
+def test_the_first_question_builds_a_missing_index(fresh):
+    reply = fresh.answer("What does a COO do?")
+    assert not reply.refused
+    assert fresh.store.count() > 0

@@ -1,0 +1,87 @@
+"""The chat app, started for real and driven with gradio_client."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PYTHON, free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def app_url(article_corpus, article_index):
+    import os
+    import subprocess
+
+    from tests.conftest import REPO, stop, wait_for_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(article_corpus),
+        "ASSISTANT_INDEX_DIR": str(article_index),
+        "ASSISTANT_PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [PYTHON, "ui.py"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def test_the_app_answers_with_cited_sources(client):
+    reply = client.predict("What are the key responsibilities of a COO?", api_name="/chat")
+    assert "[1]" in reply
+    assert "**Sources**" in reply
+    assert "Developing and implementing business strategies" in reply
+
+
+def test_an_out_of_corpus_question_gets_a_plain_refusal(client):
+    reply = client.predict("What is the capital of France?", api_name="/chat")
+    assert "does not say" in reply
+    assert "Sources" not in reply
+
+
+def test_an_empty_question_gets_a_friendly_error_not_a_crash(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Please type a question"):
+        client.predict("   ", api_name="/chat")
+    assert "[1]" in client.predict("What does a COO do?", api_name="/chat")
+
+
+def _non_loopback_addresses() -> list[str]:
+    import re
+    import subprocess
+
+    try:
+        output = subprocess.run(
+            ["ip", "-4", "addr"], check=False, capture_output=True, text=True
+        ).stdout
+    except OSError:
+        return []
+    return [a for a in re.findall(r"inet (\d+\.\d+\.\d+\.\d+)", output) if not a.startswith("127.")]
+
+
+def test_the_app_is_not_reachable_from_other_interfaces(app_url):
+    import socket
+
+    addresses = _non_loopback_addresses()
+    if not addresses:
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    port = int(app_url.rstrip("/").rsplit(":", 1)[1])
+    for address in addresses:
+        with socket.socket() as sock:
+            sock.settimeout(2)
+            assert sock.connect_ex((address, port)) != 0, f"the app answered on {address}"

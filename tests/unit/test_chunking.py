@@ -1,0 +1,131 @@
+"""Chunks follow the document's structure and point at exact text."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chunking import chunk_document, parse_blocks, split_sentences
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.ingest import parse_document
+from tests.conftest import ARTICLE, SHARED_ARTICLE
+
+pytestmark = pytest.mark.unit
+
+MAX_TOKENS = 200
+
+
+@pytest.fixture(scope="module")
+def count_tokens():
+    # Only the tokenizer file is read; the model itself is not loaded.
+    return SentenceTransformerEmbeddings("all-MiniLM-L6-v2").count_tokens
+
+
+def _doc(text: str, kind: str = "markdown", source: str = "doc.md"):
+    return parse_document(text.encode(), source=source, kind=kind)
+
+
+def _article_chunks(count_tokens):
+    doc = parse_document(ARTICLE.read_bytes(), source=ARTICLE.name, kind="markdown")
+    return doc, chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
+
+
+def test_every_chunk_is_the_exact_source_text_at_its_offsets(count_tokens):
+    doc, chunks = _article_chunks(count_tokens)
+    assert chunks
+    for chunk in chunks:
+        assert doc.text[chunk.start : chunk.end] == chunk.text
+        for unit in chunk.units:
+            assert chunk.start <= unit.start < unit.end <= chunk.end
+
+
+def test_no_chunk_straddles_two_sections(count_tokens):
+    doc, chunks = _article_chunks(count_tokens)
+    for chunk in chunks:
+        assert "\n#" not in chunk.text
+        assert chunk.section in doc.text
+    sections = [c.section for c in chunks]
+    assert sections.count("Key Differences Between Operations Manager and COO") == 1
+
+
+def test_a_lead_in_line_stays_with_its_bullets(count_tokens):
+    _, chunks = _article_chunks(count_tokens)
+    (coo_list,) = [c for c in chunks if c.text.startswith("Key responsibilities of a COO include:")]
+    assert coo_list.text.endswith("Collaborating with the CEO and other C-suite executives")
+    assert [u.kind for u in coo_list.units] == ["leadin"] + ["item"] * 5
+
+
+def test_chunks_stay_under_the_embedding_window(count_tokens):
+    _, chunks = _article_chunks(count_tokens)
+    assert all(count_tokens(c.embed_text) <= MAX_TOKENS for c in chunks)
+
+
+def test_chunk_ids_are_content_hashes_so_rechunking_is_idempotent(count_tokens):
+    _, first = _article_chunks(count_tokens)
+    _, second = _article_chunks(count_tokens)
+    assert [c.id for c in first] == [c.id for c in second]
+    assert len({c.id for c in first}) == len(first)
+
+
+def test_editing_one_paragraph_changes_only_that_chunks_id(count_tokens):
+    text = "# T\n\n## A\n\nFirst paragraph.\n\n## B\n\nSecond paragraph.\n"
+    before = chunk_document(_doc(text), count_tokens=count_tokens, max_tokens=MAX_TOKENS)
+    after = chunk_document(
+        _doc(text.replace("Second", "Changed")), count_tokens=count_tokens, max_tokens=MAX_TOKENS
+    )
+    assert before[0].id == after[0].id
+    assert before[1].id != after[1].id
+
+
+def test_a_long_paragraph_is_split_between_sentences(count_tokens):
+    sentence = "The operations manager coordinates many activities across the company every day. "
+    doc = _doc("# Long\n\n" + sentence * 40)
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=100)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert count_tokens(chunk.embed_text) <= 100
+        assert chunk.text.endswith(".")
+
+
+def test_a_long_list_keeps_its_lead_in_as_context_in_every_piece(count_tokens):
+    items = "\n".join(
+        f"- Responsibility number {i} involves several detailed tasks" for i in range(60)
+    )
+    doc = _doc(f"# Duties\n\nDuties include:\n\n{items}\n")
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=120)
+    assert len(chunks) > 1
+    assert chunks[0].text.startswith("Duties include:")
+    assert all("Duties include:" in c.embed_text for c in chunks)
+
+
+def test_plain_text_with_one_line_per_block_finds_headings_and_lists(count_tokens):
+    if not SHARED_ARTICLE.is_file():
+        pytest.skip("the shared article is not available")
+    doc = parse_document(SHARED_ARTICLE.read_bytes(), source="article.txt", kind="text")
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
+    sections = {c.section for c in chunks}
+    assert "The Role of a Chief Operating Officer (COO)" in sections
+    (coo_list,) = [c for c in chunks if c.text.startswith("Key responsibilities of a COO include:")]
+    assert len(coo_list.units) == 6
+
+
+def test_paragraphs_separated_by_blank_lines_are_separate_chunks(count_tokens):
+    doc = _doc("First paragraph here.\n\nSecond paragraph here.\n", kind="text", source="p.txt")
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
+    assert [c.text for c in chunks] == ["First paragraph here.", "Second paragraph here."]
+
+
+def test_blocks_exclude_markdown_markup():
+    text = "# Heading\n\n- item\n"
+    kinds = [(b.kind, text[b.start : b.end]) for b in parse_blocks(text)]
+    assert kinds == [("heading", "Heading"), ("item", "item")]
+
+
+def test_sentences_split_on_full_stops_but_not_abbreviations():
+    text = "Dr. Smith met the COO, e.g. at noon. Then he left! Did he return? Yes."
+    spans = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+    assert spans == [
+        "Dr. Smith met the COO, e.g. at noon.",
+        "Then he left!",
+        "Did he return?",
+        "Yes.",
+    ]
