@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import ARTICLE, REPO, stop, wait_for_port
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
-ARTICLE = CORPUS / "operations-manager-vs-coo.md"
-SHARED_ARTICLE = REPO.parent / "shared" / "article" / "operations-manager-vs-coo.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -68,37 +62,6 @@ def bot(article_corpus: Path, article_index: Path, embeddings):
     return assistant
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    """Block until something accepts connections on ``port``, or fail with the server's log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listened on port {port} within {timeout}s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a server process and reap it."""
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture
 def run_server():
     """Start a server command on loopback; stopped when the test ends."""
@@ -119,9 +82,6 @@ def run_server():
     yield start
     for process in started:
         stop(process)
-
-
-PYTHON = sys.executable
 
 
 @pytest.fixture

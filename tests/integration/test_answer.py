@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from assistant import Answer, Citation
-from tests.conftest import PYTHON, REPO
+from tests.support import PYTHON, REPO
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, StoreUnavailableError
-from tests.conftest import free_port
+from tests.support import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
-from tests.conftest import PYTHON, REPO
+from tests.support import PYTHON, REPO
 
 pytestmark = pytest.mark.integration
 

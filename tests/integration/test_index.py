@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, IndexCorruptError, IndexMismatchError
-from tests.conftest import ARTICLE
+from tests.support import ARTICLE
 
 pytestmark = pytest.mark.integration
 

@@ -62,7 +62,7 @@ def test_the_keyword_index_follows_changes_to_the_store(bot, tmp_path, embedding
     import shutil
 
     from assistant import Assistant
-    from tests.conftest import ARTICLE
+    from tests.support import ARTICLE
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PYTHON, free_port
+from tests.support import PYTHON, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
@@ -14,7 +14,7 @@ def app_url(article_corpus, article_index):
     import os
     import subprocess
 
-    from tests.conftest import REPO, stop, wait_for_port
+    from tests.support import REPO, stop, wait_for_port
 
     port = free_port()
     env = {

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import ARTICLE, SHARED_ARTICLE
+from tests.support import ARTICLE, SHARED_ARTICLE
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ import pytest
 from assistant.chunking import chunk_document, parse_blocks, split_sentences
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest import parse_document
-from tests.conftest import ARTICLE, SHARED_ARTICLE
+from tests.support import ARTICLE, SHARED_ARTICLE
 
 pytestmark = pytest.mark.unit
 

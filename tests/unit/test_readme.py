@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.settings import Settings
-from tests.conftest import REPO
+from tests.support import REPO
 
 pytestmark = pytest.mark.unit
 

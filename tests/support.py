@@ -1,0 +1,46 @@
+"""Paths and helpers the tests share: where things are, and how to run a server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+ARTICLE = CORPUS / "operations-manager-vs-coo.md"
+SHARED_ARTICLE = REPO.parent / "shared" / "article" / "operations-manager-vs-coo.txt"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Block until something accepts connections on ``port``, or fail with the server's log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listened on port {port} within {timeout}s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process and reap it."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
