@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,6 +35,7 @@ _LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _DENSE_SHARE = 0.65
+_UNIT_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ class ExtractiveAnswerer:
         self.max_units = max_units
         self.unit_ratio = unit_ratio
         self.refusal = refusal
+        # Units come from indexed chunks, so the same texts recur across questions.
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def as_runnable(self) -> Runnable[dict[str, Any], Answer]:
         """This answerer as a streaming LangChain runnable."""
@@ -160,10 +165,8 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         query_vector = _unit(np.asarray(self.embeddings.embed_query(query), dtype=np.float32))
-        vectors = np.asarray(
-            self.embeddings.embed_documents([c.scoring_text for c in candidates]), dtype=np.float32
-        )
-        dense = _unit(vectors) @ query_vector
+        vectors = self._unit_vectors([c.scoring_text for c in candidates])
+        dense = vectors @ query_vector
         unit_terms = [set(terms(c.scoring_text)) for c in candidates]
         document_frequency = Counter(t for ts in unit_terms for t in ts)
         n = len(candidates)
@@ -181,6 +184,23 @@ class ExtractiveAnswerer:
             )
             for c, d, ts in zip(candidates, dense, unit_terms, strict=True)
         ]
+
+    def _unit_vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit-length embeddings of ``texts``, from a small cache where possible."""
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in known:
+                self._cache.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = _unit(np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32))
+            with self._cache_lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    known[text] = vector
+                    self._cache[text] = vector
+                while len(self._cache) > _UNIT_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return np.stack([known[t] for t in texts])
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

@@ -152,6 +152,8 @@ class Assistant:
                         "`assistant index`."
                     )
                 self._ready = True
+            # Load the model now, so a question's timings measure answering, not start-up.
+            self.embeddings.load()
 
     # --- asking -------------------------------------------------------------------------
 

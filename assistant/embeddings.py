@@ -126,6 +126,10 @@ class SentenceTransformerEmbeddings(Embeddings):
                     self._model = self._load()
         return self._model
 
+    def load(self) -> None:
+        """Load the model now rather than on the first text to embed."""
+        _ = self.model
+
     def _load(self) -> Any:
         offline_environment()
         try:
