@@ -84,28 +84,30 @@ def test_the_index_persists_on_disk_between_assistants(fresh, embeddings):
     assert reopened.index().added == 0
 
 
-def test_an_index_built_with_another_model_is_a_clear_error(fresh, embeddings, tmp_path):
+@pytest.fixture
+def other_model(fresh, embeddings, tmp_path) -> tuple[Assistant, Path]:
+    """The same corpus and index opened with a differently named model (a copy of the folder)."""
     fresh.index()
-    other_model = tmp_path / "other-model"
-    shutil.copytree(embeddings.path, other_model)
+    folder = tmp_path / "other-model"
+    shutil.copytree(embeddings.path, folder)
     other = Assistant(
-        fresh.settings.corpus_dir, fresh.settings.index_dir, embedding_model=str(other_model)
+        fresh.settings.corpus_dir, fresh.settings.index_dir, embedding_model=str(folder)
     )
+    return other, folder
+
+
+def test_an_index_built_with_another_model_is_a_clear_error(other_model):
+    other, folder = other_model
     with pytest.raises(IndexMismatchError) as error:
         other.store.count()
     message = str(error.value)
     assert "sentence-transformers/all-MiniLM-L6-v2" in message
-    assert str(other_model) in message
+    assert str(folder) in message
     assert "assistant index --rebuild" in message
 
 
-def test_rebuild_replaces_an_index_built_with_another_model(fresh, embeddings, tmp_path):
-    fresh.index()
-    other_model = tmp_path / "other-model"
-    shutil.copytree(embeddings.path, other_model)
-    other = Assistant(
-        fresh.settings.corpus_dir, fresh.settings.index_dir, embedding_model=str(other_model)
-    )
+def test_rebuild_replaces_an_index_built_with_another_model(other_model):
+    other, _ = other_model
     report = other.index(rebuild=True)
     assert report.added == report.chunks
     assert other.store.count() == report.chunks
