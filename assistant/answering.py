@@ -9,6 +9,7 @@ writes a word that is not in the corpus.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -46,29 +47,24 @@ class Candidate:
     unit: Unit
     leadin: Unit | None
     rank: int
-    dense: float = 0.0
+    dense: float | None = None
+    """Cosine similarity to the question, when the retriever already knows it."""
     lexical: float = 0.0
 
     @property
     def score(self) -> float:
         """Blend of meaning and word overlap, 0..1-ish."""
-        return _DENSE_SHARE * self.dense + (1 - _DENSE_SHARE) * self.lexical
-
-    def text_of(self, unit: Unit) -> str:
-        """The source text of a unit of this candidate's chunk."""
-        return self.chunk.text[unit.start - self.chunk.start : unit.end - self.chunk.start]
+        return _DENSE_SHARE * (self.dense or 0.0) + (1 - _DENSE_SHARE) * self.lexical
 
     @property
     def text(self) -> str:
         """The unit's own text."""
-        return self.text_of(self.unit)
+        return self.chunk.unit_text(self.unit)
 
     @property
     def scoring_text(self) -> str:
-        """The unit with what it needs to be understood: its lead-in or its section."""
-        if self.leadin is not None and self.unit.kind == "item":
-            return f"{self.text_of(self.leadin)} {self.text}"
-        return f"{self.chunk.section}: {self.text}"
+        """The unit as the index embeds it (a list item with its lead-in)."""
+        return self.chunk.unit_embed_text(self.unit)
 
 
 @dataclass(frozen=True)
@@ -164,9 +160,16 @@ class ExtractiveAnswerer:
     def _score(self, query: str, candidates: list[Candidate]) -> list[Candidate]:
         if not candidates:
             return []
-        query_vector = _unit(np.asarray(self.embeddings.embed_query(query), dtype=np.float32))
-        vectors = self._unit_vectors([c.scoring_text for c in candidates])
-        dense = vectors @ query_vector
+        unknown = [c for c in candidates if c.dense is None]
+        if unknown:
+            query_vector = _unit(np.asarray(self.embeddings.embed_query(query), dtype=np.float32))
+            vectors = self._unit_vectors([c.scoring_text for c in unknown])
+            known = dict(
+                zip((id(c) for c in unknown), (vectors @ query_vector).tolist(), strict=True)
+            )
+            candidates = [
+                c if c.dense is not None else replace(c, dense=known[id(c)]) for c in candidates
+            ]
         unit_terms = [set(terms(c.scoring_text)) for c in candidates]
         document_frequency = Counter(t for ts in unit_terms for t in ts)
         n = len(candidates)
@@ -177,12 +180,8 @@ class ExtractiveAnswerer:
 
         total = sum(weight(t) for t in query_terms) or 1.0
         return [
-            replace(
-                c,
-                dense=float(d),
-                lexical=sum(weight(t) for t in query_terms & ts) / total,
-            )
-            for c, d, ts in zip(candidates, dense, unit_terms, strict=True)
+            replace(c, lexical=sum(weight(t) for t in query_terms & ts) / total)
+            for c, ts in zip(candidates, unit_terms, strict=True)
         ]
 
     def _unit_vectors(self, texts: list[str]) -> np.ndarray:
@@ -215,12 +214,16 @@ def _candidates(documents: list[Document]) -> list[Candidate]:
     for rank, document in enumerate(documents):
         chunk = chunk_from_document(document)
         leadin = next((u for u in chunk.units if u.kind == "leadin"), None)
-        for unit in chunk.units:
+        known = json.loads(str(document.metadata.get("unit_similarities") or "[]"))
+        dense = known if len(known) == len(chunk.units) else [None] * len(chunk.units)
+        for unit, similarity in zip(chunk.units, dense, strict=True):
             key = (chunk.source, unit.start, unit.end)
             if key in seen:
                 continue
             seen.add(key)
-            candidates.append(Candidate(chunk=chunk, unit=unit, leadin=leadin, rank=rank))
+            candidates.append(
+                Candidate(chunk=chunk, unit=unit, leadin=leadin, rank=rank, dense=similarity)
+            )
     return candidates
 
 
@@ -243,7 +246,7 @@ def _citation(group: _Group, marker: int) -> Citation:
         section=chunk.section,
         start=start,
         end=end,
-        score=round(max(c.dense for c in group.candidates), 4),
+        score=round(max(c.dense or 0.0 for c in group.candidates), 4),
         title=chunk.title,
     )
 

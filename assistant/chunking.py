@@ -14,9 +14,9 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.ingest import SourceDocument
 
@@ -35,7 +35,12 @@ class Unit:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage of one section of one document, as stored in the index."""
+    """A passage of one section of one document, as stored in the index.
+
+    The passage is what the answerer reads and what keyword search ranks; its
+    units (sentences, a lead-in, list items) are what dense search matches,
+    each embedded on its own so a question meets the one sentence it is about.
+    """
 
     id: str
     source: str
@@ -47,18 +52,38 @@ class Chunk:
     ordinal: int
     units: tuple[Unit, ...]
     context: str = ""
-    """Text embedded in front of the chunk (title, section, a split list's lead-in)."""
+    """The lead-in of a list that was split, for pieces that do not hold it."""
     fingerprint: str = ""
     """The source document's fingerprint when the chunk was made."""
 
     @property
-    def embed_text(self) -> str:
-        """What the embedding model sees: the context line, then the passage."""
-        return f"{self.context}\n{self.text}" if self.context else self.text
+    def search_text(self) -> str:
+        """What keyword search indexes: the section heading, any lead-in, the passage."""
+        return "\n".join(part for part in (self.section, self.context, self.text) if part)
+
+    def unit_text(self, unit: Unit) -> str:
+        """The source text of one of this chunk's units."""
+        return self.text[unit.start - self.start : unit.end - self.start]
+
+    def leadin_text(self) -> str:
+        """The lead-in of this chunk's list, whether held here or carried as context."""
+        leadin = next((u for u in self.units if u.kind == "leadin"), None)
+        return self.unit_text(leadin) if leadin else self.context
+
+    def unit_embed_text(self, unit: Unit) -> str:
+        """What dense search embeds for a unit: a list item is read with its lead-in."""
+        text = self.unit_text(unit)
+        leadin = self.leadin_text() if unit.kind == "item" else ""
+        return f"{leadin} {text}" if leadin else text
+
+    def unit_id(self, index: int) -> str:
+        """Index record id of the unit at ``index``."""
+        return f"{self.id}-u{index}"
 
     def to_metadata(self, *, file_chunks: int) -> dict[str, str | int]:
         """Flat metadata for the vector store (Chroma accepts str/int/float/bool only)."""
         return {
+            "kind": "chunk",
             "source": self.source,
             "title": self.title,
             "section": self.section,
@@ -71,8 +96,20 @@ class Chunk:
             "file_chunks": file_chunks,
         }
 
+    def unit_metadata(self, index: int) -> dict[str, str | int]:
+        """Metadata of the index record of one unit."""
+        unit = self.units[index]
+        return {
+            "kind": "unit",
+            "chunk_id": self.id,
+            "source": self.source,
+            "start": unit.start,
+            "end": unit.end,
+            "fingerprint": self.fingerprint,
+        }
+
     @classmethod
-    def from_record(cls, chunk_id: str, text: str, metadata: dict[str, object]) -> Chunk:
+    def from_record(cls, chunk_id: str, text: str, metadata: Mapping[str, Any]) -> Chunk:
         """Rebuild a chunk from what the vector store returns."""
         units = tuple(
             Unit(int(s), int(e), k) for s, e, k in json.loads(str(metadata.get("units") or "[]"))
@@ -82,10 +119,10 @@ class Chunk:
             source=str(metadata["source"]),
             title=str(metadata.get("title", "")),
             section=str(metadata.get("section", "")),
-            start=int(metadata["start"]),  # type: ignore[call-overload]
-            end=int(metadata["end"]),  # type: ignore[call-overload]
+            start=int(metadata["start"]),
+            end=int(metadata["end"]),
             text=text,
-            ordinal=int(metadata.get("ordinal", 0)),  # type: ignore[call-overload]
+            ordinal=int(metadata.get("ordinal", 0)),
             units=units,
             context=str(metadata.get("context", "")),
             fingerprint=str(metadata.get("fingerprint", "")),
@@ -329,32 +366,30 @@ def _units(doc: SourceDocument, group: _Group, blocks: list[Block]) -> tuple[Uni
 def chunk_document(
     doc: SourceDocument, *, count_tokens: TokenCounter, max_tokens: int
 ) -> list[Chunk]:
-    """Cut a document into chunks of at most ``max_tokens`` wordpieces (context included).
+    """Cut a document into chunks of at most ``max_tokens`` wordpieces.
 
     Each group (a paragraph, or a lead-in with its list) becomes one chunk when it
     fits; a longer one is split between sentences or list items, and a split list
-    carries its lead-in as context so every piece still says what it lists.
+    carries its lead-in as context so every piece still says what it lists. A
+    unit is never longer than the budget either, lead-in included.
     """
     blocks = parse_blocks(doc.text, plain=doc.kind == "text")
     pieces: list[tuple[str, str, list[Unit]]] = []  # (section, context, units)
     for group in _groups(doc, blocks):
-        context = _context(doc, group.section)
         members = ([group.leadin] if group.leadin else []) + group.blocks
         units = list(_units(doc, group, members))
-        budget = max_tokens - count_tokens(context)
+        leadin_text = doc.text[group.leadin.start : group.leadin.end] if group.leadin else ""
+        budget = max_tokens - (count_tokens(leadin_text) if leadin_text else 0)
         for window in _pack(doc.text, units, budget, count_tokens):
-            piece_context = context
-            if group.leadin and window[0].kind != "leadin":
-                leadin_text = doc.text[group.leadin.start : group.leadin.end]
-                piece_context = f"{context}\n{leadin_text}" if context else leadin_text
-            pieces.append((group.section, piece_context, window))
+            context = leadin_text if window[0].kind != "leadin" else ""
+            pieces.append((group.section, context, window))
 
     chunks: list[Chunk] = []
     seen: Counter[str] = Counter()
     for ordinal, (section, context, units) in enumerate(pieces):
         start, end = units[0].start, units[-1].end
         text = doc.text[start:end]
-        key = f"{doc.source}\x00{context}\x00{text}"
+        key = f"{doc.source}\x00{section}\x00{context}\x00{text}"
         seen[key] += 1
         digest = hashlib.sha256(f"{key}\x00{seen[key]}".encode()).hexdigest()[:32]
         chunks.append(
@@ -373,10 +408,6 @@ def chunk_document(
             )
         )
     return chunks
-
-
-def _context(doc: SourceDocument, section: str) -> str:
-    return doc.title if section == doc.title else f"{doc.title} — {section}"
 
 
 def _pack(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import shutil
 import threading
 import time
@@ -36,8 +37,11 @@ from assistant.errors import (
 from assistant.ingest import Corpus, SkippedFile
 from assistant.settings import Settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _PAGE = 5000
+_CHUNKS = {"kind": "chunk"}
+_UNITS = {"kind": "unit"}
+_UNITS_PER_CHUNK = 4
 _BUILDING_SUFFIX = "-building-"
 
 Progress = Callable[[int, int], None]
@@ -86,12 +90,24 @@ class SyncReport:
 
 @dataclass
 class _Indexed:
-    ids: list[str] = field(default_factory=list)
+    """What the index holds of one source file."""
+
+    chunk_ids: set[str] = field(default_factory=set)
+    unit_ids: set[str] = field(default_factory=set)
     fingerprints: set[str] = field(default_factory=set)
     expected: set[int] = field(default_factory=set)
+    expected_units: int = 0
 
     def complete_for(self, fingerprint: str) -> bool:
-        return self.fingerprints == {fingerprint} and self.expected == {len(self.ids)}
+        """True when every chunk and unit of the file's current version is indexed."""
+        return (
+            self.fingerprints == {fingerprint}
+            and self.expected == {len(self.chunk_ids)}
+            and self.expected_units == len(self.unit_ids)
+        )
+
+    def all_ids(self) -> set[str]:
+        return self.chunk_ids | self.unit_ids
 
 
 class ChunkStore:
@@ -210,6 +226,11 @@ class ChunkStore:
                 f"The collection {self.settings.collection!r} at {self.location} was not built "
                 f"by this assistant (it records no embedding model). {REBUILD_HINT}"
             )
+        if metadata.get("schema_version") != SCHEMA_VERSION:
+            raise IndexMismatchError(
+                f"The index at {self.location} was built by an older version of the assistant "
+                f"(layout {metadata.get('schema_version')}, now {SCHEMA_VERSION}). {REBUILD_HINT}"
+            )
         if built_model != self.embeddings.name or built_dim != self.embeddings.dimension:
             raise IndexMismatchError(
                 f"The index at {self.location} was built with the embedding model "
@@ -222,8 +243,7 @@ class ChunkStore:
 
     def count(self) -> int:
         """Number of chunks in the index."""
-        with self._translate_errors():
-            return int(self.collection.count())
+        return sum(len(ids) for ids, _, _ in self._pages(_CHUNKS, include=[]))
 
     def revision(self) -> str:
         """A token that changes whenever the index's content changes."""
@@ -232,34 +252,60 @@ class ChunkStore:
             return str((self.client.get_collection(name).metadata or {}).get("revision", ""))
 
     def search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
-        """The ``k`` chunks nearest to ``vector``, most similar first."""
+        """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first.
+
+        Units are searched, not whole chunks, so a question meets the sentence it
+        is about; a chunk scores as its best unit.
+        """
+        query = np.asarray(vector, dtype=np.float32).tolist()
+        best: dict[str, float] = {}
         with self._translate_errors():
             total = self.collection.count()
             if total == 0:
                 return []
+            # A chunk has a few units; fetch enough of them to fill k distinct chunks.
+            wanted = min(total, max(k * _UNITS_PER_CHUNK, k))
             result = self.collection.query(
-                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-                n_results=min(k, total),
-                include=["documents", "metadatas", "distances"],
+                query_embeddings=[query],
+                n_results=wanted,
+                where=_UNITS,
+                include=["metadatas", "distances"],
             )
-        hits: list[ScoredChunk] = []
-        for chunk_id, text, metadata, distance in zip(
-            result["ids"][0],
-            result["documents"][0],
-            result["metadatas"][0],
-            result["distances"][0],
-            strict=True,
-        ):
-            chunk = Chunk.from_record(chunk_id, text, dict(metadata))
-            hits.append(ScoredChunk(chunk, 1.0 - float(distance)))
-        return hits
+            for metadata, distance in zip(
+                result["metadatas"][0], result["distances"][0], strict=True
+            ):
+                chunk_id = str(metadata["chunk_id"])
+                best.setdefault(chunk_id, 1.0 - float(distance))
+            ranked = sorted(best, key=lambda i: -best[i])[:k]
+            chunks = {c.id: c for c in self._get_chunks(ranked)}
+        return [ScoredChunk(chunks[i], best[i]) for i in ranked if i in chunks]
+
+    def unit_similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, list[float]]:
+        """Cosine similarity of ``vector`` to every unit of the given chunks, in unit order."""
+        if not chunk_ids:
+            return {}
+        with self._translate_errors():
+            found = self.collection.get(
+                where={"$and": [_UNITS, {"chunk_id": {"$in": list(chunk_ids)}}]},
+                include=["embeddings", "metadatas"],
+            )
+        similarities: dict[str, dict[int, float]] = defaultdict(dict)
+        query = np.asarray(vector, dtype=np.float32)
+        embeddings = found.get("embeddings")
+        if embeddings is None or not len(found["ids"]):
+            return {}
+        scores = np.asarray(embeddings, dtype=np.float32) @ query
+        for unit_id, metadata, value in zip(found["ids"], found["metadatas"], scores, strict=True):
+            index = int(unit_id.rsplit("-u", 1)[1])
+            similarities[str(metadata["chunk_id"])][index] = float(value)
+        return {cid: [by[i] for i in sorted(by)] for cid, by in similarities.items()}
 
     def chunks(self) -> list[Chunk]:
         """Every chunk, in document order."""
         records: list[Chunk] = []
-        for ids, documents, metadatas in self._pages(include=["documents", "metadatas"]):
+        for ids, documents, metadatas in self._pages(_CHUNKS, include=["documents", "metadatas"]):
             records.extend(
-                Chunk.from_record(i, d, dict(m))
+                Chunk.from_record(i, d, m)
                 for i, d, m in zip(ids, documents, metadatas, strict=True)
             )
         return sorted(records, key=lambda c: (c.source, c.ordinal))
@@ -267,16 +313,27 @@ class ChunkStore:
     def sources(self) -> dict[str, int]:
         """Indexed documents and their number of chunks."""
         counts: dict[str, int] = defaultdict(int)
-        for _, _, metadatas in self._pages(include=["metadatas"]):
+        for _, _, metadatas in self._pages(_CHUNKS, include=["metadatas"]):
             for metadata in metadatas:
                 counts[str(metadata["source"])] += 1
         return dict(sorted(counts.items()))
 
-    def _pages(self, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+    def _get_chunks(self, ids: list[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        found = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return [
+            Chunk.from_record(i, d, m)
+            for i, d, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+        ]
+
+    def _pages(
+        self, where: dict[str, Any] | None, include: list[str]
+    ) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
         offset = 0
         while True:
             with self._translate_errors():
-                page = self.collection.get(include=include, limit=_PAGE, offset=offset)
+                page = self.collection.get(where=where, include=include, limit=_PAGE, offset=offset)
             ids = page["ids"]
             if not ids:
                 return
@@ -303,7 +360,7 @@ class ChunkStore:
                 previous = indexed.get(doc.source, _Indexed())
                 if previous.complete_for(doc.fingerprint):
                     plan.unchanged += 1
-                    plan.total_chunks += len(previous.ids)
+                    plan.total_chunks += len(previous.chunk_ids)
                     continue
                 chunks = chunk_document(
                     doc,
@@ -311,22 +368,26 @@ class ChunkStore:
                     max_tokens=min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2),
                 )
                 plan.total_chunks += len(chunks)
-                old_ids = set(previous.ids)
                 for chunk in chunks:
-                    (plan.keep if chunk.id in old_ids else plan.add).append((chunk, len(chunks)))
-                new_ids = {c.id for c in chunks}
-                plan.delete.extend(i for i in previous.ids if i not in new_ids)
+                    # A chunk is re-embedded unless it and all its units are already there.
+                    unit_ids = {chunk.unit_id(i) for i in range(len(chunk.units))}
+                    kept = chunk.id in previous.chunk_ids and unit_ids <= previous.unit_ids
+                    (plan.keep if kept else plan.add).append((chunk, len(chunks)))
+                wanted = {c.id for c in chunks} | {
+                    c.unit_id(i) for c in chunks for i in range(len(c.units))
+                }
+                plan.delete.extend(sorted(previous.all_ids() - wanted))
             unreadable = {s.source for s in corpus.skipped}
             for source, previous in indexed.items():
                 if corpus.get(source) is None and source not in unreadable:
-                    plan.delete.extend(previous.ids)
+                    plan.delete.extend(sorted(previous.all_ids()))
             self._apply(plan, progress)
         return SyncReport(
             documents=len(corpus.documents),
             chunks=plan.total_chunks,
             added=len(plan.add),
             updated=len(plan.keep),
-            deleted=len(plan.delete),
+            deleted=sum(1 for i in plan.delete if "-u" not in i),
             unchanged_documents=plan.unchanged,
             seconds=time.perf_counter() - started,
             skipped=corpus.skipped,
@@ -334,12 +395,16 @@ class ChunkStore:
 
     def _indexed_by_source(self) -> dict[str, _Indexed]:
         indexed: dict[str, _Indexed] = defaultdict(_Indexed)
-        for ids, _, metadatas in self._pages(include=["metadatas"]):
-            for chunk_id, metadata in zip(ids, metadatas, strict=True):
+        for ids, _, metadatas in self._pages(None, include=["metadatas"]):
+            for record_id, metadata in zip(ids, metadatas, strict=True):
                 entry = indexed[str(metadata["source"])]
-                entry.ids.append(chunk_id)
                 entry.fingerprints.add(str(metadata.get("fingerprint", "")))
+                if metadata.get("kind") == "unit":
+                    entry.unit_ids.add(record_id)
+                    continue
+                entry.chunk_ids.add(record_id)
                 entry.expected.add(int(metadata.get("file_chunks", -1)))
+                entry.expected_units += len(json.loads(str(metadata.get("units") or "[]")))
         return indexed
 
     def _apply(self, plan: _SyncPlan, progress: Progress | None) -> None:
@@ -351,12 +416,29 @@ class ChunkStore:
         # Order matters for interrupted runs: add, then update, then delete.
         for start in range(0, total, batch):
             part = plan.add[start : start + batch]
-            vectors = self.embeddings.encode([c.embed_text for c, _ in part])
+            texts = [c.unit_embed_text(u) for c, _ in part for u in c.units]
+            vectors = self.embeddings.encode(texts)
+            ids: list[str] = []
+            embeddings: list[list[float]] = []
+            documents: list[str] = []
+            metadatas: list[dict[str, Any]] = []
+            row = 0
+            for chunk, file_chunks in part:
+                mine = vectors[row : row + len(chunk.units)]
+                row += len(chunk.units)
+                for index in range(len(chunk.units)):
+                    ids.append(chunk.unit_id(index))
+                    embeddings.append(mine[index].tolist())
+                    documents.append(chunk.unit_embed_text(chunk.units[index]))
+                    metadatas.append(chunk.unit_metadata(index))
+                # The chunk's own vector is the mean of its units': no extra model call.
+                centre = mine.mean(axis=0)
+                ids.append(chunk.id)
+                embeddings.append((centre / max(float(np.linalg.norm(centre)), 1e-12)).tolist())
+                documents.append(chunk.text)
+                metadatas.append(chunk.to_metadata(file_chunks=file_chunks))
             collection.upsert(
-                ids=[c.id for c, _ in part],
-                embeddings=vectors.tolist(),
-                documents=[c.text for c, _ in part],
-                metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
+                ids=ids, embeddings=embeddings, documents=documents, metadatas=metadatas
             )
             if progress:
                 progress(min(start + batch, total), total)
@@ -365,6 +447,11 @@ class ChunkStore:
             collection.update(
                 ids=[c.id for c, _ in part],
                 metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
+            )
+            units = [(c, i) for c, _ in part for i in range(len(c.units))]
+            collection.update(
+                ids=[c.unit_id(i) for c, i in units],
+                metadatas=[c.unit_metadata(i) for c, i in units],
             )
         for start in range(0, len(plan.delete), _PAGE):
             collection.delete(ids=plan.delete[start : start + _PAGE])

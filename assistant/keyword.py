@@ -14,7 +14,7 @@ from assistant.text import terms
 
 
 class KeywordIndex:
-    """Okapi BM25 over chunk texts (with their section context), held as postings."""
+    """Okapi BM25 over chunk texts (with their section headings), held as postings."""
 
     def __init__(self, chunks: list[Chunk], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.chunks = chunks
@@ -23,7 +23,7 @@ class KeywordIndex:
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         lengths = np.zeros(len(chunks), dtype=np.float32)
         for index, chunk in enumerate(chunks):
-            counts = Counter(terms(chunk.embed_text))
+            counts = Counter(terms(chunk.search_text))
             lengths[index] = sum(counts.values())
             for term, tf in counts.items():
                 postings[term].append((index, tf))

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense Chroma search and BM25, fused by reciprocal rank.
+"""Hybrid retrieval: dense Chroma search over sentences and BM25 over passages, fused.
 
 :class:`HybridRetriever` is a LangChain ``BaseRetriever``, so it drops into any
 chain. Below the relevance floor (the best dense cosine similarity), a question
@@ -7,10 +7,11 @@ counts as not covered by the corpus and the retriever returns nothing.
 
 from __future__ import annotations
 
+import json
 import threading
-from typing import Any
+from collections import defaultdict
+from typing import Any, Literal
 
-import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -39,6 +40,7 @@ class HybridRetriever(BaseRetriever):
     store: ChunkStore
     k: int = Field(default=4, ge=1)
     fetch_k: int = Field(default=20, ge=1)
+    fusion: Literal["relative", "rrf"] = "relative"
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
     keyword_weight: float = Field(default=1.0, ge=0.0)
@@ -55,6 +57,7 @@ class HybridRetriever(BaseRetriever):
             store=store,
             k=settings.top_k,
             fetch_k=settings.fetch_k,
+            fusion=settings.fusion,
             rrf_k=settings.rrf_k,
             dense_weight=settings.dense_weight,
             keyword_weight=settings.keyword_weight,
@@ -89,57 +92,70 @@ class HybridRetriever(BaseRetriever):
         with stage("keyword"):
             keyword = self.keyword_index().search(query, fetch)
         with stage("fuse"):
-            return self._fuse(vector, dense, keyword, k)
-
-    def _fuse(
-        self,
-        vector: np.ndarray,
-        dense: list[Any],
-        keyword: list[tuple[Chunk, float]],
-        k: int,
-    ) -> list[Document]:
-        chunks: dict[str, Chunk] = {}
-        fused: dict[str, float] = {}
-        similarity: dict[str, float] = {}
-        dense_rank: dict[str, int] = {}
-        keyword_rank: dict[str, int] = {}
-        keyword_score: dict[str, float] = {}
-        for rank, hit in enumerate(dense, start=1):
-            chunks[hit.chunk.id] = hit.chunk
-            similarity[hit.chunk.id] = hit.similarity
-            dense_rank[hit.chunk.id] = rank
-            fused[hit.chunk.id] = self.dense_weight / (self.rrf_k + rank)
-        for rank, (chunk, score) in enumerate(keyword, start=1):
-            chunks.setdefault(chunk.id, chunk)
-            keyword_rank[chunk.id] = rank
-            keyword_score[chunk.id] = score
-            fused[chunk.id] = fused.get(chunk.id, 0.0) + self.keyword_weight / (self.rrf_k + rank)
-        ranked = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9)))[:k]
-        missing = [i for i in ranked if i not in similarity]
-        if missing:
-            similarity.update(self._similarities(vector, [chunks[i] for i in missing]))
+            chunks = {hit.chunk.id: hit.chunk for hit in dense}
+            chunks.update((chunk.id, chunk) for chunk, _ in keyword if chunk.id not in chunks)
+            units = self.store.unit_similarities(list(chunks), vector)
+            similarity = {i: max(units.get(i) or [0.0]) for i in chunks}
+            bm25 = {chunk.id: score for chunk, score in keyword}
+            fused = self._fused_scores(similarity, bm25)
+            ranked = sorted(fused, key=lambda i: (-fused[i], -similarity[i]))[:k]
+            dense_rank = {hit.chunk.id: rank for rank, hit in enumerate(dense, start=1)}
+            keyword_rank = {chunk.id: rank for rank, (chunk, _) in enumerate(keyword, start=1)}
         return [
             _to_document(
                 chunks[i],
                 similarity=similarity[i],
+                unit_similarities=json.dumps([round(v, 5) for v in units.get(i, [])]),
                 fused_score=fused[i],
                 dense_rank=dense_rank.get(i),
                 keyword_rank=keyword_rank.get(i),
-                keyword_score=keyword_score.get(i, 0.0),
+                keyword_score=bm25.get(i, 0.0),
             )
             for i in ranked
         ]
 
-    def _similarities(self, vector: np.ndarray, chunks: list[Chunk]) -> dict[str, float]:
-        """Cosine similarity of keyword-only hits, which dense search did not score."""
-        vectors = self.store.embeddings.encode([c.embed_text for c in chunks])
-        return {c.id: float(v @ vector) for c, v in zip(chunks, vectors, strict=True)}
+    def _fused_scores(self, dense: dict[str, float], bm25: dict[str, float]) -> dict[str, float]:
+        """Combine dense similarity and BM25 into one score per candidate chunk.
+
+        ``relative`` rescales each score to 0..1 over the candidates and adds them
+        with the weights, so a clear keyword match keeps its lead; ``rrf`` adds
+        ``weight / (rrf_k + rank)`` and ignores how far apart the scores are.
+        """
+        if self.fusion == "rrf":
+            fused: dict[str, float] = defaultdict(float)
+            rankings = (
+                (self.dense_weight, sorted(dense, key=lambda i: -dense[i])),
+                (
+                    self.keyword_weight,
+                    sorted((i for i in bm25 if bm25[i] > 0), key=lambda i: -bm25[i]),
+                ),
+            )
+            for weight, order in rankings:
+                for rank, chunk_id in enumerate(order, start=1):
+                    fused[chunk_id] += weight / (self.rrf_k + rank)
+            return {i: fused[i] for i in dense}
+        dense_scaled = _min_max(dense)
+        bm25_scaled = _min_max({i: bm25.get(i, 0.0) for i in dense})
+        return {
+            i: self.dense_weight * dense_scaled[i] + self.keyword_weight * bm25_scaled[i]
+            for i in dense
+        }
+
+
+def _min_max(scores: dict[str, float]) -> dict[str, float]:
+    """Scores rescaled to 0..1 (all 0 when they are all equal)."""
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    if high <= low:
+        return dict.fromkeys(scores, 0.0)
+    return {i: (v - low) / (high - low) for i, v in scores.items()}
 
 
 def _to_document(chunk: Chunk, **scores: Any) -> Document:
     metadata = chunk.to_metadata(file_chunks=0)
-    metadata.pop("file_chunks")
-    metadata.pop("fingerprint")
+    for internal in ("file_chunks", "fingerprint", "kind"):
+        metadata.pop(internal)
     metadata["chunk_id"] = chunk.id
     metadata.update({key: value for key, value in scores.items() if value is not None})
     return Document(id=chunk.id, page_content=chunk.text, metadata=metadata)

@@ -8,6 +8,7 @@ tunable number.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     # Retrieval.
     top_k: int = Field(default=4, ge=1, le=50)
     fetch_k: int = Field(default=20, ge=1, le=500)
+    fusion: Literal["relative", "rrf"] = "relative"
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
     keyword_weight: float = Field(default=1.0, ge=0.0)

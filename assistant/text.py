@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9]+")
+_STEMMER = snowballstemmer.stemmer("english")
 STOPWORDS = frozenset(
     "a about above after again against all also am an and any are aren as at be because "
     "been before being below between both but by can cannot could did didn do does doesn "
@@ -19,33 +23,10 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light suffix-stripper: plural, -ed, -ing and a few derivational endings."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for suffix, replacement in (
-        ("ational", "ate"),
-        ("ization", "ize"),
-        ("ations", "ate"),
-        ("ation", "ate"),
-        ("ities", ""),
-        ("ity", ""),
-        ("ments", ""),
-        ("ment", ""),
-        ("ies", "y"),
-        ("sses", "ss"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", "e"),
-        ("s", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                break
-            word = word[: len(word) - len(suffix)] + replacement
-            break
-    # A final silent e goes, so "manage", "managing" and "management" meet.
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+    """The English Snowball (Porter2) stem of a lower-case word."""
+    return _STEMMER.stemWord(word)
 
 
 def terms(text: str) -> list[str]:

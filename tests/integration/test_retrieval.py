@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from assistant.retrieval import HybridRetriever
@@ -9,9 +11,11 @@ from assistant.retrieval import HybridRetriever
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def retriever(bot) -> HybridRetriever:
-    return HybridRetriever.from_settings(bot.store, bot.settings)
+@pytest.fixture(params=["relative", "rrf"])
+def retriever(bot, request) -> HybridRetriever:
+    return HybridRetriever.from_settings(
+        bot.store, bot.settings.model_copy(update={"fusion": request.param})
+    )
 
 
 @pytest.mark.parametrize(
@@ -47,6 +51,9 @@ def test_documents_carry_offsets_scores_and_ranks(retriever, bot):
     assert 0 < doc.metadata["similarity"] <= 1
     assert doc.metadata["fused_score"] > 0
     assert doc.metadata["dense_rank"] >= 1
+    assert len(json.loads(doc.metadata["unit_similarities"])) == len(
+        json.loads(doc.metadata["units"])
+    )
 
 
 def test_an_out_of_corpus_question_retrieves_nothing(retriever):

@@ -54,9 +54,10 @@ def test_a_lead_in_line_stays_with_its_bullets(count_tokens):
     assert [u.kind for u in coo_list.units] == ["leadin"] + ["item"] * 5
 
 
-def test_chunks_stay_under_the_embedding_window(count_tokens):
+def test_chunks_and_their_embedded_units_stay_under_the_embedding_window(count_tokens):
     _, chunks = _article_chunks(count_tokens)
-    assert all(count_tokens(c.embed_text) <= MAX_TOKENS for c in chunks)
+    assert all(count_tokens(c.text) <= MAX_TOKENS for c in chunks)
+    assert all(count_tokens(c.unit_embed_text(u)) <= MAX_TOKENS for c in chunks for u in c.units)
 
 
 def test_chunk_ids_are_content_hashes_so_rechunking_is_idempotent(count_tokens):
@@ -82,7 +83,7 @@ def test_a_long_paragraph_is_split_between_sentences(count_tokens):
     chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=100)
     assert len(chunks) > 1
     for chunk in chunks:
-        assert count_tokens(chunk.embed_text) <= 100
+        assert count_tokens(chunk.text) <= 100
         assert chunk.text.endswith(".")
 
 
@@ -94,7 +95,15 @@ def test_a_long_list_keeps_its_lead_in_as_context_in_every_piece(count_tokens):
     chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=120)
     assert len(chunks) > 1
     assert chunks[0].text.startswith("Duties include:")
-    assert all("Duties include:" in c.embed_text for c in chunks)
+    assert all(c.leadin_text() == "Duties include:" for c in chunks)
+    items = [u for c in chunks for u in c.units if u.kind == "item"]
+    assert all(
+        c.unit_embed_text(u).startswith("Duties include: Responsibility")
+        for c in chunks
+        for u in c.units
+        if u.kind == "item"
+    )
+    assert len(items) == 60
 
 
 def test_plain_text_with_one_line_per_block_finds_headings_and_lists(count_tokens):

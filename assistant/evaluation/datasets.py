@@ -1,0 +1,182 @@
+"""Question sets: the article's gold set and any SQuAD-format article."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.settings import PROJECT_ROOT
+
+
+class DatasetError(AssistantError):
+    """A question set cannot be read or does not match its document."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of one document."""
+
+    source: str
+    start: int
+    end: int
+
+    def contains(self, other: Span) -> bool:
+        """True if ``other`` lies entirely inside this span."""
+        return self.source == other.source and self.start <= other.start and other.end <= self.end
+
+    def covers(self, other: Span, share: float) -> bool:
+        """True if at least ``share`` of ``other``'s characters lie inside this span."""
+        if self.source != other.source or other.end <= other.start:
+            return False
+        overlap = min(self.end, other.end) - max(self.start, other.start)
+        return overlap >= share * (other.end - other.start)
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """One question, with what a good answer rests on and states."""
+
+    id: str
+    question: str
+    kind: str
+    answerable: bool
+    evidence: tuple[tuple[Span, ...], ...] = ()
+    """Groups of alternative spans; an answer should cite one span of every group."""
+    facts: tuple[tuple[str, ...], ...] = ()
+    """Facts the answer should state, each as alternative phrasings."""
+    answers: tuple[str, ...] = ()
+    """Short gold answers (SQuAD), for containment and token F1."""
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """Documents to index and the questions to ask about them."""
+
+    name: str
+    documents: dict[str, str]
+    """File name → text, written into a fresh corpus folder for the run."""
+    questions: tuple[EvalQuestion, ...]
+    short_answers: bool = False
+    """True for SQuAD-style sets, which also report answer containment and token F1."""
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def limited(self, limit: int | None) -> QuestionSet:
+        """The first ``limit`` answerable and first ``limit`` unanswerable questions."""
+        if limit is None:
+            return self
+        answerable = [q for q in self.questions if q.answerable][:limit]
+        unanswerable = [q for q in self.questions if not q.answerable][:limit]
+        return QuestionSet(
+            self.name,
+            self.documents,
+            tuple(answerable + unanswerable),
+            self.short_answers,
+            self.description,
+            self.extra,
+        )
+
+
+def article_set(document: Path | None = None) -> QuestionSet:
+    """The gold set about the article, checked against the article's text."""
+    raw = json.loads(
+        resources.files("assistant.evaluation").joinpath("data/article_gold.json").read_text()
+    )
+    path = document or PROJECT_ROOT / "corpus" / raw["document"]
+    if not path.is_file():
+        raise DatasetError(f"The gold set needs the article at {path}.")
+    text = path.read_text(encoding="utf-8")
+    source = raw["document"]
+    questions: list[EvalQuestion] = []
+    for item in raw["answerable"]:
+        groups = []
+        for evidence in item["evidence"]:
+            start = text.find(evidence)
+            if start < 0:
+                raise DatasetError(f"Evidence of {item['id']} is not in {path}: {evidence!r}")
+            groups.append((Span(source, start, start + len(evidence)),))
+        questions.append(
+            EvalQuestion(
+                id=item["id"],
+                question=item["question"],
+                kind=item["kind"],
+                answerable=True,
+                evidence=tuple(groups),
+                facts=tuple(tuple(f) for f in item["facts"]),
+            )
+        )
+    questions.extend(
+        EvalQuestion(id=i["id"], question=i["question"], kind=i["kind"], answerable=False)
+        for i in raw["out_of_corpus"]
+    )
+    return QuestionSet(
+        name=raw["name"],
+        documents={source: text},
+        questions=tuple(questions),
+        description=raw["description"],
+    )
+
+
+def squad_set(path: Path, *, title: str | None = None) -> QuestionSet:
+    """One article of a SQuAD (v1.1 or v2.0) file, indexed as one document.
+
+    Paragraphs are joined by blank lines; answer offsets are moved into the
+    joined text, so citations can be checked against them. Without ``title``,
+    the file's first article is used.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        articles = data["data"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(f"{path} is not a readable SQuAD-format file: {exc}") from exc
+    article = next((a for a in articles if title is None or a.get("title") == title), None)
+    if article is None:
+        names = ", ".join(str(a.get("title")) for a in articles[:10])
+        raise DatasetError(f"No article titled {title!r} in {path} (first titles: {names}).")
+    name = str(article.get("title") or "squad")
+    source = f"{name}.txt"
+    parts: list[str] = []
+    questions: list[EvalQuestion] = []
+    offset = 0
+    for paragraph in article["paragraphs"]:
+        context = paragraph["context"]
+        for qa in paragraph["qas"]:
+            answers = [a for a in qa.get("answers", []) if a.get("text")]
+            impossible = bool(qa.get("is_impossible")) or not answers
+            spans = tuple(
+                Span(
+                    source, offset + a["answer_start"], offset + a["answer_start"] + len(a["text"])
+                )
+                for a in answers
+            )
+            questions.append(
+                EvalQuestion(
+                    id=str(qa["id"]),
+                    question=qa["question"],
+                    kind="unanswerable" if impossible else "answerable",
+                    answerable=not impossible,
+                    evidence=() if impossible else (spans,),
+                    facts=() if impossible else (tuple(dict.fromkeys(a["text"] for a in answers)),),
+                    answers=tuple(dict.fromkeys(a["text"] for a in answers)),
+                )
+            )
+        parts.append(context)
+        offset += len(context) + 2
+    text = "\n\n".join(parts) + "\n"
+    for question in questions:
+        for group in question.evidence:
+            for span in group:
+                answer = text[span.start : span.end]
+                if answer not in question.answers:
+                    raise DatasetError(f"Answer offsets of {question.id} do not match its text.")
+    return QuestionSet(
+        name=f"squad:{name}",
+        documents={source: text},
+        questions=tuple(questions),
+        short_answers=True,
+        description=f"SQuAD article {name!r} from {Path(path).name}",
+    )

@@ -1,0 +1,161 @@
+"""An evaluation's results: a table for people, JSON for machines, a chart."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluation.runner import METRICS, RunResult
+
+_PERCENT = {
+    "hit@1",
+    "hit@3",
+    "mrr",
+    "support_precision",
+    "evidence_recall",
+    "key_fact_recall",
+    "answer_contained",
+    "answer_in_citation",
+    "token_f1",
+    "refusal_rate",
+    "false_refusal_rate",
+}
+_CHART_METRICS = (
+    "hit@1",
+    "hit@3",
+    "mrr",
+    "support_precision",
+    "evidence_recall",
+    "key_fact_recall",
+    "answer_contained",
+    "answer_in_citation",
+    "refusal_rate",
+    "false_refusal_rate",
+)
+
+
+def machine() -> str:
+    """A one-line description of the machine the figures come from."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+@dataclass
+class EvaluationReport:
+    """Every run of an evaluation, with when and where it was measured."""
+
+    runs: list[RunResult]
+    measured_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    machine: str = field(default_factory=machine)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, question_set: str, system: str) -> RunResult:
+        """The run of ``system`` on ``question_set``."""
+        for run in self.runs:
+            if run.question_set == question_set and run.system == system:
+                return run
+        raise KeyError(f"no run of {system!r} on {question_set!r}")
+
+    def table(self) -> str:
+        """The figures as a Markdown table: one row per metric, one column per run."""
+        header = ["metric"] + [f"{r.question_set} / {r.system}" for r in self.runs]
+        rows = [header, ["---"] * len(header)]
+        counts = ["questions (answerable + not)"] + [
+            f"{r.answerable} + {r.unanswerable}" for r in self.runs
+        ]
+        rows.append(counts)
+        for metric in METRICS:
+            values = [r.metrics.get(metric) for r in self.runs]
+            if all(v is None for v in values):
+                continue
+            rows.append([metric] + [_format(metric, v) for v in values])
+        return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+    def markdown(self) -> str:
+        """A short document: when, where, the table and how to read it."""
+        when = self.measured_at.strftime("%Y-%m-%d %H:%M UTC")
+        return (
+            f"# Evaluation\n\nMeasured {when} on {self.machine}.\n\n{self.table()}\n\n"
+            "Retrieval: hit@k and MRR of the first passage holding at least half of a gold "
+            "evidence span. Citations: support precision is the share of citations whose span "
+            "contains gold evidence; evidence recall the share of evidence groups a citation "
+            "contains. Answers: key-fact recall is the share of expected facts the answer states; "
+            "for SQuAD sets, answer contained / in citation use SQuAD normalisation and token F1 "
+            "is SQuAD's. Refusals: refusal rate on questions the corpus does not answer, false "
+            "refusal rate on those it does. Latency is per question, index time per set.\n"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, JSON-ready (per-question results included)."""
+        return {
+            "measured_at": self.measured_at.isoformat(),
+            "machine": self.machine,
+            "settings": self.settings,
+            "runs": [
+                {
+                    "question_set": r.question_set,
+                    "system": r.system,
+                    "answerable": r.answerable,
+                    "unanswerable": r.unanswerable,
+                    "metrics": r.metrics,
+                    "questions": [q.to_dict() for q in r.questions],
+                }
+                for r in self.runs
+            ],
+        }
+
+    def plot(self, path: Path) -> Path:
+        """A bar chart of the quality figures, one panel per question set."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        sets = list(dict.fromkeys(r.question_set for r in self.runs))
+        figure, axes = plt.subplots(len(sets), 1, figsize=(11, 3.6 * len(sets)), squeeze=False)
+        for axis, question_set in zip(axes[:, 0], sets, strict=True):
+            runs = [r for r in self.runs if r.question_set == question_set]
+            metrics = [m for m in _CHART_METRICS if any(r.metrics.get(m) is not None for r in runs)]
+            width = 0.8 / max(1, len(runs))
+            for offset, run in enumerate(runs):
+                values = [run.metrics.get(m) or 0.0 for m in metrics]
+                positions = [i + offset * width for i in range(len(metrics))]
+                bars = axis.bar(positions, values, width, label=run.system)
+                axis.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
+            axis.set_xticks([i + width * (len(runs) - 1) / 2 for i in range(len(metrics))])
+            axis.set_xticklabels(metrics, rotation=20, ha="right", fontsize=8)
+            axis.set_ylim(0, 1.12)
+            axis.set_title(question_set)
+            axis.legend(loc="upper right", fontsize=8)
+        when = self.measured_at.strftime("%Y-%m-%d")
+        figure.suptitle(f"Answer quality, measured {when}")
+        figure.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        return path
+
+    def save(self, folder: Path) -> dict[str, Path]:
+        """Write ``evaluation.md``, ``evaluation.json`` and ``evaluation.png`` into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = {
+            "markdown": folder / "evaluation.md",
+            "json": folder / "evaluation.json",
+            "chart": folder / "evaluation.png",
+        }
+        paths["markdown"].write_text(self.markdown(), encoding="utf-8")
+        paths["json"].write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
+        self.plot(paths["chart"])
+        return paths
+
+
+def _format(metric: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if metric in _PERCENT:
+        return f"{value:.3f}"
+    return f"{value:.1f}" if metric.endswith("_ms") else f"{value:.2f}"
