@@ -14,7 +14,7 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,11 +31,10 @@ from assistant.timing import stage
 
 # Questions that ask for an enumeration get the whole list rather than one bullet.
 _LIST_QUESTION = re.compile(
-    r"\b(list|lists|what are|which|responsibilit\w*|duties|tasks|include\w*|main|key|"
-    r"differences?|differ|distinguish\w*|ways|steps|examples?|do(es)? .{0,40}\bdo)\b",
+    r"\b(list|lists|name the|enumerate|responsibilities|duties|tasks|differences|distinctions|"
+    r"what are the|do(es)? .{0,40}\bdo)\b",
     re.IGNORECASE,
 )
-_DENSE_SHARE = 0.65
 _UNIT_CACHE_SIZE = 8192
 
 
@@ -51,10 +50,9 @@ class Candidate:
     """Cosine similarity to the question, when the retriever already knows it."""
     lexical: float = 0.0
 
-    @property
-    def score(self) -> float:
-        """Blend of meaning and word overlap, 0..1-ish."""
-        return _DENSE_SHARE * (self.dense or 0.0) + (1 - _DENSE_SHARE) * self.lexical
+    def score(self, dense_share: float) -> float:
+        """Blend of meaning (cosine) and idf-weighted word overlap, 0..1-ish."""
+        return dense_share * (self.dense or 0.0) + (1 - dense_share) * self.lexical
 
     @property
     def text(self) -> str:
@@ -93,12 +91,18 @@ class ExtractiveAnswerer:
         embeddings: Embeddings,
         *,
         max_units: int = 3,
-        unit_ratio: float = 0.8,
+        unit_ratio: float = 0.9,
+        min_gain: float = 0.3,
+        dense_share: float = 0.57,
+        idf: Callable[[str], float] | None = None,
         refusal: str = "The article does not say.",
     ) -> None:
         self.embeddings = embeddings
         self.max_units = max_units
         self.unit_ratio = unit_ratio
+        self.min_gain = min_gain
+        self.dense_share = dense_share
+        self.idf = idf
         self.refusal = refusal
         # Units come from indexed chunks, so the same texts recur across questions.
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -114,8 +118,9 @@ class ExtractiveAnswerer:
         query = str(inputs.get("query") or question)
         documents: list[Document] = list(inputs.get("documents") or [])
         base = Answer(question=question, text="", refused=False, query=query, backend=self.name)
-        if not documents:
-            yield replace(base, text=self.refusal, refused=True)
+        coverage = inputs.get("coverage")
+        if not documents or (coverage is not None and not coverage.covered):
+            yield replace(base, text=refusal_text(self.refusal, coverage), refused=True)
             return
         with stage("compose"):
             groups = self.select(query, documents)
@@ -129,33 +134,45 @@ class ExtractiveAnswerer:
         yield replace(base, text=_compose(groups), citations=citations, complete=True)
 
     def select(self, query: str, documents: list[Document]) -> list[_Group]:
-        """Pick the units that answer ``query`` and group them into citations."""
+        """Pick the units that answer ``query`` and group them into citations.
+
+        Units are taken best first while they score within ``unit_ratio`` of the
+        best and add question words the answer does not cover yet, so a second
+        citation has to answer another part of the question. List items are
+        quoted with their lead-in; a whole list when the question asks for one.
+        """
         candidates = self._score(query, _candidates(documents))
         if not candidates:
             return []
-        ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.unit.start))
-        best = ranked[0].score
-        chosen = [c for c in ranked if c.score >= self.unit_ratio * best][: self.max_units]
-        wants_list = bool(_LIST_QUESTION.search(query))
-        groups: list[_Group] = []
-        used: set[tuple[str, int]] = set()
-        for candidate in chosen:
-            key = (candidate.chunk.id, candidate.unit.start)
-            if key in used:
+        scores = {id(c): c.score(self.dense_share) for c in candidates}
+        ranked = sorted(candidates, key=lambda c: (-scores[id(c)], c.rank, c.unit.start))
+        threshold = self.unit_ratio * scores[id(ranked[0])]
+        weights = self._weights(query, candidates)
+        total = sum(weights.values()) or 1.0
+        chosen: list[Candidate] = []
+        covered: set[str] = set()
+        for candidate in ranked:
+            if scores[id(candidate)] < threshold or len(chosen) >= self.max_units:
+                break
+            words = set(terms(candidate.scoring_text)) & set(weights)
+            gain = sum(weights[t] for t in words - covered) / total
+            if chosen and gain < self.min_gain:
                 continue
-            members = [candidate]
-            in_list = candidate.unit.kind in ("item", "leadin") and candidate.leadin is not None
-            siblings = [
-                c
-                for c in chosen
-                if c.chunk.id == candidate.chunk.id and c.leadin == candidate.leadin
-            ]
-            if in_list and (wants_list or candidate.unit.kind == "leadin" or len(siblings) > 1):
-                members = _whole_list(candidate, candidates)
-            for member in members:
-                used.add((member.chunk.id, member.unit.start))
-            groups.append(_Group(tuple(members), candidate.score))
-        return groups
+            chosen.append(candidate)
+            covered |= words
+        near_best = [c for c in ranked if scores[id(c)] >= threshold]
+        return _groups(
+            chosen, near_best, candidates, scores, wants_list=bool(_LIST_QUESTION.search(query))
+        )
+
+    def _weights(self, query: str, candidates: list[Candidate]) -> dict[str, float]:
+        """Weight of each question word: its idf in the corpus, or among the candidates."""
+        query_terms = set(terms(query))
+        if self.idf is not None:
+            return {t: self.idf(t) for t in query_terms}
+        frequency = Counter(t for c in candidates for t in set(terms(c.scoring_text)))
+        n = len(candidates)
+        return {t: math.log(1.0 + n / (1 + frequency.get(t, 0))) for t in query_terms}
 
     def _score(self, query: str, candidates: list[Candidate]) -> list[Candidate]:
         if not candidates:
@@ -170,18 +187,14 @@ class ExtractiveAnswerer:
             candidates = [
                 c if c.dense is not None else replace(c, dense=known[id(c)]) for c in candidates
             ]
-        unit_terms = [set(terms(c.scoring_text)) for c in candidates]
-        document_frequency = Counter(t for ts in unit_terms for t in ts)
-        n = len(candidates)
-        query_terms = set(terms(query))
-
-        def weight(term: str) -> float:
-            return math.log(1.0 + n / (1 + document_frequency.get(term, 0)))
-
-        total = sum(weight(t) for t in query_terms) or 1.0
+        weights = self._weights(query, candidates)
+        total = sum(weights.values()) or 1.0
         return [
-            replace(c, lexical=sum(weight(t) for t in query_terms & ts) / total)
-            for c, ts in zip(candidates, unit_terms, strict=True)
+            replace(
+                c,
+                lexical=sum(weights[t] for t in set(terms(c.scoring_text)) & set(weights)) / total,
+            )
+            for c in candidates
         ]
 
     def _unit_vectors(self, texts: list[str]) -> np.ndarray:
@@ -200,6 +213,16 @@ class ExtractiveAnswerer:
                 while len(self._cache) > _UNIT_CACHE_SIZE:
                     self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
+
+
+def refusal_text(base: str, coverage: Any = None) -> str:
+    """The refusal, naming the question's words the corpus has nothing about."""
+    missing = getattr(coverage, "missing", ()) if coverage is not None else ()
+    if not missing:
+        return base
+    quoted = [f"“{word}”" for word in missing[:3]]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"{base} It does not mention {listed}."
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -227,12 +250,41 @@ def _candidates(documents: list[Document]) -> list[Candidate]:
     return candidates
 
 
-def _whole_list(anchor: Candidate, candidates: list[Candidate]) -> list[Candidate]:
-    """The anchor's lead-in and every item of its list within the same chunk."""
-    members = [
-        c for c in candidates if c.chunk.id == anchor.chunk.id and c.unit.kind in ("leadin", "item")
-    ]
-    return sorted(members, key=lambda c: c.unit.start)
+def _groups(
+    chosen: list[Candidate],
+    near_best: list[Candidate],
+    candidates: list[Candidate],
+    scores: dict[int, float],
+    *,
+    wants_list: bool,
+) -> list[_Group]:
+    """Turn chosen units into citations: a sentence alone, list items with their lead-in.
+
+    A list is quoted whole when the question asks for a list, when its lead-in
+    was chosen, or when at least half of its items score near the best.
+    """
+    groups: list[_Group] = []
+    done: set[tuple[str, int | None]] = set()
+    for candidate in chosen:
+        if candidate.unit.kind == "sentence" or candidate.leadin is None:
+            groups.append(_Group((candidate,), scores[id(candidate)]))
+            continue
+        key = (candidate.chunk.id, candidate.leadin.start)
+        if key in done:
+            continue
+        done.add(key)
+        members = [
+            c for c in candidates if c.chunk.id == candidate.chunk.id and c.unit.kind != "sentence"
+        ]
+        items = [c for c in members if c.unit.kind == "item"]
+        close = [c for c in near_best if c in items]
+        whole = wants_list or candidate.unit.kind == "leadin" or 2 * len(close) >= len(items)
+        if not whole:
+            picked = {id(c) for c in chosen if c in items}
+            members = [c for c in members if c.unit.kind == "leadin" or id(c) in picked]
+        ordered = tuple(sorted(members, key=lambda c: c.unit.start))
+        groups.append(_Group(ordered, scores[id(candidate)]))
+    return groups
 
 
 def _citation(group: _Group, marker: int) -> Citation:

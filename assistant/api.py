@@ -18,6 +18,7 @@ from assistant import timing
 from assistant.answering import ExtractiveAnswerer
 from assistant.chain import build_chain
 from assistant.conversation import History, condense_question
+from assistant.coverage import Coverage, CoverageCheck
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import CorpusError, DocumentError, EmptyQuestionError, QuestionTooLongError
 from assistant.index import ChunkStore, Progress, SyncReport
@@ -94,16 +95,33 @@ class Assistant:
             self.embeddings,
             max_units=self.settings.answer_max_units,
             unit_ratio=self.settings.answer_unit_ratio,
+            min_gain=self.settings.answer_min_gain,
+            dense_share=self.settings.answer_dense_share,
+            idf=lambda term: self.retriever.keyword_index().idf(term),
             refusal=self._refusal_text(),
+        )
+
+    @cached_property
+    def coverage(self) -> CoverageCheck:
+        """The near-miss check: does the corpus speak about the question's topic?"""
+        return CoverageCheck(
+            self.embeddings,
+            self.retriever.keyword_index,
+            word_similarity=self.settings.coverage_word_similarity,
+            min_share=self.settings.coverage_min_share,
         )
 
     @cached_property
     def chain(self) -> Runnable[dict[str, Any], Answer]:
         """The whole pipeline as one LangChain runnable."""
+        checker = None
+        if self.settings.coverage_check:
+            checker = RunnableLambda(self._check_coverage, name="CoverageCheck")
         return build_chain(
             self.retriever,
             self.answerer.as_runnable(),
             RunnableLambda(self._rewrite, name="CondenseQuestion"),
+            checker,
         )
 
     # --- the index ----------------------------------------------------------------------
@@ -204,6 +222,10 @@ class Assistant:
                 inputs.get("history") or [],
                 phrase_count=self.retriever.keyword_index().phrase_count,
             )
+
+    def _check_coverage(self, inputs: dict[str, Any]) -> Coverage:
+        with timing.stage("coverage"):
+            return self.coverage.check(inputs["query"], inputs["documents"])
 
     def _refusal_text(self) -> str:
         if self._documents > 1:

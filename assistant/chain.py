@@ -1,9 +1,9 @@
 """The retrieval chain, composed from LangChain runnables.
 
 ``{"question", "history"}`` → standalone ``query`` → retrieved ``documents`` →
-an answerer that streams :class:`~assistant.response.Answer` snapshots. Each
-step is a parameter: any retriever, rewriter or answerer with the same input
-and output fits.
+an optional ``coverage`` verdict → an answerer that streams
+:class:`~assistant.response.Answer` snapshots. Each step is a parameter: any
+retriever, rewriter, checker or answerer with the same input and output fits.
 """
 
 from __future__ import annotations
@@ -20,14 +20,20 @@ Rewriter = Runnable[dict[str, Any], str]
 """Takes ``{"question", "history"}`` and returns the standalone question."""
 
 
+Checker = Runnable[dict[str, Any], Any]
+"""Takes ``{"query", "documents"}`` and returns a :class:`~assistant.coverage.Coverage`."""
+
+
 def build_chain(
     retriever: BaseRetriever,
     answerer: Runnable[dict[str, Any], Answer],
     rewriter: Rewriter,
+    coverage: Checker | None = None,
 ) -> Runnable[dict[str, Any], Answer]:
-    """Compose rewrite → retrieve → answer."""
-    return (
-        RunnablePassthrough.assign(query=rewriter)
-        | RunnablePassthrough.assign(documents=itemgetter("query") | retriever)
-        | answerer
-    ).with_config(run_name="ArticleAssistant")
+    """Compose rewrite → retrieve → (coverage check) → answer."""
+    chain = RunnablePassthrough.assign(query=rewriter) | RunnablePassthrough.assign(
+        documents=itemgetter("query") | retriever
+    )
+    if coverage is not None:
+        chain = chain | RunnablePassthrough.assign(coverage=coverage)
+    return (chain | answerer).with_config(run_name="ArticleAssistant")

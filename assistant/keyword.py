@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Container
 from functools import cached_property
 
 import numpy as np
@@ -43,11 +44,17 @@ class KeywordIndex:
         if not needle:
             return 0
         pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
-        return len(pattern.findall(self._lowered))
+        return len(pattern.findall(self.lowered_text))
 
     @cached_property
-    def _lowered(self) -> str:
+    def lowered_text(self) -> str:
+        """Every chunk's text, lower-cased with single spaces, one chunk per line."""
         return "\n".join(" ".join(c.text.lower().split()) for c in self.chunks)
+
+    @property
+    def vocabulary(self) -> Container[str]:
+        """The stemmed terms that occur in the chunks."""
+        return self._postings.keys()
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (stemmed) term; high for rare terms."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -29,6 +30,28 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+# Everyday words a question uses around its topic. They say nothing about what is
+# asked, so the coverage check does not require the corpus to contain them.
+QUESTION_FILLER = frozenset(
+    "actually anyway even really just kind kinds sort sorts way ways thing things stuff lot lots "
+    "bit one two three four five first second last next other others another same different new "
+    "old good bad better best main whole sure able often usually typically generally mostly "
+    "exactly basically simply maybe perhaps probably quite rather pretty very much many every "
+    "each also etc still yet already ever never always get gets got getting go goes went going "
+    "gone know knows knew want wants wanted like likes need needs make makes made making take "
+    "takes took taken give gives gave come comes came see sees saw seen look looks find finds "
+    "found put puts use uses used tell tells told ask asks asked seem seems try tries tried call "
+    "calls called keep keeps kept let lets mean means meant matter matters happen happens sit "
+    "sits name think thinks thought talk talks day days time times part parts".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Hervé" and "Herve" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def terms(text: str) -> list[str]:
-    """Content terms of ``text``: lower-cased, stop words dropped, lightly stemmed."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    """Content terms of ``text``: folded, stop words dropped, stemmed."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOPWORDS]

@@ -82,7 +82,9 @@ def test_any_runnable_can_be_the_answerer(documents):
 
 
 def test_streaming_yields_growing_snapshots_ending_with_the_complete_answer(documents):
-    answerer = ExtractiveAnswerer(DeterministicFakeEmbedding(size=32), max_units=3, unit_ratio=0.0)
+    answerer = ExtractiveAnswerer(
+        DeterministicFakeEmbedding(size=32), max_units=3, unit_ratio=0.0, min_gain=0.0
+    )
     chain = build_chain(
         ListRetriever(documents=documents), answerer.as_runnable(), RunnableLambda(_rewriter)
     )
