@@ -9,7 +9,9 @@ READY := $(VENV)/.ready
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup chat test lint clean
+SQUAD ?= ../shared/eval/squad-v2-dev-normans.json
+
+.PHONY: setup chat test lint eval clean
 
 setup: $(READY)
 
@@ -31,6 +33,10 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# The full evaluation; its table, JSON and chart land in docs/evaluation/.
+eval: setup
+	$(BIN)/assistant eval --squad $(SQUAD) --out docs/evaluation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

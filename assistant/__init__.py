@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from assistant.api import Assistant, answer, default_assistant
 from assistant.errors import (
     AssistantError,
@@ -22,6 +24,18 @@ from assistant.errors import (
 )
 from assistant.response import Answer, Citation
 from assistant.settings import Settings
+
+
+def evaluate(*args: Any, **kwargs: Any) -> Any:
+    """Measure answer quality; see :func:`assistant.evaluation.evaluate`.
+
+    Imported on first use: the evaluation pulls in the baseline's LangChain
+    packages and matplotlib, which answering does not need.
+    """
+    from assistant.evaluation import evaluate as run_evaluation
+
+    return run_evaluation(*args, **kwargs)
+
 
 __all__ = [
     "Answer",
@@ -40,4 +54,5 @@ __all__ = [
     "StoreUnavailableError",
     "answer",
     "default_assistant",
+    "evaluate",
 ]

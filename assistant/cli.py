@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | chat | serve``.
+"""Command line: ``assistant index | ask | chat | serve | eval``.
 
 A thin layer over :class:`assistant.Assistant`; errors meant for users are
 printed as one line and exit with status 1 (usage errors exit with 2).
@@ -175,6 +175,63 @@ def serve_command(
     if port is not None:
         overrides["port"] = port
     ui.launch(_assistant(corpus_dir, index_dir), **overrides)
+
+
+@cli.command("eval")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    type=click.Choice(["article", "squad"]),
+    help="Question sets to run (default: article, and squad when --squad is given).",
+)
+@click.option(
+    "--squad",
+    "squad_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A SQuAD-format JSON file (v1.1 or v2.0); its article is indexed as one document.",
+)
+@click.option("--squad-title", help="Which article of the SQuAD file (default: the first).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="First N answerable and N other questions."
+)
+@click.option("--no-baseline", is_flag=True, help="Skip the plain LangChain recipe.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for evaluation.md, evaluation.json and evaluation.png.",
+)
+@_user_errors
+def eval_command(
+    *,
+    sets: tuple[str, ...],
+    squad_path: Path | None,
+    squad_title: str | None,
+    limit: int | None,
+    no_baseline: bool,
+    out: Path,
+) -> None:
+    """Measure answer quality on question sets, beside the plain LangChain recipe.
+
+    Prints a table (retrieval hit@1/hit@3/MRR, citation support precision and
+    evidence recall, key-fact recall, SQuAD containment and F1, refusal rates,
+    latency) and writes it with the per-question results and a chart to --out.
+    """
+    from assistant.evaluation import evaluate
+
+    chosen = list(sets) or (["article", "squad"] if squad_path else ["article"])
+    report = evaluate(
+        chosen,
+        squad_path=squad_path,
+        squad_title=squad_title,
+        baseline=not no_baseline,
+        limit=limit,
+    )
+    click.echo(report.table())
+    paths = report.save(out)
+    click.echo("\nWrote " + ", ".join(str(p) for p in paths.values()))
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 ARTICLE = CORPUS / "operations-manager-vs-coo.md"
 SHARED_ARTICLE = REPO.parent / "shared" / "article" / "operations-manager-vs-coo.txt"
+SHARED_SQUAD = REPO.parent / "shared" / "eval" / "squad-v2-dev-normans.json"
 PYTHON = sys.executable
 
 

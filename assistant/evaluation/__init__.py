@@ -58,6 +58,8 @@ def evaluate(
     arguments are settings of the assistant under test.
     """
     embeddings = embeddings or default_embeddings()
+    # Loaded up front, so no system's index time includes loading the model.
+    embeddings.load()
     question_sets = [_resolve(s, squad_path, squad_title).limited(limit) for s in sets]
     runs: list[RunResult] = []
     for question_set in question_sets:

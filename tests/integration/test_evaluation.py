@@ -1,0 +1,89 @@
+"""A fast evaluation in CI: thresholds a little under the measured figures.
+
+The full run is `make eval`; its latest table is docs/evaluation/evaluation.md.
+If a change lowers quality, one of these fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.evaluation import article_set, evaluate, squad_set
+from tests.support import SHARED_SQUAD
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def article_report(embeddings):
+    return evaluate([article_set()], embeddings=embeddings, progress=False)
+
+
+@pytest.fixture(scope="module")
+def squad_report(embeddings):
+    if not SHARED_SQUAD.is_file():
+        pytest.skip(f"the SQuAD file is not at {SHARED_SQUAD}")
+    return evaluate([squad_set(SHARED_SQUAD).limited(30)], embeddings=embeddings, progress=False)
+
+
+def test_article_retrieval_finds_the_gold_passage(article_report):
+    ours = article_report.get("article", "ours").metrics
+    assert ours["hit@1"] >= 0.72
+    assert ours["hit@3"] >= 0.90
+    assert ours["mrr"] >= 0.80
+
+
+def test_article_citations_are_precise_and_answers_state_the_facts(article_report):
+    ours = article_report.get("article", "ours").metrics
+    assert ours["support_precision"] >= 0.78
+    assert ours["key_fact_recall"] >= 0.78
+
+
+def test_article_near_misses_are_refused_and_answerable_questions_are_not(article_report):
+    ours = article_report.get("article", "ours").metrics
+    assert ours["refusal_rate"] >= 0.85
+    assert ours["false_refusal_rate"] <= 0.06
+
+
+def test_ours_beats_the_plain_langchain_recipe_on_the_article(article_report):
+    ours = article_report.get("article", "ours").metrics
+    baseline = article_report.get("article", "baseline").metrics
+    assert ours["hit@1"] > baseline["hit@1"]
+    assert ours["support_precision"] > baseline["support_precision"]
+    assert ours["key_fact_recall"] > baseline["key_fact_recall"]
+
+
+def test_squad_answers_are_in_the_cited_spans_and_the_text(squad_report):
+    ours = squad_report.get("squad:Normans", "ours").metrics
+    assert ours["hit@1"] >= 0.60
+    assert ours["answer_in_citation"] >= 0.70
+    assert ours["answer_contained"] >= 0.70
+    assert ours["false_refusal_rate"] <= 0.07
+
+
+def test_ours_beats_the_plain_recipe_on_squad(squad_report):
+    ours = squad_report.get("squad:Normans", "ours").metrics
+    baseline = squad_report.get("squad:Normans", "baseline").metrics
+    assert ours["hit@1"] > baseline["hit@1"]
+    assert ours["support_precision"] > baseline["support_precision"]
+
+
+def test_the_report_saves_a_table_json_and_chart(article_report, tmp_path):
+    paths = article_report.save(tmp_path)
+    assert "| hit@1 |" in paths["markdown"].read_text()
+    data = json.loads(paths["json"].read_text())
+    assert {r["system"] for r in data["runs"]} == {"ours", "baseline"}
+    assert paths["chart"].read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_eval_command_prints_the_table_and_writes_the_files(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["eval", "--limit", "3", "--no-baseline", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "| article / ours |" in result.output
+    assert (tmp_path / "out" / "evaluation.png").is_file()
