@@ -5,28 +5,37 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+READY_TEST := $(VENV)/.ready-test
+EXTRAS ?=
 
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
 SQUAD ?= ../shared/eval/squad-v2-dev-normans.json
 
-.PHONY: setup chat test lint eval clean
+.PHONY: setup setup-test chat test lint eval clean
 
 setup: $(READY)
+setup-test: $(READY_TEST)
 
 # torch first, pinned: pip takes the CPU build from this machine's disk instead of a
 # several-GB CUDA build. constraints.txt pins everything else to the tested versions.
 $(READY): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.$(EXTRAS)'
+	touch $@
+
+# The tests also need the local backend: llama-cpp-python compiles from source the
+# first time (about 6 minutes on 2 cores); pip caches the wheel for later runs.
+$(READY_TEST): $(READY)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local]'
 	touch $@
 
 chat: setup
 	$(BIN)/assistant serve
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -35,8 +44,8 @@ test: lint
 	$(BIN)/pytest
 
 # The full evaluation; its table, JSON and chart land in docs/evaluation/.
-eval: setup
-	$(BIN)/assistant eval --squad $(SQUAD) --out docs/evaluation
+eval: setup-test
+	$(BIN)/assistant eval --squad $(SQUAD) --backend extractive --backend local --out docs/evaluation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -41,3 +41,15 @@ class IndexCorruptError(AssistantError):
 
 class StoreUnavailableError(AssistantError):
     """The Chroma server cannot be reached."""
+
+
+class BackendError(AssistantError):
+    """The answering backend (a language model) failed or is misconfigured."""
+
+
+class BackendNotInstalledError(BackendError):
+    """The backend's optional packages are not installed."""
+
+
+class EndpointError(BackendError):
+    """The OpenAI-compatible endpoint is unreachable, too slow or answered garbage."""

@@ -7,10 +7,11 @@ tunable number.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +70,27 @@ class Settings(BaseSettings):
     answer_dense_share: float = Field(default=0.57, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=1)
     max_history_turns: int = Field(default=6, ge=0)
+
+    # Answering backend: extractive (no model), local (llama.cpp) or openai (any endpoint).
+    backend: Literal["extractive", "local", "openai"] = "extractive"
+    llm_model_path: Path | None = None
+    llm_model_name: str | None = None
+    llm_context_size: int = Field(default=2048, ge=256)
+    llm_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
+    llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=200, ge=1)
+    llm_passages: int = Field(default=3, ge=1, le=50)
+    llm_rewrite: bool = True
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key: SecretStr | None = None
+    openai_timeout: float = Field(default=30.0, gt=0)
+    openai_max_retries: int = Field(default=1, ge=0)
+
+    # Grounding of generated answers.
+    grounding_min_similarity: float = Field(default=0.6, ge=-1.0, le=1.0)
+    grounding_min_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
+    show_unsupported: bool = False
 
     # The chat app.
     host: str = "127.0.0.1"
