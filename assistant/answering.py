@@ -118,9 +118,9 @@ class ExtractiveAnswerer:
         query = str(inputs.get("query") or question)
         documents: list[Document] = list(inputs.get("documents") or [])
         base = Answer(question=question, text="", refused=False, query=query, backend=self.name)
-        coverage = inputs.get("coverage")
-        if not documents or (coverage is not None and not coverage.covered):
-            yield replace(base, text=refusal_text(self.refusal, coverage), refused=True)
+        refusal = refuse_uncovered(inputs, base, self.refusal)
+        if refusal is not None:
+            yield refusal
             return
         with stage("compose"):
             groups = self.select(query, documents)
@@ -141,7 +141,7 @@ class ExtractiveAnswerer:
         citation has to answer another part of the question. List items are
         quoted with their lead-in; a whole list when the question asks for one.
         """
-        candidates = self._score(query, _candidates(documents))
+        candidates = self._score(query, candidates_of(documents))
         if not candidates:
             return []
         scores = {id(c): c.score(self.dense_share) for c in candidates}
@@ -180,7 +180,7 @@ class ExtractiveAnswerer:
         unknown = [c for c in candidates if c.dense is None]
         if unknown:
             query_vector = _unit(np.asarray(self.embeddings.embed_query(query), dtype=np.float32))
-            vectors = self._unit_vectors([c.scoring_text for c in unknown])
+            vectors = self.unit_vectors([c.scoring_text for c in unknown])
             known = dict(
                 zip((id(c) for c in unknown), (vectors @ query_vector).tolist(), strict=True)
             )
@@ -197,7 +197,7 @@ class ExtractiveAnswerer:
             for c in candidates
         ]
 
-    def _unit_vectors(self, texts: list[str]) -> np.ndarray:
+    def unit_vectors(self, texts: list[str]) -> np.ndarray:
         """Unit-length embeddings of ``texts``, from a small cache where possible."""
         with self._cache_lock:
             known = {t: self._cache[t] for t in texts if t in self._cache}
@@ -213,6 +213,14 @@ class ExtractiveAnswerer:
                 while len(self._cache) > _UNIT_CACHE_SIZE:
                     self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
+
+
+def refuse_uncovered(inputs: dict[str, Any], base: Answer, refusal: str) -> Answer | None:
+    """The refusal when retrieval found nothing or the coverage check failed, else ``None``."""
+    coverage = inputs.get("coverage")
+    if inputs.get("documents") and (coverage is None or coverage.covered):
+        return None
+    return replace(base, text=refusal_text(refusal, coverage), refused=True)
 
 
 def refusal_text(base: str, coverage: Any = None) -> str:
@@ -231,7 +239,8 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def _candidates(documents: list[Document]) -> list[Candidate]:
+def candidates_of(documents: list[Document]) -> list[Candidate]:
+    """Every unit of the retrieved passages, once, with any similarity the retriever knew."""
     candidates: list[Candidate] = []
     seen: set[tuple[str, int, int]] = set()
     for rank, document in enumerate(documents):

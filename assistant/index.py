@@ -280,8 +280,8 @@ class ChunkStore:
             chunks = {c.id: c for c in self._get_chunks(ranked)}
         return [ScoredChunk(chunks[i], best[i]) for i in ranked if i in chunks]
 
-    def unit_similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, list[float]]:
-        """Cosine similarity of ``vector`` to every unit of the given chunks, in unit order."""
+    def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of every unit of the given chunks, one row per unit in order."""
         if not chunk_ids:
             return {}
         with self._translate_errors():
@@ -289,16 +289,21 @@ class ChunkStore:
                 where={"$and": [_UNITS, {"chunk_id": {"$in": list(chunk_ids)}}]},
                 include=["embeddings", "metadatas"],
             )
-        similarities: dict[str, dict[int, float]] = defaultdict(dict)
-        query = np.asarray(vector, dtype=np.float32)
         embeddings = found.get("embeddings")
         if embeddings is None or not len(found["ids"]):
             return {}
-        scores = np.asarray(embeddings, dtype=np.float32) @ query
-        for unit_id, metadata, value in zip(found["ids"], found["metadatas"], scores, strict=True):
-            index = int(unit_id.rsplit("-u", 1)[1])
-            similarities[str(metadata["chunk_id"])][index] = float(value)
-        return {cid: [by[i] for i in sorted(by)] for cid, by in similarities.items()}
+        rows: dict[str, dict[int, np.ndarray]] = defaultdict(dict)
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        for unit_id, metadata, vector in zip(
+            found["ids"], found["metadatas"], vectors, strict=True
+        ):
+            rows[str(metadata["chunk_id"])][int(unit_id.rsplit("-u", 1)[1])] = vector
+        return {cid: np.stack([by[i] for i in sorted(by)]) for cid, by in rows.items()}
+
+    def unit_similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, list[float]]:
+        """Cosine similarity of ``vector`` to every unit of the given chunks, in unit order."""
+        query = np.asarray(vector, dtype=np.float32)
+        return {cid: (rows @ query).tolist() for cid, rows in self.unit_vectors(chunk_ids).items()}
 
     def chunks(self) -> list[Chunk]:
         """Every chunk, in document order."""

@@ -48,6 +48,10 @@ class Answer:
     """The standalone question used for retrieval (follow-ups are rewritten)."""
     backend: str = "extractive"
     complete: bool = True
+    pending: str = ""
+    """While streaming a generated answer: text written but not yet checked against the sources."""
+    fallback: bool = False
+    """True when no generated sentence was supported and the extractive answer stands in."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ``text``, ``refused``, ``citations`` and ``timings`` first."""
@@ -59,6 +63,7 @@ class Answer:
             "question": self.question,
             "query": self.query,
             "backend": self.backend,
+            "fallback": self.fallback,
         }
 
     def to_json(self, **kwargs: Any) -> str:

@@ -45,3 +45,31 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+class WordHashEmbeddings:
+    """A tiny deterministic embedding for unit tests: hashed bag of words, unit length.
+
+    Sentences that share words are close, as with a real model, so grounding
+    logic can be tested without loading one.
+    """
+
+    dimension = 512
+
+    def _vector(self, text: str) -> list[float]:
+        import hashlib
+        import math
+        import re
+
+        vector = [0.0] * self.dimension
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            slot = int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension
+            vector[slot] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)

@@ -1,0 +1,266 @@
+"""Generative answers that stay grounded: a chat model writes, the passages decide.
+
+The model gets numbered passages and is asked to answer only from them. Its
+answer is then read sentence by sentence as it streams: each sentence that a
+passage unit supports is kept, with the marker of that unit's exact span
+(whatever marker the model wrote); a sentence no unit supports is dropped (or,
+with ``show_unsupported``, kept and flagged). If nothing supported remains, the
+extractive answer is used instead; if retrieval found nothing relevant, the
+model is never called.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answering import Candidate, ExtractiveAnswerer, candidates_of, refuse_uncovered
+from assistant.errors import AssistantError, BackendError, EndpointError
+from assistant.grounding import SentenceVerifier, Support, claims, complete_sentences
+from assistant.response import Answer, Citation
+from assistant.timing import record, stage
+
+SYSTEM_PROMPT = (
+    "You answer questions about a document using only the numbered passages the user gives. "
+    "Write a short answer of one to three sentences. After each sentence, cite the passage it "
+    "comes from, like [1]. State only what the passages say; do not add facts of your own. "
+    "If the passages do not answer the question, reply: The article does not say."
+)
+UNSUPPORTED_FLAG = "⚠ unsupported"
+
+
+def build_messages(question: str, documents: list[Document]) -> list[BaseMessage]:
+    """The prompt: fixed instructions first (so their computed state is reused), then passages."""
+    passages = "\n".join(
+        f"[{number}] ({doc.metadata.get('section', '')}) {' '.join(doc.page_content.split())}"
+        for number, doc in enumerate(documents, start=1)
+    )
+    return [
+        SystemMessage(content=SYSTEM_PROMPT),
+        HumanMessage(content=f"Passages:\n{passages}\n\nQuestion: {question}"),
+    ]
+
+
+@dataclass
+class _Draft:
+    """The verified part of an answer being written."""
+
+    sentences: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    markers: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    held: tuple[str, Support] | None = None
+    """A supported lead-in ("... include:") waiting for a supported item to introduce."""
+
+    def add(self, sentence: str, support: Support | None, *, flagged: bool) -> None:
+        if flagged or support is None:
+            self.sentences.append(f"{sentence} [{UNSUPPORTED_FLAG}]")
+            return
+        if sentence.endswith(":"):
+            self.held = (sentence, support)
+            return
+        if self.held is not None:
+            leadin, self.held = self.held, None
+            self._cite(*leadin)
+        self._cite(sentence, support)
+
+    def _cite(self, sentence: str, support: Support) -> None:
+        candidate = support.candidate
+        start, end = _cited_span(candidate)
+        key = (candidate.chunk.source, start, end)
+        if key not in self.markers:
+            self.markers[key] = len(self.citations) + 1
+            chunk = candidate.chunk
+            self.citations.append(
+                Citation(
+                    marker=self.markers[key],
+                    quote=chunk.text[start - chunk.start : end - chunk.start],
+                    source=chunk.source,
+                    section=chunk.section,
+                    start=start,
+                    end=end,
+                    score=round(support.similarity, 4),
+                    title=chunk.title,
+                )
+            )
+        bullet = "\n- " if candidate.unit.kind == "item" else ""
+        self.sentences.append(f"{bullet}{sentence} [{self.markers[key]}]")
+
+    def says(self, sentence: str) -> bool:
+        """Whether the draft already holds this sentence (ignoring case and markers)."""
+        key = " ".join(sentence.lower().split())
+        return any(s.lower().lstrip("\n- ").startswith(key + " [") for s in self.sentences)
+
+    @property
+    def text(self) -> str:
+        """Sentences run on; list items each start a bullet line."""
+        out = ""
+        for sentence in self.sentences:
+            out += sentence if sentence.startswith("\n") or not out else " " + sentence
+        return out.strip()
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.citations)
+
+
+def _cited_span(candidate: Candidate) -> tuple[int, int]:
+    """A list item is cited from its lead-in, so the quote says what it lists."""
+    if candidate.unit.kind == "item" and candidate.leadin is not None:
+        return candidate.leadin.start, candidate.unit.end
+    return candidate.unit.start, candidate.unit.end
+
+
+class GroundedGenerator:
+    """A chat model's answer, kept only where the passages support it.
+
+    Streams :class:`Answer` snapshots: ``text`` holds the checked sentences with
+    their markers, ``pending`` the sentence being written.
+    """
+
+    def __init__(
+        self,
+        chat_model: BaseChatModel,
+        embeddings: Embeddings,
+        extractive: ExtractiveAnswerer,
+        *,
+        name: str,
+        unit_vectors: Any = None,
+        idf: Callable[[str], float] | None = None,
+        min_similarity: float = 0.6,
+        min_overlap: float = 0.5,
+        passages: int = 3,
+        show_unsupported: bool = False,
+        refusal: str = "The article does not say.",
+    ) -> None:
+        self.chat_model = chat_model
+        self.embeddings = embeddings
+        self.extractive = extractive
+        self.name = name
+        self.unit_vectors = unit_vectors
+        self.idf = idf
+        self.min_similarity = min_similarity
+        self.min_overlap = min_overlap
+        self.passages = passages
+        self.show_unsupported = show_unsupported
+        self.refusal = refusal
+
+    def as_runnable(self) -> Runnable[dict[str, Any], Answer]:
+        """This answerer as a streaming LangChain runnable."""
+        return RunnableLambda(self.stream, name=f"GroundedGenerator[{self.name}]")
+
+    def stream(self, inputs: dict[str, Any]) -> Iterator[Answer]:
+        """Yield growing answers while the model writes; the last one is complete."""
+        question = str(inputs["question"])
+        query = str(inputs.get("query") or question)
+        documents: list[Document] = list(inputs.get("documents") or [])
+        base = Answer(question=question, text="", refused=False, query=query, backend=self.name)
+        refusal = refuse_uncovered(inputs, base, self.refusal)
+        if refusal is not None:
+            yield refusal
+            return
+        # The model reads only the best few passages: prompt length is what sets the
+        # time to first token on a CPU. Its sentences are checked against those.
+        shown = documents[: self.passages]
+        verifier = self._verifier(shown)
+        draft = _Draft()
+        buffer = ""
+        started = time.perf_counter()
+        first = True
+        with stage("generate"):
+            for piece in self._tokens(build_messages(query, shown)):
+                if first:
+                    record("first_token", time.perf_counter() - started)
+                    first = False
+                buffer += piece
+                finished, buffer = complete_sentences(buffer, final=False)
+                self._check(finished, verifier, draft)
+                yield replace(
+                    base,
+                    text=draft.text,
+                    citations=list(draft.citations),
+                    pending=buffer,
+                    complete=False,
+                )
+            finished, _ = complete_sentences(buffer, final=True)
+            self._check(finished, verifier, draft)
+        if not draft.supported:
+            for snapshot in self.extractive.stream(inputs):
+                yield replace(snapshot, backend=self.name, fallback=True)
+            return
+        yield replace(base, text=draft.text, citations=draft.citations, complete=True)
+
+    def _check(self, sentences: list[str], verifier: SentenceVerifier, draft: _Draft) -> None:
+        with stage("verify"):
+            for sentence in (claim for raw in sentences for claim in claims(raw)):
+                if draft.says(sentence):
+                    continue  # small models repeat themselves
+                support = verifier.best(sentence)
+                if verifier.supports(support):
+                    draft.add(sentence, support, flagged=False)
+                elif self.show_unsupported:
+                    draft.add(sentence, None, flagged=True)
+
+    def _tokens(self, messages: list[BaseMessage]) -> Iterator[str]:
+        """The model's text as it streams, with its failures turned into our errors."""
+        try:
+            for chunk in self.chat_model.stream(messages):
+                text = chunk.text
+                if text:
+                    yield text
+        except AssistantError:
+            raise
+        except Exception as exc:
+            raise _backend_error(exc, self.name) from exc
+
+    def _verifier(self, documents: list[Document]) -> SentenceVerifier:
+        candidates = candidates_of(documents)
+        vectors = None
+        if self.unit_vectors is not None:
+            vectors = self.unit_vectors(candidates)
+        if vectors is None:
+            vectors = self.extractive.unit_vectors([c.scoring_text for c in candidates])
+        return SentenceVerifier(
+            self.embeddings,
+            candidates,
+            vectors,
+            min_similarity=self.min_similarity,
+            min_overlap=self.min_overlap,
+            idf=self.idf,
+        )
+
+
+def _backend_error(exc: Exception, backend: str) -> BackendError:
+    """Our error for a failing model call: says what happened, never echoes a key."""
+    kind = type(exc).__name__
+    module = type(exc).__module__
+    if (
+        module.startswith(("openai", "httpx", "httpcore"))
+        or "Connection" in kind
+        or "Timeout" in kind
+    ):
+        if "Timeout" in kind:
+            return EndpointError(
+                f"The {backend} endpoint did not answer in time ({kind}). Check that the server "
+                "is running and not overloaded, or raise ASSISTANT_OPENAI_TIMEOUT."
+            )
+        if "Connect" in kind:
+            return EndpointError(
+                f"Cannot reach the {backend} endpoint ({kind}). Check ASSISTANT_OPENAI_BASE_URL "
+                "and that the server is running."
+            )
+        status = getattr(exc, "status_code", None)
+        return EndpointError(
+            f"The {backend} endpoint refused the request ({kind}"
+            + (f", HTTP {status}" if status else "")
+            + "). Check ASSISTANT_OPENAI_MODEL and the API key."
+        )
+    return BackendError(f"The {backend} model failed: {kind}: {exc}")
