@@ -6,6 +6,7 @@ Run ``python ui.py`` or ``assistant serve``. It binds 127.0.0.1 unless
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -25,7 +26,14 @@ EXAMPLES = [
 
 
 def render(reply: Answer) -> str:
-    """An answer as chat Markdown: the text, then each cited passage, quoted."""
+    """An answer as chat Markdown: the text, then each cited passage, quoted.
+
+    While a model is still writing, the sentence not yet checked against the
+    sources is shown faded after the checked text.
+    """
+    if reply.pending:
+        faded = f'<span style="opacity:0.5">{html.escape(reply.pending)}</span>'
+        return f"{reply.text} {faded}".strip()
     if reply.refused or not reply.citations:
         return reply.text
     sources = "\n\n".join(
@@ -45,11 +53,15 @@ def build_app(bot: Assistant) -> gr.Blocks:
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from exc
 
+    backend = bot.backend
+    model = getattr(bot.chat_model, "model_name", None) if backend != "extractive" else None
+    answering = f"{backend} ({model})" if model else "extractive (quotes, no language model)"
     with gr.Blocks(title="Article assistant") as app:
         gr.Markdown(
             "## Ask the article\n"
             "Answers quote the article and cite each passage they rest on; "
-            "when the article does not cover a question, the assistant says so."
+            "when the article does not cover a question, the assistant says so.\n\n"
+            f"Answering: **{answering}**"
         )
         gr.ChatInterface(
             respond,

@@ -12,17 +12,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import timing
 from assistant.answering import ExtractiveAnswerer
 from assistant.chain import build_chain
-from assistant.conversation import History, condense_question
+from assistant.conversation import (
+    History,
+    clean_rewrite,
+    condense_question,
+    is_follow_up,
+    keeps_subject,
+    rewrite_messages,
+)
 from assistant.coverage import Coverage, CoverageCheck
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import CorpusError, DocumentError, EmptyQuestionError, QuestionTooLongError
+from assistant.generation import GroundedGenerator
 from assistant.index import ChunkStore, Progress, SyncReport
 from assistant.ingest import Corpus, load_corpus, load_document
+from assistant.llm import build_chat_model
 from assistant.response import Answer
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
@@ -51,6 +62,7 @@ class Assistant:
         *,
         settings: Settings | None = None,
         embeddings: SentenceTransformerEmbeddings | None = None,
+        chat_model: BaseChatModel | None = None,
         **overrides: Any,
     ) -> None:
         if corpus_dir is not None:
@@ -63,6 +75,9 @@ class Assistant:
             self.settings = Settings(**{**settings.model_dump(), **overrides})
         if embeddings is not None:
             self.__dict__["embeddings"] = embeddings
+        if chat_model is not None:
+            # A model handed in answers generatively, whatever ASSISTANT_BACKEND says.
+            self.__dict__["chat_model"] = chat_model
         self._ready = False
         self._ready_lock = threading.Lock()
         self._documents = 0
@@ -89,8 +104,8 @@ class Assistant:
         return HybridRetriever.from_settings(self.store, self.settings)
 
     @cached_property
-    def answerer(self) -> ExtractiveAnswerer:
-        """The component that turns passages into a cited answer."""
+    def extractive(self) -> ExtractiveAnswerer:
+        """The model-free answerer (also the generative backends' fallback)."""
         return ExtractiveAnswerer(
             self.embeddings,
             max_units=self.settings.answer_max_units,
@@ -98,6 +113,39 @@ class Assistant:
             min_gain=self.settings.answer_min_gain,
             dense_share=self.settings.answer_dense_share,
             idf=lambda term: self.retriever.keyword_index().idf(term),
+            refusal=self._refusal_text(),
+        )
+
+    @cached_property
+    def chat_model(self) -> BaseChatModel | None:
+        """The language model of a generative backend; ``None`` for ``extractive``."""
+        if self.settings.backend == "extractive":
+            return None
+        return build_chat_model(self.settings)
+
+    @property
+    def backend(self) -> str:
+        """The name of what answers: ``extractive``, ``local``, ``openai`` or ``custom``."""
+        if "chat_model" in self.__dict__ and self.settings.backend == "extractive":
+            return "custom" if self.__dict__["chat_model"] is not None else "extractive"
+        return self.settings.backend
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer | GroundedGenerator:
+        """The component that turns passages into a cited answer."""
+        if self.chat_model is None:
+            return self.extractive
+        return GroundedGenerator(
+            self.chat_model,
+            self.embeddings,
+            self.extractive,
+            name=self.backend,
+            unit_vectors=self._unit_vectors,
+            idf=lambda term: self.retriever.keyword_index().idf(term),
+            min_similarity=self.settings.grounding_min_similarity,
+            min_overlap=self.settings.grounding_min_overlap,
+            passages=self.settings.llm_passages,
+            show_unsupported=self.settings.show_unsupported,
             refusal=self._refusal_text(),
         )
 
@@ -146,8 +194,8 @@ class Assistant:
         report = sync(corpus, progress=progress)
         self._documents = len(corpus.documents)
         self._ready = True
-        self.__dict__.pop("answerer", None)
-        self.__dict__.pop("chain", None)
+        for stale in ("extractive", "answerer", "chain"):  # they quote the document count
+            self.__dict__.pop(stale, None)
         return report
 
     def ensure_index(self) -> None:
@@ -194,9 +242,15 @@ class Assistant:
         self.ensure_index()
         started = time.perf_counter()
         timings: dict[str, float] = {}
+        first_text: float | None = None
         inputs = {"question": cleaned, "history": turns}
         for snapshot in timing.timed_iteration(self.chain.stream(inputs), timings):
-            stamp = {**timings, "total": time.perf_counter() - started}
+            now = time.perf_counter() - started
+            if first_text is None and (snapshot.text or snapshot.pending):
+                first_text = now
+            stamp = {**timings, "total": now}
+            if first_text is not None:
+                stamp["ttft"] = first_text
             yield replace(snapshot, timings=stamp)
 
     def validate_question(self, question: str) -> str:
@@ -216,12 +270,42 @@ class Assistant:
         return cleaned
 
     def _rewrite(self, inputs: dict[str, Any]) -> str:
+        question, history = inputs["question"], inputs.get("history") or []
         with timing.stage("rewrite"):
+            use_model = self.chat_model is not None and self.settings.llm_rewrite
+            if use_model and is_follow_up(question, history):
+                rewritten = self._rewrite_with_model(question, history)
+                if rewritten:
+                    return rewritten
             return condense_question(
-                inputs["question"],
-                inputs.get("history") or [],
-                phrase_count=self.retriever.keyword_index().phrase_count,
+                question, history, phrase_count=self.retriever.keyword_index().phrase_count
             )
+
+    def _rewrite_with_model(self, question: str, history: History) -> str | None:
+        """The model's standalone version of a follow-up, or ``None`` to fall back to rules."""
+        assert self.chat_model is not None
+        try:
+            reply = self.chat_model.invoke(rewrite_messages(question, history))
+        except Exception as exc:  # a failed rewrite must not stop the answer
+            log.warning(
+                "Follow-up rewrite by the model failed (%s); using rules.", type(exc).__name__
+            )
+            return None
+        rewritten = clean_rewrite(reply.text, question)
+        if rewritten and keeps_subject(rewritten, question):
+            return rewritten
+        return None
+
+    def _unit_vectors(self, candidates: list[Any]) -> np.ndarray | None:
+        """Stored vectors of the candidates' units, so checking sentences embeds nothing twice."""
+        rows = self.store.unit_vectors(list(dict.fromkeys(c.chunk.id for c in candidates)))
+        try:
+            index = {c.chunk.id: [u.start for u in c.chunk.units] for c in candidates}
+            return np.stack(
+                [rows[c.chunk.id][index[c.chunk.id].index(c.unit.start)] for c in candidates]
+            )
+        except (KeyError, ValueError, IndexError):
+            return None
 
     def _check_coverage(self, inputs: dict[str, Any]) -> Coverage:
         with timing.stage("coverage"):
@@ -248,8 +332,10 @@ class Assistant:
     def status(self) -> dict[str, Any]:
         """What is answering and what it knows: for status lines and health checks."""
         sources = self.store.sources()
+        model = getattr(self.chat_model, "model_name", None) if self.chat_model else None
         return {
-            "backend": self.answerer.name,
+            "backend": self.backend,
+            "model": model,
             "embedding_model": self.embeddings.name,
             "index": self.store.location,
             "documents": len(sources),

@@ -58,10 +58,19 @@ def _corpus_options(func: F) -> F:
     )(func)
 
 
-def _assistant(corpus_dir: Path | None, index_dir: Path | None) -> Any:
+def _backend_option(func: F) -> F:
+    return click.option(
+        "--backend",
+        type=click.Choice(["extractive", "local", "openai"]),
+        help="What writes the answer (default: extractive, or ASSISTANT_BACKEND).",
+    )(func)
+
+
+def _assistant(corpus_dir: Path | None, index_dir: Path | None, backend: str | None = None) -> Any:
     from assistant.api import Assistant
 
-    return Assistant(corpus_dir=corpus_dir, index_dir=index_dir)
+    overrides: dict[str, Any] = {"backend": backend} if backend else {}
+    return Assistant(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,13 +106,18 @@ def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool
 @cli.command("ask")
 @click.argument("question")
 @_corpus_options
+@_backend_option
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @_user_errors
 def ask_command(
-    question: str, corpus_dir: Path | None, index_dir: Path | None, as_json: bool
+    question: str,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+    backend: str | None,
+    as_json: bool,
 ) -> None:
     """Answer QUESTION and list the passages it cites."""
-    bot = _assistant(corpus_dir, index_dir)
+    bot = _assistant(corpus_dir, index_dir, backend)
     reply = bot.answer(question)
     if as_json:
         click.echo(reply.to_json())
@@ -113,8 +127,9 @@ def ask_command(
 
 @cli.command("chat")
 @_corpus_options
+@_backend_option
 @_user_errors
-def chat_command(corpus_dir: Path | None, index_dir: Path | None) -> None:
+def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str | None) -> None:
     """Chat in the terminal; follow-up questions use the conversation so far.
 
     Type /sources to see the last answer's passages, /reset to start over, and
@@ -122,7 +137,7 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None) -> None:
     """
     from assistant.errors import QuestionError
 
-    bot = _assistant(corpus_dir, index_dir)
+    bot = _assistant(corpus_dir, index_dir, backend)
     bot.ensure_index()
     history: list[tuple[str, str]] = []
     last = None
@@ -160,11 +175,16 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None) -> None:
 
 @cli.command("serve")
 @_corpus_options
+@_backend_option
 @click.option("--host", help="Interface to bind (default 127.0.0.1, or ASSISTANT_HOST).")
 @click.option("--port", type=int, help="Port (default 7860, or ASSISTANT_PORT).")
 @_user_errors
 def serve_command(
-    corpus_dir: Path | None, index_dir: Path | None, host: str | None, port: int | None
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+    backend: str | None,
+    host: str | None,
+    port: int | None,
 ) -> None:
     """Start the chat app in the browser."""
     import ui
@@ -174,7 +194,7 @@ def serve_command(
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
-    ui.launch(_assistant(corpus_dir, index_dir), **overrides)
+    ui.launch(_assistant(corpus_dir, index_dir, backend), **overrides)
 
 
 @cli.command("eval")
@@ -197,6 +217,13 @@ def serve_command(
 )
 @click.option("--no-baseline", is_flag=True, help="Skip the plain LangChain recipe.")
 @click.option(
+    "--backend",
+    "backends",
+    multiple=True,
+    type=click.Choice(["extractive", "local", "openai"]),
+    help="Backends to compare, each its own column (default: extractive).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("docs/evaluation"),
@@ -211,6 +238,7 @@ def eval_command(
     squad_title: str | None,
     limit: int | None,
     no_baseline: bool,
+    backends: tuple[str, ...],
     out: Path,
 ) -> None:
     """Measure answer quality on question sets, beside the plain LangChain recipe.
@@ -227,6 +255,7 @@ def eval_command(
         squad_path=squad_path,
         squad_title=squad_title,
         baseline=not no_baseline,
+        backends=list(backends) or ["extractive"],
         limit=limit,
     )
     click.echo(report.table())

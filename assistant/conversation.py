@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.text import STOPWORDS
+from assistant.text import STOPWORDS, stem
 
 History = Sequence[tuple[str, str]]
 """Earlier turns as ``(question, answer)`` pairs, oldest first."""
@@ -76,6 +76,54 @@ def condense_question(
         if subjects:
             return f"{question.rstrip()} ({', '.join(subjects)})"
     return question
+
+
+def is_follow_up(question: str, history: History) -> bool:
+    """Whether a question leans on the conversation ("and the COO?", "which of them ...")."""
+    if not history:
+        return False
+    return bool(
+        _WHAT_ABOUT.match(question) or _AND_X.match(question) or _REFERRING.search(question)
+    )
+
+
+REWRITE_PROMPT = (
+    "Rewrite the user's last question so that it can be understood without the conversation. "
+    "Keep its meaning and its wording where possible. Reply with the rewritten question only."
+)
+_ANSWER_EXCERPT = 300
+
+
+def rewrite_messages(question: str, history: History) -> list[tuple[str, str]]:
+    """Chat messages (role, text) asking a model for a standalone version of ``question``."""
+    turns = "\n".join(
+        f"User: {asked}\nAssistant: {' '.join(answered.split())[:_ANSWER_EXCERPT]}"
+        for asked, answered in history[-2:]
+    )
+    prompt = f"Conversation:\n{turns}\n\nLast question: {question}\n\nStandalone question:"
+    return [("system", REWRITE_PROMPT), ("human", prompt)]
+
+
+def clean_rewrite(text: str, question: str) -> str | None:
+    """The model's rewrite if it looks like a question of sane length, else ``None``."""
+    line = next((part.strip() for part in text.strip().splitlines() if part.strip()), "")
+    line = re.sub(
+        r"^(standalone question|question|rewritten question)\s*:\s*", "", line, flags=re.I
+    )
+    line = line.strip().strip('"').strip("'").strip()
+    if not 3 <= len(line) <= max(300, 3 * len(question)) or not re.search(r"[A-Za-z]", line):
+        return None
+    return line
+
+
+def keeps_subject(rewritten: str, question: str) -> bool:
+    """Whether a rewrite still holds every content word the follow-up itself used.
+
+    "And what about the COO?" must not come back as the previous question about
+    the operations manager: small models do that.
+    """
+    own = {stem(w.lower()) for w in _WORD.findall(question) if _is_content(w)}
+    return own <= {stem(w.lower()) for w in _WORD.findall(rewritten)}
 
 
 def subject_phrases(question: str) -> list[str]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import condense_question, subject_phrases
+from assistant.conversation import (
+    clean_rewrite,
+    condense_question,
+    is_follow_up,
+    keeps_subject,
+    rewrite_messages,
+    subject_phrases,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -60,3 +67,33 @@ def test_and_followed_by_a_question_is_not_taken_as_a_subject_swap():
 
 def test_subject_phrases_are_runs_of_content_words():
     assert subject_phrases(FIRST) == ["key responsibilities", "operations manager"]
+
+
+def test_follow_ups_are_recognised_only_with_history():
+    assert is_follow_up("And what about the COO?", [(FIRST, "...")])
+    assert is_follow_up("Which of them has more authority?", [(FIRST, "...")])
+    assert not is_follow_up("What does a COO do?", [(FIRST, "...")])
+    assert not is_follow_up("And what about the COO?", [])
+
+
+def test_the_rewrite_prompt_holds_the_conversation_and_the_question():
+    (system, _), (_, prompt) = rewrite_messages("and the COO?", [(FIRST, "Managing ...")])
+    assert "standalone" in prompt.lower()
+    assert FIRST in prompt
+    assert prompt.rstrip().endswith("Standalone question:")
+    assert system == "system"
+
+
+def test_a_model_rewrite_is_cleaned_of_labels_and_quotes():
+    cleaned = clean_rewrite('Standalone question: "What does the COO do?"\nExtra', "and the COO?")
+    assert cleaned == "What does the COO do?"
+
+
+def test_an_empty_or_runaway_rewrite_is_rejected():
+    assert clean_rewrite("", "and the COO?") is None
+    assert clean_rewrite("x" * 1000, "and the COO?") is None
+
+
+def test_a_rewrite_must_keep_the_follow_ups_own_words():
+    assert keeps_subject("What are the responsibilities of the COO?", "And what about the COO?")
+    assert not keeps_subject(FIRST, "And what about the COO?")
