@@ -85,3 +85,25 @@ def test_the_app_is_not_reachable_from_other_interfaces(app_url):
         with socket.socket() as sock:
             sock.settimeout(2)
             assert sock.connect_ex((address, port)) != 0, f"the app answered on {address}"
+
+
+def test_the_app_answers_with_the_local_backend(article_corpus, article_index, run_server):
+    pytest.importorskip("llama_cpp", reason="the local backend is the [local] extra")
+    from gradio_client import Client
+
+    port = free_port()
+    run_server(
+        [PYTHON, "ui.py"],
+        port,
+        env={
+            "ASSISTANT_CORPUS_DIR": str(article_corpus),
+            "ASSISTANT_INDEX_DIR": str(article_index),
+            "ASSISTANT_PORT": str(port),
+            "ASSISTANT_BACKEND": "local",
+        },
+    )
+    reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+        "What does a COO do?", api_name="/chat"
+    )
+    assert "[1]" in reply
+    assert "**Sources**" in reply
