@@ -44,6 +44,7 @@ def evaluate(
     squad_path: Path | None = None,
     squad_title: str | None = None,
     baseline: bool = True,
+    backends: Sequence[str] = ("extractive",),
     limit: int | None = None,
     settings: Settings | None = None,
     embeddings: SentenceTransformerEmbeddings | None = None,
@@ -53,9 +54,11 @@ def evaluate(
     """Run question sets against the assistant (and the LangChain baseline).
 
     ``sets`` holds ``"article"`` (the gold set), ``"squad"`` (needs
-    ``squad_path``) or ready :class:`QuestionSet` objects. ``limit`` keeps the
-    first N answerable and N unanswerable questions of each set. Extra keyword
-    arguments are settings of the assistant under test.
+    ``squad_path``) or ready :class:`QuestionSet` objects. ``backends`` lists the
+    answering backends to compare (``extractive``, ``local``, ``openai``); each
+    is a system of its own in the report. ``limit`` keeps the first N answerable
+    and N unanswerable questions of each set. Extra keyword arguments are
+    settings of the assistant under test.
     """
     embeddings = embeddings or default_embeddings()
     # Loaded up front, so no system's index time includes loading the model.
@@ -63,12 +66,20 @@ def evaluate(
     question_sets = [_resolve(s, squad_path, squad_title).limited(limit) for s in sets]
     runs: list[RunResult] = []
     for question_set in question_sets:
-        systems: list[System] = [AssistantSystem(embeddings, settings=settings, **overrides)]
+        systems: list[System] = [
+            AssistantSystem(
+                embeddings, name=backend, settings=settings, **{**overrides, "backend": backend}
+            )
+            for backend in backends
+        ]
         if baseline:
             systems.append(LangChainRecipe(embeddings))
         runs.extend(run(question_set, systems, progress=progress))
     effective = Settings(**{**(settings.model_dump() if settings else {}), **overrides})
-    snapshot = effective.model_dump(mode="json", exclude={"corpus_dir", "index_dir"})
+    snapshot = effective.model_dump(
+        mode="json", exclude={"corpus_dir", "index_dir", "backend", "openai_api_key"}
+    )
+    snapshot["backends"] = list(backends)
     return EvaluationReport(runs=runs, settings=snapshot)
 
 

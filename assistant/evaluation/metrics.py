@@ -72,3 +72,41 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = min(len(ordered), max(1, math.ceil(share * len(ordered))))
     return ordered[rank - 1]
+
+
+_MARKER_CLUSTER = re.compile(r"((?:\s*\[\d+\])+)")
+# A sentence counts as supported when this share of its content words is in the
+# spans it cites: lexical, so the figure does not grade the verifier by itself.
+SUPPORTED_SHARE = 0.6
+
+
+def claim_support(text: str, quotes: dict[int, str]) -> tuple[int, int]:
+    """How many of the answer's sentences are supported by the spans they cite.
+
+    A sentence carries the markers that follow it; a bullet line without a
+    marker belongs to the list its lead-in cites. ``quotes`` maps markers to
+    quoted spans. Returns ``(supported, sentences)``.
+    """
+    from assistant.chunking import split_sentences
+
+    claims: list[tuple[str, list[int]]] = []
+    last: list[int] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("-") and not _MARKER_CLUSTER.search(line):
+            claims.append((line, last))
+            continue
+        pieces = _MARKER_CLUSTER.split(line)
+        for body, cluster in zip(pieces[0::2], [*pieces[1::2], ""], strict=True):
+            markers = [int(m) for m in re.findall(r"\d+", cluster)]
+            last = markers or last
+            claims.extend((body[s:e], markers) for s, e in split_sentences(body, 0, len(body)))
+    supported = total = 0
+    for sentence, markers in claims:
+        words = set(terms(strip_markers(sentence)))
+        if not words:
+            continue
+        total += 1
+        cited = set(terms(" ".join(quotes.get(m, "") for m in markers)))
+        if len(words & cited) >= SUPPORTED_SHARE * len(words):
+            supported += 1
+    return supported, total

@@ -19,11 +19,13 @@ _PERCENT = {
     "support_precision",
     "evidence_recall",
     "key_fact_recall",
+    "faithfulness",
     "answer_contained",
     "answer_in_citation",
     "token_f1",
     "refusal_rate",
     "false_refusal_rate",
+    "fallback_rate",
 }
 _CHART_METRICS = (
     "hit@1",
@@ -32,6 +34,7 @@ _CHART_METRICS = (
     "support_precision",
     "evidence_recall",
     "key_fact_recall",
+    "faithfulness",
     "answer_contained",
     "answer_in_citation",
     "refusal_rate",
@@ -79,15 +82,39 @@ class EvaluationReport:
         """A short document: when, where, the table and how to read it."""
         when = self.measured_at.strftime("%Y-%m-%d %H:%M UTC")
         return (
-            f"# Evaluation\n\nMeasured {when} on {self.machine}.\n\n{self.table()}\n\n"
+            f"# Evaluation\n\nMeasured {when} on {self.machine}.\n\n{self.setup()}\n\n"
+            f"{self.table()}\n\n"
             "Retrieval: hit@k and MRR of the first passage holding at least half of a gold "
             "evidence span. Citations: support precision is the share of citations whose span "
             "contains gold evidence; evidence recall the share of evidence groups a citation "
             "contains. Answers: key-fact recall is the share of expected facts the answer states; "
+            "faithfulness the share of answer sentences with at least 60% of their content words "
+            "in the spans they cite; "
             "for SQuAD sets, answer contained / in citation use SQuAD normalisation and token F1 "
             "is SQuAD's. Refusals: refusal rate on questions the corpus does not answer, false "
             "refusal rate on those it does. Latency is per question, index time per set.\n"
         )
+
+    def setup(self) -> str:
+        """Which systems ran, with the model behind each generative backend."""
+        backends = self.settings.get("backends", [])
+        parts = []
+        for backend in backends:
+            if backend == "local":
+                model = (
+                    self.settings.get("llm_model_path") or "SmolLM2-135M-Instruct Q4_1 (bundled)"
+                )
+                parts.append(f"`local` = llama.cpp in-process, {model}")
+            elif backend == "openai":
+                url = self.settings.get("openai_base_url") or "api.openai.com"
+                parts.append(f"`openai` = {self.settings.get('openai_model')} at {url}")
+            else:
+                parts.append(f"`{backend}`")
+        baseline = any(r.system == "baseline" for r in self.runs)
+        systems = ", ".join(parts) + (
+            ", `baseline` = the LangChain tutorial recipe" if baseline else ""
+        )
+        return f"Systems: {systems}."
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, JSON-ready (per-question results included)."""

@@ -12,6 +12,7 @@ from typing import Any
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.evaluation.datasets import EvalQuestion, QuestionSet
 from assistant.evaluation.metrics import (
+    claim_support,
     contains_answer,
     fact_stated,
     percentile,
@@ -29,11 +30,15 @@ METRICS = (
     "support_precision",
     "evidence_recall",
     "key_fact_recall",
+    "faithfulness",
     "answer_contained",
     "answer_in_citation",
     "token_f1",
     "refusal_rate",
     "false_refusal_rate",
+    "fallback_rate",
+    "ttft_p50_ms",
+    "ttft_p95_ms",
     "latency_p50_ms",
     "latency_p95_ms",
     "index_seconds",
@@ -52,6 +57,8 @@ class QuestionResult:
     refused: bool
     scores: dict[str, float | None]
     seconds: float
+    first_token: float | None = None
+    fallback: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -63,6 +70,8 @@ class QuestionResult:
             "refused": self.refused,
             "text": self.text,
             "seconds": round(self.seconds, 4),
+            "first_token": None if self.first_token is None else round(self.first_token, 4),
+            "fallback": self.fallback,
             "scores": self.scores,
         }
 
@@ -99,6 +108,8 @@ def score(question: EvalQuestion, answer: SystemAnswer, *, short_answers: bool) 
         any(c.contains(span) for c in cited for span in group) for group in question.evidence
     ]
     facts = [fact_stated(text, alternatives) for alternatives in question.facts]
+    markers = {i: quote for i, (_, quote) in enumerate(answer.citations, start=1)}
+    supported_claims, claims = claim_support(answer.text, markers) if not answer.refused else (0, 0)
     scores: dict[str, Any] = {
         "hit@1": float(rank == 1),
         "hit@3": float(rank is not None and rank <= 3),
@@ -108,6 +119,8 @@ def score(question: EvalQuestion, answer: SystemAnswer, *, short_answers: bool) 
         "evidence_recall": sum(covered) / len(covered) if covered else None,
         "key_fact_recall": sum(facts) / len(facts) if facts else None,
         "false_refusal": float(answer.refused),
+        "supported_claims": supported_claims,
+        "claims": claims,
     }
     if short_answers:
         in_citation = any(contains_answer(quote, question.answers) for _, quote in answer.citations)
@@ -122,6 +135,11 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return statistics.fmean(present) if present else None
 
 
+def _ratio(results: list[QuestionResult], part: str, whole: str) -> float | None:
+    total = sum(int(r.scores.get(whole) or 0) for r in results)
+    return sum(int(r.scores.get(part) or 0) for r in results) / total if total else None
+
+
 def aggregate(results: list[QuestionResult], *, index_seconds: float) -> dict[str, float | None]:
     """The figures of a run, from its questions' scores."""
     answerable = [r for r in results if r.answerable]
@@ -129,6 +147,8 @@ def aggregate(results: list[QuestionResult], *, index_seconds: float) -> dict[st
     citations = sum(int(r.scores.get("citations") or 0) for r in answerable)
     supported = sum(int(r.scores.get("supported_citations") or 0) for r in answerable)
     latencies = [r.seconds * 1000 for r in results]
+    first = [r.first_token * 1000 for r in results if r.first_token is not None and not r.refused]
+    answered = [r for r in results if not r.refused]
     metrics: dict[str, float | None] = {
         "hit@1": _mean(r.scores["hit@1"] for r in answerable),
         "hit@3": _mean(r.scores["hit@3"] for r in answerable),
@@ -136,11 +156,15 @@ def aggregate(results: list[QuestionResult], *, index_seconds: float) -> dict[st
         "support_precision": supported / citations if citations else None,
         "evidence_recall": _mean(r.scores["evidence_recall"] for r in answerable),
         "key_fact_recall": _mean(r.scores["key_fact_recall"] for r in answerable),
+        "faithfulness": _ratio(answerable, "supported_claims", "claims"),
         "answer_contained": _mean(r.scores.get("answer_contained") for r in answerable),
         "answer_in_citation": _mean(r.scores.get("answer_in_citation") for r in answerable),
         "token_f1": _mean(r.scores.get("token_f1") for r in answerable),
         "refusal_rate": _mean(float(r.refused) for r in unanswerable),
         "false_refusal_rate": _mean(float(r.refused) for r in answerable),
+        "fallback_rate": _mean(float(r.fallback) for r in answered),
+        "ttft_p50_ms": percentile(first, 0.5) if first else None,
+        "ttft_p95_ms": percentile(first, 0.95) if first else None,
         "latency_p50_ms": percentile(latencies, 0.5) if latencies else None,
         "latency_p95_ms": percentile(latencies, 0.95) if latencies else None,
         "index_seconds": index_seconds,
@@ -186,6 +210,8 @@ def run(
                         refused=answer.refused,
                         scores=score(question, answer, short_answers=question_set.short_answers),
                         seconds=answer.seconds,
+                        first_token=answer.first_token,
+                        fallback=answer.fallback,
                     )
                 )
             metrics = aggregate(results, index_seconds=index_seconds)

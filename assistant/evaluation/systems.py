@@ -24,6 +24,9 @@ class SystemAnswer:
     retrieved: list[Span] = field(default_factory=list)
     """Retrieved passages, best first."""
     seconds: float = 0.0
+    first_token: float | None = None
+    """Seconds to the first text the user saw, when the system streams."""
+    fallback: bool = False
 
 
 class System(Protocol):
@@ -47,7 +50,7 @@ class AssistantSystem:
         self,
         embeddings: SentenceTransformerEmbeddings,
         *,
-        name: str = "ours",
+        name: str = "extractive",
         settings: Settings | None = None,
         **overrides: Any,
     ) -> None:
@@ -83,6 +86,8 @@ class AssistantSystem:
                 for d in documents
             ],
             seconds=reply.timings.get("total", 0.0),
+            first_token=reply.timings.get("ttft"),
+            fallback=reply.fallback,
         )
 
 

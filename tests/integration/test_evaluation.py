@@ -31,26 +31,26 @@ def squad_report(embeddings):
 
 
 def test_article_retrieval_finds_the_gold_passage(article_report):
-    ours = article_report.get("article", "ours").metrics
+    ours = article_report.get("article", "extractive").metrics
     assert ours["hit@1"] >= 0.72
     assert ours["hit@3"] >= 0.90
     assert ours["mrr"] >= 0.80
 
 
 def test_article_citations_are_precise_and_answers_state_the_facts(article_report):
-    ours = article_report.get("article", "ours").metrics
+    ours = article_report.get("article", "extractive").metrics
     assert ours["support_precision"] >= 0.78
     assert ours["key_fact_recall"] >= 0.78
 
 
 def test_article_near_misses_are_refused_and_answerable_questions_are_not(article_report):
-    ours = article_report.get("article", "ours").metrics
+    ours = article_report.get("article", "extractive").metrics
     assert ours["refusal_rate"] >= 0.85
     assert ours["false_refusal_rate"] <= 0.06
 
 
 def test_ours_beats_the_plain_langchain_recipe_on_the_article(article_report):
-    ours = article_report.get("article", "ours").metrics
+    ours = article_report.get("article", "extractive").metrics
     baseline = article_report.get("article", "baseline").metrics
     assert ours["hit@1"] > baseline["hit@1"]
     assert ours["support_precision"] > baseline["support_precision"]
@@ -58,7 +58,7 @@ def test_ours_beats_the_plain_langchain_recipe_on_the_article(article_report):
 
 
 def test_squad_answers_are_in_the_cited_spans_and_the_text(squad_report):
-    ours = squad_report.get("squad:Normans", "ours").metrics
+    ours = squad_report.get("squad:Normans", "extractive").metrics
     assert ours["hit@1"] >= 0.60
     assert ours["answer_in_citation"] >= 0.70
     assert ours["answer_contained"] >= 0.70
@@ -66,7 +66,7 @@ def test_squad_answers_are_in_the_cited_spans_and_the_text(squad_report):
 
 
 def test_ours_beats_the_plain_recipe_on_squad(squad_report):
-    ours = squad_report.get("squad:Normans", "ours").metrics
+    ours = squad_report.get("squad:Normans", "extractive").metrics
     baseline = squad_report.get("squad:Normans", "baseline").metrics
     assert ours["hit@1"] > baseline["hit@1"]
     assert ours["support_precision"] > baseline["support_precision"]
@@ -76,7 +76,7 @@ def test_the_report_saves_a_table_json_and_chart(article_report, tmp_path):
     paths = article_report.save(tmp_path)
     assert "| hit@1 |" in paths["markdown"].read_text()
     data = json.loads(paths["json"].read_text())
-    assert {r["system"] for r in data["runs"]} == {"ours", "baseline"}
+    assert {r["system"] for r in data["runs"]} == {"extractive", "baseline"}
     assert paths["chart"].read_bytes().startswith(b"\x89PNG")
 
 
@@ -85,5 +85,20 @@ def test_the_eval_command_prints_the_table_and_writes_the_files(tmp_path):
         cli, ["eval", "--limit", "3", "--no-baseline", "--out", str(tmp_path / "out")]
     )
     assert result.exit_code == 0, result.output
-    assert "| article / ours |" in result.output
+    assert "| article / extractive |" in result.output
     assert (tmp_path / "out" / "evaluation.png").is_file()
+
+
+def test_a_generative_backend_is_measured_with_faithfulness(embeddings):
+    pytest.importorskip("llama_cpp", reason="the local backend is the [local] extra")
+    report = evaluate(
+        [article_set().limited(6)],
+        backends=["local"],
+        baseline=False,
+        embeddings=embeddings,
+        progress=False,
+    )
+    local = report.get("article", "local").metrics
+    assert local["faithfulness"] >= 0.9
+    assert local["ttft_p50_ms"] > 0
+    assert 0.0 <= local["fallback_rate"] <= 1.0

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.evaluation.datasets import Span
 from assistant.evaluation.metrics import (
+    claim_support,
     contains_answer,
     fact_stated,
     normalize_answer,
@@ -55,3 +56,19 @@ def test_spans_contain_and_cover():
     assert not inner.contains(outer)
     assert Span("a", 15, 40).covers(inner, 0.5)
     assert not Span("b", 0, 100).covers(inner, 0.5)
+
+
+def test_faithfulness_counts_sentences_supported_by_the_spans_they_cite():
+    text = (
+        "Key responsibilities include: [1]\n- Setting strategy\n- Hiring staff\n\n"
+        "The COO leads the company. [2] The COO also earns a fortune."
+    )
+    quotes = {
+        1: "Key responsibilities include:\n- Setting strategy\n- Hiring staff",
+        2: "The COO leads the company.",
+    }
+    assert claim_support(text, quotes) == (4, 5)
+
+
+def test_a_sentence_citing_the_wrong_span_is_unsupported():
+    assert claim_support("The COO leads the company. [1]", {1: "Bananas are yellow."}) == (0, 1)
