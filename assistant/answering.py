@@ -309,6 +309,7 @@ def _citation(group: _Group, marker: int) -> Citation:
         end=end,
         score=round(max(c.dense or 0.0 for c in group.candidates), 4),
         title=chunk.title,
+        page=chunk.page_at(start),
     )
 
 

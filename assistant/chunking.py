@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.ingest import SourceDocument
+from assistant.ingest import STRUCTURE, SourceDocument
 
 TokenCounter = Callable[[str], int]
 UnitKind = Literal["sentence", "leadin", "item"]
@@ -55,6 +55,16 @@ class Chunk:
     """The lead-in of a list that was split, for pieces that do not hold it."""
     fingerprint: str = ""
     """The source document's fingerprint when the chunk was made."""
+    pages: tuple[tuple[int, int], ...] = ()
+    """For paged documents (PDF): ``(offset, page)`` where each page in the chunk begins."""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding ``offset`` of the source, for paged documents."""
+        page = None
+        for start, number in self.pages:
+            if start <= offset:
+                page = number
+        return page
 
     @property
     def search_text(self) -> str:
@@ -94,6 +104,7 @@ class Chunk:
             "units": json.dumps([[u.start, u.end, u.kind] for u in self.units]),
             "fingerprint": self.fingerprint,
             "file_chunks": file_chunks,
+            "pages": json.dumps([list(p) for p in self.pages]),
         }
 
     def unit_metadata(self, index: int) -> dict[str, str | int]:
@@ -126,6 +137,9 @@ class Chunk:
             units=units,
             context=str(metadata.get("context", "")),
             fingerprint=str(metadata.get("fingerprint", "")),
+            pages=tuple(
+                (int(o), int(n)) for o, n in json.loads(str(metadata.get("pages") or "[]"))
+            ),
         )
 
 
@@ -373,7 +387,7 @@ def chunk_document(
     carries its lead-in as context so every piece still says what it lists. A
     unit is never longer than the budget either, lead-in included.
     """
-    blocks = parse_blocks(doc.text, plain=doc.kind == "text")
+    blocks = parse_blocks(doc.text, plain=STRUCTURE[doc.kind] == "text")
     pieces: list[tuple[str, str, list[Unit]]] = []  # (section, context, units)
     for group in _groups(doc, blocks):
         members = ([group.leadin] if group.leadin else []) + group.blocks
@@ -405,9 +419,21 @@ def chunk_document(
                 units=tuple(units),
                 context=context,
                 fingerprint=doc.fingerprint,
+                pages=_pages(doc, start, end),
             )
         )
     return chunks
+
+
+def _pages(doc: SourceDocument, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Where the pages of ``doc[start:end]`` begin: the page at ``start``, then each new one."""
+    first = doc.page_at(start)
+    if first is None:
+        return ()
+    inside = [
+        (offset, number) for number, offset in enumerate(doc.pages, start=1) if start < offset < end
+    ]
+    return ((start, first), *inside)
 
 
 def _pack(

@@ -89,6 +89,7 @@ class _Draft:
                     end=end,
                     score=round(support.similarity, 4),
                     title=chunk.title,
+                    page=chunk.page_at(start),
                 )
             )
         bullet = "\n- " if candidate.unit.kind == "item" else ""

@@ -2,13 +2,17 @@
 
 Markdown and plain text are kept as they are on disk (newlines normalised), so a
 citation's offsets index the file itself. HTML is reduced to Markdown-like text
-(headings as ``#`` lines, list items as ``-`` lines); its citations index that text.
+(headings as ``#`` lines, list items as ``-`` lines) and a PDF to its text layer,
+pages separated by blank lines; their citations index that text (and a PDF's
+citations carry page numbers).
 A file that cannot be read is reported by name and skipped; the others carry on.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +22,7 @@ from pathlib import Path
 from assistant.errors import CorpusError, DocumentError
 
 # Bump when the way documents are read or chunked changes, so every file is re-chunked.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 SUPPORTED_SUFFIXES: dict[str, str] = {
     ".md": "markdown",
@@ -26,7 +30,10 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".txt": "text",
     ".html": "html",
     ".htm": "html",
+    ".pdf": "pdf",
 }
+# How each kind's text is read for structure once extracted.
+STRUCTURE = {"markdown": "markdown", "html": "markdown", "text": "text", "pdf": "text"}
 
 
 @dataclass(frozen=True)
@@ -39,9 +46,17 @@ class SourceDocument:
     text: str
     """The text that citation offsets index."""
     kind: str
-    """``markdown``, ``text`` or ``html``: decides how structure is recognised."""
+    """``markdown``, ``text``, ``html`` or ``pdf``: how the text was obtained."""
     fingerprint: str
     """Hash of the file's bytes and the pipeline version: equal means nothing to re-index."""
+    pages: tuple[int, ...] = ()
+    """For a PDF: the offset in ``text`` where each page starts (page 1 first)."""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding ``offset``, for paged documents."""
+        if not self.pages:
+            return None
+        return max(1, bisect.bisect_right(self.pages, offset))
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,8 @@ def load_document(path: Path, *, root: Path, max_bytes: int) -> SourceDocument:
 
 def parse_document(raw: bytes, *, source: str, kind: str) -> SourceDocument:
     """Turn a file's bytes into a :class:`SourceDocument`, or raise :class:`DocumentError`."""
+    if kind == "pdf":
+        return _parse_pdf(raw, source=source)
     if b"\x00" in raw:
         raise DocumentError(f"{source} looks like a binary file, not text")
     try:
@@ -128,15 +145,58 @@ def parse_document(raw: bytes, *, source: str, kind: str) -> SourceDocument:
         title, text = html_to_text(text)
     if not text.strip():
         raise DocumentError(f"{source} has no text")
-    fingerprint = hashlib.sha256(
-        PIPELINE_VERSION.encode() + b"\x00" + kind.encode() + b"\x00" + raw
-    ).hexdigest()
     return SourceDocument(
         source=source,
         title=title or _title_from_text(text) or _title_from_name(source),
         text=text,
         kind=kind,
-        fingerprint=fingerprint,
+        fingerprint=_fingerprint(raw, kind),
+    )
+
+
+def _fingerprint(raw: bytes, kind: str) -> str:
+    return hashlib.sha256(
+        PIPELINE_VERSION.encode() + b"\x00" + kind.encode() + b"\x00" + raw
+    ).hexdigest()
+
+
+def _parse_pdf(raw: bytes, *, source: str) -> SourceDocument:
+    """A PDF's text layer, pages separated by blank lines, with each page's start offset."""
+    if not raw.startswith(b"%PDF"):
+        raise DocumentError(f"{source} is not a PDF file (it does not start with %PDF)")
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            raise DocumentError(f"{source} is an encrypted PDF; save an unlocked copy and add that")
+        pages = [(page.extract_text() or "") for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or None
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(
+            f"{source} is not a readable PDF ({type(exc).__name__}: {exc})"
+        ) from exc
+    starts: list[int] = []
+    parts: list[str] = []
+    offset = 0
+    for page in pages:
+        cleaned = page.replace("\r\n", "\n").replace("\r", "\n").strip()
+        starts.append(offset)
+        parts.append(cleaned)
+        offset += len(cleaned) + 2
+    text = "\n\n".join(parts) + "\n"
+    if not text.strip():
+        raise DocumentError(f"{source} has no text layer (a scanned PDF?); nothing to index")
+    return SourceDocument(
+        source=source,
+        title=str(title).strip() if title and str(title).strip() else _title_from_name(source),
+        text=text,
+        kind="pdf",
+        fingerprint=_fingerprint(raw, "pdf"),
+        pages=tuple(starts),
     )
 
 

@@ -25,6 +25,8 @@ class Citation:
     score: float
     """How well the span matches the question (cosine similarity, -1..1)."""
     title: str = ""
+    page: int | None = None
+    """The page the quote starts on, for PDF sources."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -90,5 +92,5 @@ class Answer:
         """The citations as a ``pandas.DataFrame`` (pandas must be installed)."""
         import pandas as pd
 
-        columns = ["marker", "quote", "source", "section", "start", "end", "score", "title"]
+        columns = ["marker", "quote", "source", "section", "page", "start", "end", "score", "title"]
         return pd.DataFrame([c.to_dict() for c in self.citations], columns=columns)

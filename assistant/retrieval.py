@@ -156,6 +156,8 @@ def _to_document(chunk: Chunk, **scores: Any) -> Document:
     metadata = chunk.to_metadata(file_chunks=0)
     for internal in ("file_chunks", "fingerprint", "kind"):
         metadata.pop(internal)
+    if metadata.get("pages") == "[]":
+        metadata.pop("pages")
     metadata["chunk_id"] = chunk.id
     metadata.update({key: value for key, value in scores.items() if value is not None})
     return Document(id=chunk.id, page_content=chunk.text, metadata=metadata)
