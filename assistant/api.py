@@ -29,7 +29,13 @@ from assistant.conversation import (
 )
 from assistant.coverage import Coverage, CoverageCheck
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.errors import CorpusError, DocumentError, EmptyQuestionError, QuestionTooLongError
+from assistant.errors import (
+    CorpusError,
+    DocumentError,
+    EmptyQuestionError,
+    IndexLayoutError,
+    QuestionTooLongError,
+)
 from assistant.generation import GroundedGenerator
 from assistant.index import ChunkStore, Progress, SyncReport
 from assistant.ingest import Corpus, load_corpus, load_document
@@ -37,6 +43,7 @@ from assistant.llm import build_chat_model
 from assistant.response import Answer
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
+from assistant.uploads import UploadResult, store_uploads
 
 log = logging.getLogger("assistant")
 
@@ -79,8 +86,9 @@ class Assistant:
             # A model handed in answers generatively, whatever ASSISTANT_BACKEND says.
             self.__dict__["chat_model"] = chat_model
         self._ready = False
-        self._ready_lock = threading.Lock()
+        self._ready_lock = threading.RLock()
         self._documents = 0
+        self._siblings: dict[str, Assistant] = {}
 
     # --- components (built on first use, so construction is instant) ---------------
 
@@ -207,7 +215,12 @@ class Assistant:
                 return
             if self.settings.auto_index:
                 with tqdm_progress("Indexing corpus") as progress:
-                    report = self.index(progress=progress)
+                    try:
+                        report = self.index(progress=progress)
+                    except IndexLayoutError as exc:
+                        # Our own older layout: rebuilding is what the user would do anyway.
+                        log.warning("%s Rebuilding it now.", exc)
+                        report = self.index(rebuild=True, progress=progress)
                 if report.changed:
                     log.info("Index updated: %s", report.summary())
             else:
@@ -223,19 +236,24 @@ class Assistant:
 
     # --- asking -------------------------------------------------------------------------
 
-    def answer(self, question: str, history: HistoryInput = None) -> Answer:
+    def answer(
+        self, question: str, history: HistoryInput = None, *, top_k: int | None = None
+    ) -> Answer:
         """Answer one question; ``history`` holds earlier turns for follow-ups."""
         final: Answer | None = None
-        for final in self.stream(question, history):  # noqa: B007 - the last one is the answer
+        for final in self.stream(question, history, top_k=top_k):  # noqa: B007 - the last one
             pass
         assert final is not None
         return final
 
-    def stream(self, question: str, history: HistoryInput = None) -> Iterator[Answer]:
+    def stream(
+        self, question: str, history: HistoryInput = None, *, top_k: int | None = None
+    ) -> Iterator[Answer]:
         """Yield growing :class:`Answer` snapshots; the last has ``complete=True``.
 
         Each snapshot is a whole answer so far (text and the citations its
-        markers refer to), not a delta, so a UI can simply redraw it.
+        markers refer to), not a delta, so a UI can simply redraw it. ``top_k``
+        overrides how many passages are retrieved for this question.
         """
         cleaned = self.validate_question(question)
         turns = _normalise_history(history, self.settings.max_history_turns)
@@ -243,7 +261,9 @@ class Assistant:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         first_text: float | None = None
-        inputs = {"question": cleaned, "history": turns}
+        inputs: dict[str, Any] = {"question": cleaned, "history": turns}
+        if top_k is not None:
+            inputs["top_k"] = top_k
         for snapshot in timing.timed_iteration(self.chain.stream(inputs), timings):
             now = time.perf_counter() - started
             if first_text is None and (snapshot.text or snapshot.pending):
@@ -318,6 +338,45 @@ class Assistant:
                 "answers this question."
             )
         return "The article does not say: nothing in it answers this question."
+
+    def with_backend(self, backend: str) -> Assistant:
+        """An assistant answering with another backend over the same index and models.
+
+        Siblings share the embedding model, the store, the retriever and the
+        coverage check, so switching backends in the app loads nothing twice.
+        """
+        if backend == self.backend:
+            return self
+        with self._ready_lock:
+            sibling = self._siblings.get(backend)
+            if sibling is None:
+                sibling = Assistant(settings=self.settings, backend=backend)
+                for shared in ("embeddings", "store", "retriever", "coverage"):
+                    sibling.__dict__[shared] = getattr(self, shared)
+                sibling._siblings = self._siblings
+                sibling._siblings[self.backend] = self
+                self._siblings[backend] = sibling
+        sibling._documents = self._documents
+        sibling._ready = self._ready
+        return sibling
+
+    def add_documents(
+        self, files: list[tuple[str, Path]], *, progress: Progress | None = None
+    ) -> tuple[UploadResult, SyncReport | None]:
+        """Copy user files into the corpus (checked, under safe names) and index them.
+
+        ``files`` holds ``(original name, path)`` pairs. Rejected files are
+        reported in the result and never reach the corpus or the index.
+        """
+        result = store_uploads(
+            files, self.settings.corpus_dir, max_bytes=self.settings.max_upload_bytes
+        )
+        report = self.index(progress=progress) if result.stored else None
+        for sibling in self._siblings.values():
+            sibling._documents = self._documents
+            for stale in ("extractive", "answerer", "chain"):
+                sibling.__dict__.pop(stale, None)
+        return result, report
 
     # --- sources ------------------------------------------------------------------------
 

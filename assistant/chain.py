@@ -8,11 +8,11 @@ retriever, rewriter, checker or answerer with the same input and output fits.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
+from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.response import Answer
 
@@ -31,8 +31,15 @@ def build_chain(
     coverage: Checker | None = None,
 ) -> Runnable[dict[str, Any], Answer]:
     """Compose rewrite → retrieve → (coverage check) → answer."""
+
+    def retrieve(inputs: dict[str, Any]) -> list[Document]:
+        # A per-question passage count is passed on only when asked for, so any
+        # retriever works; ours (like most) takes ``k``.
+        extra = {"k": inputs["top_k"]} if inputs.get("top_k") else {}
+        return retriever.invoke(inputs["query"], **extra)
+
     chain = RunnablePassthrough.assign(query=rewriter) | RunnablePassthrough.assign(
-        documents=itemgetter("query") | retriever
+        documents=RunnableLambda(retrieve, name="Retrieve")
     )
     if coverage is not None:
         chain = chain | RunnablePassthrough.assign(coverage=coverage)

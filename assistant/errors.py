@@ -35,6 +35,10 @@ class IndexMismatchError(AssistantError):
     """The index was built with another embedding model than the one configured."""
 
 
+class IndexLayoutError(IndexMismatchError):
+    """The index was written by another version of the assistant (an older layout)."""
+
+
 class IndexCorruptError(AssistantError):
     """The index on disk cannot be opened or read."""
 

@@ -31,11 +31,13 @@ from assistant.chunking import Chunk, chunk_document
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import (
     IndexCorruptError,
+    IndexLayoutError,
     IndexMismatchError,
     StoreUnavailableError,
 )
 from assistant.ingest import Corpus, SkippedFile
 from assistant.settings import Settings
+from assistant.text import plural
 
 SCHEMA_VERSION = 2
 _PAGE = 5000
@@ -79,9 +81,9 @@ class SyncReport:
     def summary(self) -> str:
         """One line for people."""
         text = (
-            f"{self.documents} documents, {self.chunks} chunks: {self.added} embedded, "
-            f"{self.updated} updated, {self.deleted} removed, "
-            f"{self.unchanged_documents} documents unchanged ({self.seconds:.1f}s)"
+            f"{plural(self.documents, 'document')}, {plural(self.chunks, 'chunk')}: "
+            f"{self.added} embedded, {self.updated} updated, {self.deleted} removed, "
+            f"{plural(self.unchanged_documents, 'document')} unchanged ({self.seconds:.1f}s)"
         )
         if self.skipped:
             text += f"; skipped {len(self.skipped)} file(s)"
@@ -227,7 +229,7 @@ class ChunkStore:
                 f"by this assistant (it records no embedding model). {REBUILD_HINT}"
             )
         if metadata.get("schema_version") != SCHEMA_VERSION:
-            raise IndexMismatchError(
+            raise IndexLayoutError(
                 f"The index at {self.location} was built by an older version of the assistant "
                 f"(layout {metadata.get('schema_version')}, now {SCHEMA_VERSION}). {REBUILD_HINT}"
             )

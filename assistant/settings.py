@@ -48,6 +48,7 @@ class Settings(BaseSettings):
 
     # Ingestion and chunking.
     max_document_bytes: int = Field(default=20_000_000, ge=1)
+    max_upload_bytes: int = Field(default=10_000_000, ge=1)
     chunk_max_tokens: int = Field(default=200, ge=16)
     auto_index: bool = True
 

@@ -55,3 +55,8 @@ def fold(text: str) -> str:
 def terms(text: str) -> list[str]:
     """Content terms of ``text``: folded, stop words dropped, stemmed."""
     return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+
+
+def plural(count: int, word: str) -> str:
+    """``"1 document"``, ``"2 documents"``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
