@@ -13,7 +13,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 SQUAD ?= ../shared/eval/squad-v2-dev-normans.json
 
-.PHONY: setup setup-test chat test lint eval clean
+.PHONY: setup setup-test browser chat test lint eval screenshots clean
 
 setup: $(READY)
 setup-test: $(READY_TEST)
@@ -35,17 +35,27 @@ $(READY_TEST): $(READY)
 chat: setup
 	$(BIN)/assistant serve
 
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
 
 # The full evaluation; its table, JSON and chart land in docs/evaluation/.
 eval: setup-test
 	$(BIN)/assistant eval --squad $(SQUAD) --backend extractive --backend local --out docs/evaluation
+
+# Screenshots of the main screens for the README, taken by the browser tests.
+screenshots: setup-test browser
+	ASSISTANT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -k "highlighted or upload or phone" -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

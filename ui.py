@@ -1,21 +1,29 @@
-"""The chat app (Gradio): ask about the article, read the cited passages under each answer.
+"""The chat app (Gradio): ask the article, check every answer against its sources.
 
 Run ``python ui.py`` or ``assistant serve``. It binds 127.0.0.1 unless
-``ASSISTANT_HOST`` says otherwise.
+``ASSISTANT_HOST`` says otherwise. The page has the chat on the left and, on the
+right, the cited passages highlighted in their document, the corpus (with
+uploads) and the answering settings.
 """
 
 from __future__ import annotations
 
-import html
 import os
+import tempfile
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from assistant import Answer, Assistant, AssistantError
+from assistant import Assistant, AssistantError
+from assistant.ingest import SUPPORTED_SUFFIXES
+from assistant.render import Turn, chat_markdown, conversation_markdown, sources_html
+from assistant.text import plural
 
 EXAMPLES = [
     "What does a COO do?",
@@ -23,56 +31,285 @@ EXAMPLES = [
     "Which role has more decision-making authority?",
     "How do the two roles work together?",
 ]
+BACKENDS = ["extractive", "local", "openai"]
+THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
+CSS = """
+.pending { opacity: 0.5; }
+#status { text-align: right; }
+#status p { margin: 0.2em 0; }
+.sources { max-height: 68vh; overflow-y: auto; font-size: 0.93em; }
+.sources-empty { color: var(--body-text-color-subdued); padding: 1em 0.5em; }
+.source { margin-bottom: 1.2em; }
+.source-title { font-weight: 600; margin-bottom: 0.3em; }
+.source-file { font-weight: 400; color: var(--body-text-color-subdued); font-size: 0.85em; }
+.excerpt { white-space: pre-wrap; line-height: 1.55; padding: 0.4em 0.7em; margin: 0.4em 0;
+           border-left: 3px solid var(--border-color-primary); }
+.excerpt .heading { font-weight: 700; }
+.sources mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+.sources mark:target { background: #fbbf24; outline: 2px solid #d97706; }
+.sources mark sup { color: #92400e; font-weight: 600; margin-right: 2px; }
+.where { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 0.1em 0; }
+.cite-link { text-decoration: none; font-weight: 600; }
+@media (max-width: 820px) { #status { text-align: left; } .sources { max-height: none; } }
+"""
 
 
-def render(reply: Answer) -> str:
-    """An answer as chat Markdown: the text, then each cited passage, quoted.
-
-    While a model is still writing, the sentence not yet checked against the
-    sources is shown faded after the checked text.
-    """
-    if reply.pending:
-        faded = f'<span style="opacity:0.5">{html.escape(reply.pending)}</span>'
-        return f"{reply.text} {faded}".strip()
-    if reply.refused or not reply.citations:
-        return reply.text
-    sources = "\n\n".join(
-        f"**[{c.marker}]** *{c.section}* · `{c.source}`\n\n> " + "\n> ".join(c.quote.splitlines())
-        for c in reply.citations
+def status_text(bot: Assistant) -> str:
+    """Who is answering and what the index holds, in one line."""
+    try:
+        status = bot.status()
+    except AssistantError as exc:
+        return f"⚠️ {exc}"
+    model = f" ({status['model']})" if status.get("model") else ""
+    return (
+        f"Answering with **{status['backend']}**{model} · "
+        f"{plural(status['documents'], 'document')}, {plural(status['chunks'], 'passage')} indexed"
     )
-    return f"{reply.text}\n\n---\n**Sources**\n\n{sources}"
+
+
+def documents_text(bot: Assistant) -> str:
+    """The corpus as a Markdown list."""
+    try:
+        sources = bot.store.sources()
+    except AssistantError as exc:
+        return f"⚠️ {exc}"
+    if not sources:
+        return "The corpus is empty."
+    lines = [f"- `{source}` · {plural(chunks, 'passage')}" for source, chunks in sources.items()]
+    return "**In the corpus**\n\n" + "\n".join(lines)
+
+
+class ChatApp:
+    """What the page does: answer, show sources, export, take uploads."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+        self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+
+    def sources(self, answer: Any, turn: int, show_scores: bool = False) -> str:
+        return sources_html(
+            answer, turn=turn, document_text=self.bot.document_text, show_scores=show_scores
+        )
+
+    def respond(  # noqa: PLR0917 - Gradio passes the inputs positionally
+        self,
+        message: str,
+        chat: list[dict[str, Any]],
+        turns: list[Turn],
+        backend: str,
+        top_k: float,
+        show_scores: bool,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat; then the sources panel and the export."""
+        keep = gr.skip()
+        try:
+            answering = self.bot.with_backend(backend)
+            question = answering.validate_question(message)
+        except AssistantError as exc:
+            gr.Warning(str(exc))  # an empty or long question, a backend not installed
+            yield chat, keep, message, turns, keep
+            return
+        turn = len(turns)
+        chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        history = [(t.question, t.answer.text) for t in turns]
+        final = None
+        try:
+            for final in answering.stream(question, history, top_k=int(top_k)):
+                content = chat_markdown(final, turn=turn, show_scores=show_scores)
+                chat[-1] = {"role": "assistant", "content": content}
+                yield chat, keep, "", turns, keep
+        except AssistantError as exc:  # the endpoint is down, the index went away, ...
+            chat[-1] = {"role": "assistant", "content": f"⚠️ {exc}"}
+            yield chat, keep, "", turns, keep
+            return
+        assert final is not None
+        turns = [*turns, Turn(question, final)]
+        export = self.export_dir / f"conversation-{uuid.uuid4().hex[:8]}.md"
+        export.write_text(conversation_markdown(turns), encoding="utf-8")
+        download = gr.DownloadButton(value=str(export), interactive=True)
+        yield chat, self.sources(final, turn, show_scores), "", turns, download
+
+    def rescore(self, turns: list[Turn], show_scores: bool) -> str:
+        """Redraw the sources panel with or without retrieval scores."""
+        last = turns[-1].answer if turns else None
+        return self.sources(last, len(turns) - 1, show_scores)
+
+    def clear(self) -> tuple[Any, ...]:
+        """Forget the conversation."""
+        empty_export = gr.DownloadButton(value=None, interactive=False)
+        return [], self.sources(None, 0), [], empty_export
+
+    def add_files(
+        self,
+        files: list[Any] | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects progress
+    ) -> tuple[str, str, str, None]:
+        """Check, store and index uploaded files, with a progress bar."""
+        if not files:
+            return (
+                "Choose one or more files first.",
+                documents_text(self.bot),
+                status_text(self.bot),
+                None,
+            )
+        # Gradio keeps each upload in a temporary folder under its original name; the
+        # name only picks a type and a slug, it is never used as a path of ours.
+        pairs = [(Path(str(f)).name, Path(str(f))) for f in files]
+
+        def report(done: int, total: int) -> None:
+            progress(done / max(total, 1), desc=f"Indexing: {done} of {total} passages embedded")
+
+        try:
+            result, sync = self.bot.add_documents(pairs, progress=report)
+        except AssistantError as exc:
+            return f"⚠️ {exc}", documents_text(self.bot), status_text(self.bot), None
+        lines = result.summary().splitlines()
+        if result.rejected:
+            gr.Warning("Not added: " + "; ".join(f"{r.name} ({r.reason})" for r in result.rejected))
+        if sync is not None:
+            lines.append(f"Index updated: {sync.summary()}")
+        return "\n\n".join(lines), documents_text(self.bot), status_text(self.bot), None
+
+    def refresh(self) -> tuple[str, str]:
+        """The status line and the corpus list as they are now."""
+        return status_text(self.bot), documents_text(self.bot)
+
+    def api_chat(self, message: str) -> str:
+        """Answer one question with the default settings; Markdown with the sources."""
+        try:
+            return self.bot.answer(message).markdown()
+        except AssistantError as exc:
+            raise gr.Error(str(exc), print_exception=False) from exc
+
+
+@dataclass
+class _Page:
+    chatbot: Any
+    question: Any
+    ask: Any
+    clear: Any
+    export: Any
+    sources: Any
+    upload: Any
+    add: Any
+    upload_status: Any
+    documents: Any
+    status: Any
+    backend: Any
+    top_k: Any
+    show_scores: Any
+
+
+def _layout(app: ChatApp) -> _Page:
+    bot = app.bot
+    with gr.Row(equal_height=True):
+        gr.Markdown(
+            "## Ask the article\nShort answers, quoted from the article, each with its source."
+        )
+        status = gr.Markdown(status_text(bot), elem_id="status")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            chatbot = gr.Chatbot(
+                elem_id="chat",
+                height=540,
+                show_label=False,
+                buttons=["copy", "copy_all"],
+                placeholder="Ask about the article. Answers cite the passages they quote.",
+                feedback_options=None,
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    placeholder="Ask about the article…",
+                    show_label=False,
+                    scale=6,
+                    autofocus=True,
+                    elem_id="question",
+                )
+                ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
+            with gr.Row():
+                clear = gr.Button("Clear conversation", size="sm", elem_id="clear")
+                export = gr.DownloadButton(
+                    "Export as Markdown", size="sm", interactive=False, elem_id="export"
+                )
+            gr.Examples(EXAMPLES, inputs=question, label="Try")
+        with gr.Column(scale=2, min_width=320), gr.Tabs():
+            with gr.Tab("Sources", elem_id="sources-tab"):
+                sources = gr.HTML(app.sources(None, 0), elem_id="sources")
+            with gr.Tab("Documents", elem_id="documents-tab"):
+                upload = gr.File(
+                    label="Add documents (.md, .txt, .html, .pdf)",
+                    file_count="multiple",
+                    file_types=sorted(SUPPORTED_SUFFIXES),
+                    elem_id="upload",
+                )
+                add = gr.Button("Add to corpus", elem_id="add")
+                upload_status = gr.Markdown(elem_id="upload-status")
+                documents = gr.Markdown(documents_text(bot), elem_id="documents")
+            with gr.Tab("Settings", elem_id="settings-tab"):
+                backend = gr.Dropdown(
+                    BACKENDS,
+                    value=bot.backend if bot.backend in BACKENDS else "extractive",
+                    label="Answering backend",
+                    elem_id="backend",
+                )
+                top_k = gr.Slider(
+                    1,
+                    10,
+                    value=bot.settings.top_k,
+                    step=1,
+                    label="Passages retrieved",
+                    elem_id="top-k",
+                )
+                show_scores = gr.Checkbox(
+                    False, label="Show retrieval scores", elem_id="show-scores"
+                )
+    return _Page(
+        chatbot,
+        question,
+        ask,
+        clear,
+        export,
+        sources,
+        upload,
+        add,
+        upload_status,
+        documents,
+        status,
+        backend,
+        top_k,
+        show_scores,
+    )
 
 
 def build_app(bot: Assistant) -> gr.Blocks:
     """The Gradio Blocks app around one :class:`Assistant`."""
-
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-        try:
-            for snapshot in bot.stream(message, history):
-                yield render(snapshot)
-        except AssistantError as exc:
-            raise gr.Error(str(exc), print_exception=False) from exc
-
-    backend = bot.backend
-    model = getattr(bot.chat_model, "model_name", None) if backend != "extractive" else None
-    answering = f"{backend} ({model})" if model else "extractive (quotes, no language model)"
-    with gr.Blocks(title="Article assistant") as app:
-        gr.Markdown(
-            "## Ask the article\n"
-            "Answers quote the article and cite each passage they rest on; "
-            "when the article does not cover a question, the assistant says so.\n\n"
-            f"Answering: **{answering}**"
+    app = ChatApp(bot)
+    with gr.Blocks(title="Article assistant") as blocks:
+        turns = gr.State([])
+        page = _layout(app)
+        limit = bot.settings.concurrency_limit
+        private: dict[str, Any] = {"api_visibility": "private"}
+        inputs = [page.question, page.chatbot, turns, page.backend, page.top_k, page.show_scores]
+        outputs = [page.chatbot, page.sources, page.question, turns, page.export]
+        page.question.submit(app.respond, inputs, outputs, concurrency_limit=limit, **private)
+        page.ask.click(app.respond, inputs, outputs, concurrency_limit=limit, **private)
+        page.clear.click(
+            app.clear, None, [page.chatbot, page.sources, turns, page.export], **private
         )
-        gr.ChatInterface(
-            respond,
-            chatbot=gr.Chatbot(height=520, placeholder="Ask a question about the article."),
-            examples=EXAMPLES,
-            run_examples_on_click=True,
-            concurrency_limit=bot.settings.concurrency_limit,
-            api_name="chat",
-            fill_height=True,
+        page.show_scores.change(app.rescore, [turns, page.show_scores], page.sources, **private)
+        page.add.click(
+            app.add_files,
+            page.upload,
+            [page.upload_status, page.documents, page.status, page.upload],
+            **private,
         )
-    return app
+        page.backend.change(
+            lambda b: status_text(bot.with_backend(b)), page.backend, page.status, **private
+        )
+        # Another visitor may have added documents since the page was built.
+        blocks.load(app.refresh, None, [page.status, page.documents], **private)
+        gr.api(app.api_chat, api_name="chat", concurrency_limit=limit)
+    return blocks
 
 
 def launch(bot: Assistant | None = None, **overrides: Any) -> None:
@@ -80,13 +317,17 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
     bot = bot or Assistant(**overrides)
     settings = bot.settings.model_copy(update=overrides)
     bot.ensure_index()
-    app = build_app(bot)
-    app.queue(default_concurrency_limit=settings.concurrency_limit)
-    app.launch(
+    blocks = build_app(bot)
+    blocks.queue(default_concurrency_limit=settings.concurrency_limit)
+    blocks.launch(
         server_name=settings.host,
         server_port=settings.port,
         show_error=True,
         inbrowser=False,
+        max_file_size=settings.max_upload_bytes,
+        ssr_mode=False,
+        theme=THEME,
+        css=CSS,
     )
 
 

@@ -1,0 +1,80 @@
+"""How answers are drawn: chat Markdown with linked markers, the highlighted sources panel."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.render import Turn, anchor, chat_markdown, conversation_markdown, sources_html
+from assistant.response import Answer, Citation
+
+pytestmark = pytest.mark.unit
+
+DOCUMENT = "# Roles\n\n## The COO\n\nThe COO leads operations. The COO reports to the CEO.\n"
+QUOTE = "The COO reports to the CEO."
+START = DOCUMENT.index(QUOTE)
+CITATION = Citation(
+    marker=1,
+    quote=QUOTE,
+    source="roles.md",
+    section="The COO",
+    start=START,
+    end=START + len(QUOTE),
+    score=0.81,
+    title="Roles",
+)
+ANSWER = Answer(
+    question="Who does the COO report to?", text=f"{QUOTE} [1]", refused=False, citations=[CITATION]
+)
+
+
+def test_markers_link_to_their_passage_in_the_sources_panel():
+    markdown = chat_markdown(ANSWER, turn=3)
+    assert f'<a href="#{anchor(3, 1)}" class="cite-link">[1]</a>' in markdown
+    assert "<summary>Sources</summary>" in markdown
+
+
+def test_an_unchecked_sentence_is_shown_faded_while_streaming():
+    streaming = Answer(question="q", text="", refused=False, pending="The COO is", complete=False)
+    assert chat_markdown(streaming, turn=0) == '<span class="pending">The COO is</span>'
+
+
+def test_the_panel_highlights_the_exact_span_in_its_document():
+    panel = sources_html(ANSWER, turn=2, document_text=lambda source: DOCUMENT)
+    assert f'<mark id="{anchor(2, 1)}"' in panel
+    assert f"<sup>[1]</sup>{QUOTE}</mark>" in panel
+    assert "The COO leads operations." in panel  # the context around it
+    assert '<span class="heading">The COO</span>' in panel
+
+
+def test_scores_appear_only_when_asked_for():
+    assert "score 0.81" not in sources_html(ANSWER, turn=0, document_text=lambda s: DOCUMENT)
+    assert "score 0.81" in sources_html(
+        ANSWER, turn=0, document_text=lambda s: DOCUMENT, show_scores=True
+    )
+
+
+def test_a_changed_document_falls_back_to_the_quote_itself():
+    panel = sources_html(ANSWER, turn=0, document_text=lambda source: "Rewritten since indexing.")
+    assert QUOTE in panel
+    assert f'<mark id="{anchor(0, 1)}">' in panel
+
+
+def test_html_in_documents_is_escaped():
+    quote = "<script>x</script>"
+    cited = Citation(
+        marker=1, quote=quote, source="a.md", section="S", start=0, end=len(quote), score=1
+    )
+    answer = Answer(question="q", text="[1]", refused=False, citations=[cited])
+    assert "<script>" not in sources_html(answer, turn=0, document_text=lambda s: quote)
+
+
+def test_a_refusal_explains_the_empty_panel():
+    refusal = Answer(question="q", text="The article does not say.", refused=True)
+    assert "does not cover" in sources_html(refusal, turn=0, document_text=lambda s: "")
+
+
+def test_a_conversation_exports_as_markdown_with_sources():
+    exported = conversation_markdown([Turn(ANSWER.question, ANSWER)])
+    assert exported.startswith("# Conversation with the article assistant\n")
+    assert "## Who does the COO report to?" in exported
+    assert "**Sources**" in exported
