@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,10 @@ from assistant.errors import AssistantError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 1
+CHAT_HELP = """\
+/sources  the passages the last answer quotes
+/reset    start over
+/quit     leave (or Ctrl-D)"""
 
 
 def _fail(message: str) -> None:
@@ -73,13 +78,25 @@ def _assistant(corpus_dir: Path | None, index_dir: Path | None, backend: str | N
     return Assistant(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Examples:\n\n"
+        '  assistant ask "What does a COO do?"\n\n'
+        '  assistant ask "Who has more authority?" --json\n\n'
+        "  assistant index --corpus my-docs --index my-index\n\n"
+        "  assistant serve --port 8080\n\n"
+        "Exit codes: 0 done (a refusal is an answer), 1 an error explained on one line, "
+        "2 a usage error, 130 interrupted."
+    ),
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what the assistant is doing.")
 @click.version_option(package_name="article-assistant")
 def cli(verbose: bool) -> None:
     """Ask questions about an article (or your own documents) and get cited answers.
 
-    Settings come from ASSISTANT_* environment variables; see the README.
+    Settings come from ASSISTANT_* environment variables (see the README); the
+    options below override them for one command.
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -122,7 +139,31 @@ def ask_command(
     if as_json:
         click.echo(reply.to_json())
     else:
-        click.echo(reply.markdown().rstrip())
+        show_answer(reply)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def show_answer(reply: Any, *, sources: bool = True) -> None:
+    """An answer in the terminal: the text as Markdown, then its quoted sources."""
+    from rich.markdown import Markdown
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console = _console()
+    console.print(Markdown(reply.text))
+    if sources and reply.citations:
+        console.print()
+        console.print(Text("Sources", style="bold"))
+        for c in reply.citations:
+            where = f"{c.section} · {c.source}" + (f", p. {c.page}" if c.page else "")
+            console.print(Text.assemble((f"[{c.marker}] ", "bold cyan"), (where, "dim")))
+            quote = " ".join(c.quote.split())
+            console.print(Padding(Text(f"“{quote}”", style="italic"), (0, 0, 0, 4)))
 
 
 @cli.command("chat")
@@ -141,7 +182,7 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str |
     bot.ensure_index()
     history: list[tuple[str, str]] = []
     last = None
-    click.echo("Ask about the article. /sources, /reset, /quit.")
+    click.echo("Ask about the article. Commands: /sources, /reset, /help, /quit (or Ctrl-D).")
     while True:
         try:
             line = click.prompt("you", prompt_suffix="> ", default="", show_default=False)
@@ -151,12 +192,21 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str |
         command = line.strip().lower()
         if command in {"/quit", "/exit", "/q"}:
             return
+        if command == "/help":
+            click.echo(CHAT_HELP)
+            continue
         if command == "/reset":
             history, last = [], None
             click.echo("Conversation cleared.")
             continue
         if command == "/sources":
-            click.echo(last.markdown() if last else "No answer yet.")
+            if last is None or not last.citations:
+                click.echo("No sources yet." if last is None else "The last answer cites nothing.")
+            else:
+                show_answer(replace(last, text=""), sources=True)
+            continue
+        if command.startswith("/"):
+            click.echo(f"Unknown command {command}. Try /help.")
             continue
         if not command:
             continue
@@ -166,10 +216,11 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str |
             click.secho(str(exc), fg="yellow")
             continue
         history.append((line, last.text))
-        click.echo(last.text)
+        show_answer(last, sources=False)
         if last.citations:
             click.secho(
-                "  " + "  ".join(f"[{c.marker}] {c.section}" for c in last.citations), dim=True
+                "  sources: " + ", ".join(f"[{c.marker}] {c.section}" for c in last.citations),
+                dim=True,
             )
 
 

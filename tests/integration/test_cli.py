@@ -29,7 +29,7 @@ def test_index_reports_what_it_did(runner, article_corpus, tmp_path):
         cli, ["index", "--corpus", str(article_corpus), "--index", str(tmp_path / "idx")]
     )
     assert result.exit_code == 0, result.output
-    assert "1 documents, 9 chunks: 9 embedded" in result.output
+    assert "1 document, 9 chunks: 9 embedded" in result.output
 
 
 def test_index_names_skipped_files(runner, tmp_path):
@@ -50,7 +50,11 @@ def test_ask_prints_the_answer_and_its_sources(runner, article_corpus, article_i
     )
     assert result.exit_code == 0, result.output
     assert "[1]" in result.output
-    assert "**Sources**" in result.output
+    assert "Sources" in result.output
+    assert (
+        "The Role of a Chief Operating Officer (COO) · operations-manager-vs-coo.md"
+        in result.output
+    )
 
 
 def test_ask_json_prints_one_object_with_the_documented_keys(runner, article_corpus, article_index):
@@ -83,6 +87,9 @@ def test_chat_answers_follow_ups_and_understands_commands(runner, article_corpus
             "What are the key responsibilities of an operations manager?",
             "and what about the COO?",
             "/sources",
+            "/bogus",
+            "/reset",
+            "/sources",
             "/quit",
         ]
     )
@@ -90,7 +97,10 @@ def test_chat_answers_follow_ups_and_understands_commands(runner, article_corpus
     assert result.exit_code == 0, result.output
     assert "Supervising staff and providing leadership" in result.output
     assert "Developing and implementing business strategies" in result.output
-    assert "**Sources**" in result.output
+    assert "[1] The Role of a Chief Operating Officer (COO)" in result.output
+    assert "Unknown command /bogus" in result.output
+    assert "Conversation cleared." in result.output
+    assert "No sources yet." in result.output
 
 
 @pytest.mark.slow
@@ -120,3 +130,16 @@ def test_every_command_has_help(runner):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0
         assert "--corpus" in result.output
+
+
+def test_a_usage_error_exits_with_2(runner):
+    result = runner.invoke(cli, ["ask"])
+    assert result.exit_code == 2
+    assert "Missing argument 'QUESTION'" in result.output
+
+
+def test_the_group_help_lists_every_command_and_the_exit_codes(runner):
+    result = runner.invoke(cli, ["--help"])
+    for command in ["index", "ask", "chat", "serve", "eval"]:
+        assert command in result.output
+    assert "Exit codes" in result.output
