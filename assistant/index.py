@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import shutil
 import threading
 import time
@@ -50,6 +51,7 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while chunks are embedded."""
 
 REBUILD_HINT = "Rebuild it with `assistant index --rebuild`."
+log = logging.getLogger("assistant")
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class ChunkStore:
         self._client = client
         self._collection: Any = None
         self._lock = threading.RLock()
+        self._generation = 0  # which reopening of the shared in-process index we hold
 
     # --- connection ---------------------------------------------------------------
 
@@ -248,10 +251,32 @@ class ChunkStore:
         return sum(len(ids) for ids, _, _ in self._pages(_CHUNKS, include=[]))
 
     def revision(self) -> str:
-        """A token that changes whenever the index's content changes."""
+        """A token that changes whenever the index's content changes.
+
+        In embedded mode, a change made by another process (say `assistant index`
+        beside the running app) makes this process reopen the index: Chroma keeps
+        the vector index in memory and would otherwise search the old one.
+        """
         with self._translate_errors():
             name = self.collection.name
-            return str((self.client.get_collection(name).metadata or {}).get("revision", ""))
+            current = str((self.client.get_collection(name).metadata or {}).get("revision", ""))
+        if self.settings.server_mode:
+            return current
+        key = str(self.settings.index_dir)
+        with _VIEWS_LOCK:
+            seen, generation = _VIEWS.get(key, (None, 0))
+            if seen is None:
+                _VIEWS[key] = (current, generation)
+            elif seen != current:
+                log.info("The index at %s changed in another process; reopening it.", key)
+                generation += 1
+                _forget_cached_client(self.settings.index_dir)
+                _VIEWS[key] = (current, generation)
+        if self._generation != generation:
+            self._client = None
+            self._collection = None
+            self._generation = generation
+        return current
 
     def search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
         """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first.
@@ -420,6 +445,10 @@ class ChunkStore:
         total = len(plan.add)
         if progress:
             progress(0, total)
+        if plan.add or plan.keep or plan.delete:
+            # Announced before writing, so a reader in another process sees the change
+            # even if this run is killed halfway.
+            self._bump_revision()
         # Order matters for interrupted runs: add, then update, then delete.
         for start in range(0, total, batch):
             part = plan.add[start : start + batch]
@@ -470,6 +499,10 @@ class ChunkStore:
         metadata = dict(collection.metadata or {})
         metadata["revision"] = uuid.uuid4().hex
         collection.modify(metadata=metadata)
+        if not self.settings.server_mode:
+            key = str(self.settings.index_dir)
+            with _VIEWS_LOCK:
+                _VIEWS[key] = (metadata["revision"], _VIEWS.get(key, (None, 0))[1])
 
     def rebuild(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
         """Re-embed everything from scratch.
@@ -536,7 +569,7 @@ class ChunkStore:
                 path.unlink()
         self._client = None
         self._collection = None
-        _forget_cached_clients()
+        _forget_cached_client(folder)
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -587,9 +620,22 @@ def _is_corruption(exc: BaseException) -> bool:
     )
 
 
-def _forget_cached_clients() -> None:
-    """Chroma caches one system per path; drop it after the files under it were removed."""
+# Per index folder: the revision this process's shared Chroma system reflects, and how
+# many times it was reopened (each store reconnects when the count moves on).
+_VIEWS: dict[str, tuple[str | None, int]] = {}
+_VIEWS_LOCK = threading.Lock()
+
+
+def _forget_cached_client(path: Path) -> None:
+    """Make the next client for ``path`` load the index from disk afresh.
+
+    Chroma shares one in-memory system per path within a process; dropping it
+    from that cache (without stopping it, others may still hold it) is the way
+    to see what another process wrote, or a folder that was wiped.
+    """
     with contextlib.suppress(Exception):
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        SharedSystemClient.clear_system_cache()
+        identifier = str(path)
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)

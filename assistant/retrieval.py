@@ -64,9 +64,9 @@ class HybridRetriever(BaseRetriever):
             relevance_floor=settings.relevance_floor,
         )
 
-    def keyword_index(self) -> KeywordIndex:
+    def keyword_index(self, revision: str | None = None) -> KeywordIndex:
         """The BM25 index, rebuilt whenever the store's content has changed."""
-        revision = self.store.revision()
+        revision = revision if revision is not None else self.store.revision()
         with self._keyword_lock:
             if self._keyword is None or self._keyword_revision != revision:
                 self._keyword = KeywordIndex(self.store.chunks())
@@ -86,11 +86,12 @@ class HybridRetriever(BaseRetriever):
         with stage("embed"):
             vector = self.store.embeddings.encode_query(query)
         with stage("search"):
+            revision = self.store.revision()  # first: it reopens an index changed elsewhere
             dense = self.store.search(vector, fetch)
         if not dense or dense[0].similarity < self.relevance_floor:
             return []
         with stage("keyword"):
-            keyword = self.keyword_index().search(query, fetch)
+            keyword = self.keyword_index(revision).search(query, fetch)
         with stage("fuse"):
             chunks = {hit.chunk.id: hit.chunk for hit in dense}
             chunks.update((chunk.id, chunk) for chunk, _ in keyword if chunk.id not in chunks)
