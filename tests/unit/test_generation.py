@@ -168,3 +168,8 @@ def test_any_other_model_failure_is_a_backend_error(documents):
     generator = _generator(RuntimeError("boom"))
     with pytest.raises(BackendError, match="The fake model failed: RuntimeError: boom"):
         _answer(generator, documents)
+
+
+def test_a_model_that_returns_nothing_is_an_endpoint_error(documents):
+    with pytest.raises(EndpointError, match="returned no text"):
+        _answer(_generator(""), documents)
