@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ARTICLE, REPO, stop, wait_for_port
+from tests.support import ARTICLE, PYTHON, REPO, free_port, start_server, stop
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -68,15 +68,8 @@ def run_server():
     started: list[subprocess.Popen[bytes]] = []
 
     def start(args: list[str], port: int, env: dict[str, str] | None = None, cwd: Path = REPO):
-        process = subprocess.Popen(
-            args,
-            cwd=cwd,
-            env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_server(args, port, env=env, cwd=cwd)
         started.append(process)
-        wait_for_port(port, process)
         return process
 
     yield start
@@ -90,3 +83,54 @@ def tmp_corpus(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "corpus"
     folder.mkdir()
     yield folder
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """A real OpenAI-compatible server: llama-cpp-python's, serving the bundled GGUF."""
+    pytest.importorskip("llama_cpp.server", reason="the server is part of the [local] extra")
+    from assistant.llm import bundled_model_path
+
+    port = free_port()
+    process = start_server(
+        [
+            PYTHON,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(bundled_model_path()),
+            "--model_alias",
+            "smollm2",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "2",
+            "--verbose",
+            "False",
+        ],
+        port,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def app_url(article_corpus: Path, article_index: Path):
+    """The chat app (``python ui.py``) over the article, on a free loopback port."""
+    port = free_port()
+    env = {
+        "ASSISTANT_CORPUS_DIR": str(article_corpus),
+        "ASSISTANT_INDEX_DIR": str(article_index),
+        "ASSISTANT_PORT": str(port),
+    }
+    process = start_server([PYTHON, "ui.py"], port, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(process)

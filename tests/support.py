@@ -23,18 +23,50 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_server(
+    args: list[str],
+    port: int,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path = REPO,
+    timeout: float = 180.0,
+) -> subprocess.Popen[bytes]:
+    """Start a server process and wait until it listens on ``port``.
+
+    Its output goes to a log file, not a pipe: a chatty server must never block
+    on a full pipe nobody reads. On failure the log is part of the error.
+    """
+    import os
+    import tempfile
+
+    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+    )
+    process.log_path = log.name  # type: ignore[attr-defined]
+    log.close()
+    wait_for_port(port, process, timeout=timeout)
+    return process
+
+
+def server_log(process: subprocess.Popen[bytes]) -> str:
+    """What a server started by :func:`start_server` printed so far."""
+    path = getattr(process, "log_path", None)
+    return Path(path).read_text(errors="replace") if path else ""
+
+
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
     """Block until something accepts connections on ``port``, or fail with the server's log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+            raise RuntimeError(f"server exited with {process.returncode}:\n{server_log(process)}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.2)
-    raise TimeoutError(f"nothing listened on port {port} within {timeout}s")
+    process.kill()
+    raise TimeoutError(f"nothing listened on port {port} within {timeout}s:\n{server_log(process)}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

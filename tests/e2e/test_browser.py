@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support import ARTICLE, PYTHON, REPO, free_port, stop, wait_for_port
+from tests.support import ARTICLE, PYTHON, free_port, start_server, stop
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -37,16 +36,12 @@ def app_url(tmp_path_factory):
     index = tmp_path_factory.mktemp("browser-index")
     port = free_port()
     env = {
-        **os.environ,
         "ASSISTANT_CORPUS_DIR": str(corpus),
         "ASSISTANT_INDEX_DIR": str(index),
         "ASSISTANT_PORT": str(port),
     }
-    process = subprocess.Popen(
-        [PYTHON, "ui.py"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    process = start_server([PYTHON, "ui.py"], port, env=env)
     try:
-        wait_for_port(port, process, timeout=180)
         yield f"http://127.0.0.1:{port}/"
     finally:
         stop(process)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import sys
 import threading
 import time
 
@@ -13,49 +12,11 @@ pytest.importorskip("llama_cpp.server", reason="the server is part of the [local
 
 from assistant import Assistant
 from assistant.errors import EndpointError
-from assistant.llm import bundled_model_path
 from tests.support import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
 SECRET = "sk-test-secret-do-not-print"
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory):
-    import subprocess
-
-    from tests.support import stop, wait_for_port
-
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(bundled_model_path()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--verbose",
-            "False",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        stop(process)
 
 
 @pytest.fixture

@@ -10,30 +10,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def app_url(article_corpus, article_index):
-    import os
-    import subprocess
-
-    from tests.support import REPO, stop, wait_for_port
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "ASSISTANT_CORPUS_DIR": str(article_corpus),
-        "ASSISTANT_INDEX_DIR": str(article_index),
-        "ASSISTANT_PORT": str(port),
-    }
-    process = subprocess.Popen(
-        [PYTHON, "ui.py"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop(process)
-
-
-@pytest.fixture(scope="module")
 def client(app_url):
     from gradio_client import Client
 
