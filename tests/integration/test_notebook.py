@@ -12,8 +12,9 @@ NOTEBOOK = REPO / "examples" / "quickstart.ipynb"
 
 
 def test_the_quickstart_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    import nbclient
+    import nbformat
+
     # The notebook's answer() uses the repository's corpus; its index goes to a temporary folder.
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
