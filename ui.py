@@ -316,6 +316,11 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
     """Build the index if needed, then serve the app (blocking)."""
     bot = bot or Assistant(**overrides)
     settings = bot.settings.model_copy(update=overrides)
+    if bool(settings.auth_username) != bool(settings.auth_password):
+        raise AssistantError(
+            "Set both ASSISTANT_AUTH_USERNAME and ASSISTANT_AUTH_PASSWORD to protect the app, "
+            "or neither."
+        )
     bot.ensure_index()
     blocks = build_app(bot)
     blocks.queue(default_concurrency_limit=settings.concurrency_limit)
@@ -325,6 +330,8 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         show_error=True,
         inbrowser=False,
         max_file_size=settings.max_upload_bytes,
+        auth=settings.auth,
+        auth_message="This assistant is protected: sign in to ask questions.",
         ssr_mode=False,
         theme=THEME,
         css=CSS,
@@ -332,4 +339,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
 
 
 if __name__ == "__main__":
-    launch()
+    try:
+        launch()
+    except AssistantError as exc:  # a message for people, not a traceback
+        raise SystemExit(f"Error: {exc}") from None

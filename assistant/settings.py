@@ -97,11 +97,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)
     concurrency_limit: int = Field(default=4, ge=1)
+    auth_username: str | None = None
+    auth_password: SecretStr | None = None
 
     @field_validator("corpus_dir", "index_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        """The chat app's username and password, when both are set."""
+        if self.auth_username and self.auth_password:
+            return self.auth_username, self.auth_password.get_secret_value()
+        return None
 
     @property
     def server_mode(self) -> bool:
