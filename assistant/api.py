@@ -99,6 +99,8 @@ class Assistant:
             self.settings.embedding_model,
             device=self.settings.embedding_device,
             batch_size=self.settings.embedding_batch_size,
+            fast=self.settings.embedding_fast,
+            cache_dir=self.settings.cache_dir,
         )
 
     @cached_property

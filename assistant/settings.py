@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     embedding_device: str = "cpu"
     embedding_batch_size: int = Field(default=32, ge=1)
+    embedding_fast: bool = True
+    cache_dir: Path = Field(
+        default_factory=lambda: (
+            Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")) / "article-assistant"
+        )
+    )
 
     # Chroma: embedded under index_dir unless a server host is given.
     chroma_host: str | None = None
@@ -100,7 +106,7 @@ class Settings(BaseSettings):
     auth_username: str | None = None
     auth_password: SecretStr | None = None
 
-    @field_validator("corpus_dir", "index_dir")
+    @field_validator("corpus_dir", "index_dir", "cache_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()

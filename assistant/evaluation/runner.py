@@ -240,4 +240,6 @@ def default_embeddings() -> SentenceTransformerEmbeddings:
         settings.embedding_model,
         device=settings.embedding_device,
         batch_size=settings.embedding_batch_size,
+        fast=settings.embedding_fast,
+        cache_dir=settings.cache_dir,
     )

@@ -1,0 +1,138 @@
+"""A fast path for the embedding model: the same weights, exported once to ONNX.
+
+Importing sentence-transformers (with torch, transformers and scikit-learn)
+takes about six seconds on two cores; the embedding it computes is a
+transformer pass, mean pooling and normalisation. The first time the model is
+loaded, that pass is exported to an ONNX file in the cache folder; from then
+on a cold start needs only ``tokenizers`` and ``onnxruntime`` (a third of a
+second) and gives the same vectors (they differ by about 1e-7). Models whose
+pipeline is not transformer → mean pooling → normalise keep the torch path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger("assistant")
+
+_EXPECTED_MODULES = [
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+]
+
+
+def supported(model_dir: Path) -> bool:
+    """Whether the model's pipeline is one this encoder reproduces exactly."""
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text())
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
+    except (OSError, ValueError):
+        return False
+    types = [m.get("type") for m in modules]
+    mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
+        pooling.get(k)
+        for k in (
+            "pooling_mode_cls_token",
+            "pooling_mode_max_tokens",
+            "pooling_mode_mean_sqrt_len_tokens",
+        )
+    )
+    return types == _EXPECTED_MODULES and bool(mean_only)
+
+
+def onnx_path(model_dir: Path, cache_dir: Path) -> Path:
+    """Where the export of this model lives: named by the weights it came from."""
+    weights = sorted(model_dir.glob("*.safetensors")) or sorted(model_dir.glob("*.bin"))
+    stamp = "|".join(f"{p.name}:{p.stat().st_size}:{int(p.stat().st_mtime)}" for p in weights)
+    digest = hashlib.sha256(f"{model_dir.resolve()}|{stamp}".encode()).hexdigest()[:16]
+    return cache_dir / f"encoder-{digest}.onnx"
+
+
+def export(sentence_transformer: Any, target: Path) -> bool:
+    """Export a loaded sentence-transformers model's transformer to ``target``; True if done."""
+    try:
+        import torch
+
+        transformer = sentence_transformer[0].auto_model
+
+        class _Pass(torch.nn.Module):
+            def __init__(self, inner: Any) -> None:
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+                return self.inner(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
+                ).last_hidden_state
+
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        sample = torch.ones((1, 8), dtype=torch.long)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        # The exporter warns about indexing ops it translates; the equivalence is
+        # checked by the tests against sentence-transformers itself.
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _Pass(transformer).eval(),
+                (sample, sample, torch.zeros_like(sample)),
+                str(partial),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
+                opset_version=17,
+                dynamo=False,
+            )
+        partial.replace(target)
+        return True
+    except Exception as exc:  # the torch path keeps working; this is only a speed-up
+        log.info("Could not export the embedding model to ONNX (%s); staying with torch.", exc)
+        return False
+
+
+class OnnxEncoder:
+    """Mean-pooled, normalised transformer embeddings computed by onnxruntime."""
+
+    def __init__(
+        self, model_file: Path, tokenizer_file: Path, *, max_tokens: int, threads: int
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer.enable_truncation(max_tokens)
+        self.tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(
+            str(model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self._lock = threading.Lock()  # the tokenizer's padding settings are shared state
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Unit-length embeddings, one row per text."""
+        rows: list[np.ndarray] = []
+        for start in range(0, len(texts), batch_size):
+            with self._lock:
+                encoded = self.tokenizer.encode_batch(texts[start : start + batch_size])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self.session.run(None, feeds)[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(
+                mask.sum(axis=1, keepdims=True), 1
+            )
+            rows.append(pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12))
+        return np.concatenate(rows).astype(np.float32)
