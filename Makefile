@@ -13,7 +13,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 SQUAD ?= ../shared/eval/squad-v2-dev-normans.json
 
-.PHONY: setup setup-test browser chat test lint eval screenshots clean
+.PHONY: setup setup-test browser chat test lint eval screenshots bench bench-100k clean
 
 setup: $(READY)
 setup-test: $(READY_TEST)
@@ -56,6 +56,14 @@ eval: setup-test
 # Screenshots of the main screens for the README, taken by the browser tests.
 screenshots: setup-test browser
 	ASSISTANT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -k "highlighted or upload or phone" -q
+
+# Every benchmark, written to docs/benchmarks/report.md with the machine it ran on.
+bench: setup-test
+	$(BIN)/python -m benchmarks.run --out docs/benchmarks
+
+# The largest scale point: about 25 minutes per store on 2 cores.
+bench-100k: setup-test
+	$(BIN)/python -m benchmarks.scale --sizes 100000 --chart docs/benchmarks/scale-100k.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

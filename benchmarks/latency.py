@@ -1,77 +1,88 @@
-"""Index build time and per-question latency, by stage, for the default assistant.
+"""Per-question latency by stage, for each backend, first time and asked again.
 
-    .venv/bin/python benchmarks/latency.py [--repeats 5]
-
-Builds a fresh index of corpus/ in a temporary folder (cold: includes loading
-the model), re-syncs it (warm: nothing to embed), then asks a fixed set of
-questions several times and prints p50/p95 per stage in milliseconds.
+.venv/bin/python -m benchmarks.latency [--backend extractive --backend local]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import shutil
 import tempfile
 import time
 from pathlib import Path
 
-from assistant import Assistant
+from benchmarks.common import ARTICLE, QUESTIONS, summary, table
 
-QUESTIONS = [
-    "What does a COO do?",
-    "What are the key responsibilities of an operations manager?",
-    "Which role has more decision-making authority?",
-    "How do the two roles work together?",
-    "What does an operations manager focus on?",
-    "Who does the COO collaborate with?",
-    "What is the capital of France?",
-    "How much does a COO earn?",
-]
+STAGES = (
+    "rewrite",
+    "embed",
+    "search",
+    "keyword",
+    "fuse",
+    "coverage",
+    "compose",
+    "generate",
+    "verify",
+    "ttft",
+    "total",
+)
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+def run(
+    work: Path, backends: list[str], *, repeats: int = 2, **settings: object
+) -> dict[str, object]:
+    """Build the article's index once, then time every question for every backend."""
+    from assistant import Assistant
+
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    base = Assistant(corpus, work / "index", cache_dir=work / "cache", **settings)
+    started = time.perf_counter()
+    report = base.index()
+    build = time.perf_counter() - started
+    sections: list[str] = []
+    results: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for backend in backends:
+        bot = base.with_backend(backend)
+        bot.answer("warm-up: what does an operations manager oversee?")  # loads the backend's model
+        first: dict[str, list[float]] = {}
+        again: dict[str, list[float]] = {}
+        for attempt in range(repeats):
+            for question in QUESTIONS:
+                timings = bot.answer(question).timings
+                for stage, seconds in timings.items():
+                    (first if attempt == 0 else again).setdefault(stage, []).append(seconds * 1000)
+        rows = []
+        for stage in STAGES:
+            if stage in first:
+                p50, p95, _ = summary(first[stage])
+                row = [stage, f"{p50:.1f}", f"{p95:.1f}", "n/a", "n/a"]
+                if again.get(stage):
+                    q50, q95, _ = summary(again[stage])
+                    row[3:] = [f"{q50:.1f}", f"{q95:.1f}"]
+                rows.append(row)
+        results[backend] = {stage: summary(values) for stage, values in first.items()}
+        sections.append(
+            f"**{backend}** ({len(QUESTIONS)} questions; 'again' = the same questions once more, "
+            "with the query and sentence caches warm), milliseconds:\n\n"
+            + table(["stage", "p50 first", "p95 first", "p50 again", "p95 again"], rows)
+        )
+    return {
+        "markdown": "\n\n".join(sections),
+        "build_seconds": build,
+        "chunks": report.chunks,
+        "by_backend": results,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="times each question is asked")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", action="append", choices=["extractive", "local", "openai"])
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
-
     with tempfile.TemporaryDirectory() as folder:
-        bot = Assistant(index_dir=Path(folder) / "index")
-        started = time.perf_counter()
-        report = bot.index()
-        bot.embeddings.load()
-        cold = time.perf_counter() - started
-        warm = bot.index()
-        print(f"index build (cold, model load included): {cold:.2f}s, {report.chunks} chunks")
-        print(f"index sync (warm, nothing changed):      {warm.seconds:.3f}s")
-
-        # The first pass meets every question fresh; later passes hit the query and unit caches.
-        first: dict[str, list[float]] = {}
-        repeat: dict[str, list[float]] = {}
-        for attempt in range(args.repeats):
-            for question in QUESTIONS:
-                target = first if attempt == 0 else repeat
-                for stage, seconds in bot.answer(question).timings.items():
-                    target.setdefault(stage, []).append(seconds * 1000)
-        report_stages(f"first time ({len(QUESTIONS)} questions)", first)
-        if repeat:
-            report_stages(f"asked again ({len(QUESTIONS)} x {args.repeats - 1})", repeat)
-
-
-def report_stages(title: str, stages: dict[str, list[float]]) -> None:
-    """Print p50/p95/mean per stage, in milliseconds."""
-    print(f"\nper question, {title}, milliseconds:")
-    print(f"{'stage':<10}{'p50':>9}{'p95':>9}{'mean':>9}")
-    for stage, values in stages.items():
-        print(
-            f"{stage:<10}{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
-            f"{statistics.fmean(values):>9.1f}"
-        )
+        print(run(Path(folder), args.backend or ["extractive"], repeats=args.repeats)["markdown"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,144 @@
+"""Query latency and build time as the corpus grows, embedded and against a `chroma run` server.
+
+.venv/bin/python -m benchmarks.scale --sizes 1000 10000 [100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import folder_size, free_port, start, stop, summary, table
+from benchmarks.synthetic import queries, write_corpus
+
+CHROMA = str(Path(sys.executable).with_name("chroma"))
+QUERIES = 40
+
+
+def run(
+    work: Path, sizes: list[int], *, modes: tuple[str, ...] = ("embedded", "server")
+) -> dict[str, object]:
+    """For each size and store, build the index and time retrieval of fixed queries."""
+    from assistant import Assistant
+
+    results: list[dict[str, object]] = []
+    asked = queries(QUERIES)
+    for size in sizes:
+        corpus = work / f"scale-{size}"
+        write_corpus(corpus, size)
+        for mode in modes:
+            settings: dict[str, object] = {"cache_dir": work / "cache"}
+            server = None
+            index = work / f"scale-index-{size}-{mode}"
+            if mode == "server":
+                port = free_port()
+                server = start(
+                    [
+                        CHROMA,
+                        "run",
+                        "--path",
+                        str(index),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                    ],
+                    port=port,
+                    env={},
+                    log=work / f"chroma-{size}.log",
+                )
+                settings |= {"chroma_host": "127.0.0.1", "chroma_port": port}
+            try:
+                bot = Assistant(corpus, index, **settings)
+                bot.embeddings.load()
+                started = time.perf_counter()
+                report = bot.index()
+                build = time.perf_counter() - started
+                bot.retriever.invoke("warm-up question about the harbour")
+                latencies = []
+                for question in asked:
+                    started = time.perf_counter()
+                    bot.retriever.invoke(question)
+                    latencies.append((time.perf_counter() - started) * 1000)
+                p50, p95, _ = summary(latencies)
+                results.append(
+                    {
+                        "size": report.chunks,
+                        "mode": mode,
+                        "build": build,
+                        "p50": p50,
+                        "p95": p95,
+                        "bytes": folder_size(index),
+                    }
+                )
+            finally:
+                if server is not None:
+                    stop(server)
+    rows = [
+        [
+            r["size"],
+            r["mode"],
+            f"{r['build']:.1f}",
+            f"{r['size'] / r['build']:.0f}",
+            f"{r['p50']:.1f}",
+            f"{r['p95']:.1f}",
+            f"{r['bytes'] / 1e6:.0f} MB",
+        ]
+        for r in results
+    ]
+    markdown = table(
+        ["chunks", "store", "build s", "chunks/s", "query p50 ms", "query p95 ms", "on disk"], rows
+    )
+    return {"markdown": markdown, "results": results}
+
+
+def plot(results: list[dict[str, object]], path: Path) -> Path:
+    """Query latency and build time against corpus size, one line per store."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (latency, build) = plt.subplots(1, 2, figsize=(11, 4))
+    for mode in sorted({str(r["mode"]) for r in results}):
+        rows = sorted((r for r in results if r["mode"] == mode), key=lambda r: r["size"])
+        sizes = [r["size"] for r in rows]
+        latency.plot(sizes, [r["p50"] for r in rows], marker="o", label=f"{mode} p50")
+        latency.plot(
+            sizes, [r["p95"] for r in rows], marker="x", linestyle="--", label=f"{mode} p95"
+        )
+        build.plot(sizes, [r["build"] for r in rows], marker="o", label=mode)
+    for axis, title, unit in (
+        (latency, "Retrieval latency", "ms"),
+        (build, "Index build time", "s"),
+    ):
+        axis.set_xscale("log")
+        axis.set_xlabel("chunks in the corpus")
+        axis.set_ylabel(unit)
+        axis.set_title(title)
+        axis.grid(True, alpha=0.3)
+        axis.legend(fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--chart", type=Path, help="Write the curve as a PNG here.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        outcome = run(Path(folder), args.sizes)
+        print(outcome["markdown"])
+        if args.chart:
+            plot(outcome["results"], args.chart)
+
+
+if __name__ == "__main__":
+    main()
