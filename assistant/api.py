@@ -320,7 +320,7 @@ class Assistant:
 
     def _unit_vectors(self, candidates: list[Any]) -> np.ndarray | None:
         """Stored vectors of the candidates' units, so checking sentences embeds nothing twice."""
-        rows = self.store.unit_vectors(list(dict.fromkeys(c.chunk.id for c in candidates)))
+        rows = self.store.unit_vectors(list({c.chunk.id: c.chunk for c in candidates}.values()))
         try:
             index = {c.chunk.id: [u.start for u in c.chunk.units] for c in candidates}
             return np.stack(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,6 +20,7 @@ from typing import Any, Literal
 from assistant.ingest import STRUCTURE, SourceDocument
 
 TokenCounter = Callable[[str], int]
+UNIT_ID_PREFIX = "u-"
 UnitKind = Literal["sentence", "leadin", "item"]
 
 
@@ -87,8 +87,19 @@ class Chunk:
         return f"{leadin} {text}" if leadin else text
 
     def unit_id(self, index: int) -> str:
-        """Index record id of the unit at ``index``."""
-        return f"{self.id}-u{index}"
+        """Index record id of the unit at ``index``.
+
+        Addressed by content within the document: a sentence repeated across the
+        document is one record. Thousands of identical vectors would otherwise
+        knot Chroma's HNSW graph so that searches never reach the rest of the index.
+        """
+        text = self.unit_embed_text(self.units[index])
+        digest = hashlib.sha256(f"{self.source}\x00{text}".encode()).hexdigest()[:32]
+        return f"{UNIT_ID_PREFIX}{digest}"
+
+    def unit_ids(self) -> list[str]:
+        """Index record ids of this chunk's units, in unit order (repeats possible)."""
+        return [self.unit_id(i) for i in range(len(self.units))]
 
     def to_metadata(self, *, file_chunks: int) -> dict[str, str | int]:
         """Flat metadata for the vector store (Chroma accepts str/int/float/bool only)."""
@@ -399,13 +410,17 @@ def chunk_document(
             pieces.append((group.section, context, window))
 
     chunks: list[Chunk] = []
-    seen: Counter[str] = Counter()
+    seen: set[str] = set()
     for ordinal, (section, context, units) in enumerate(pieces):
         start, end = units[0].start, units[-1].end
         text = doc.text[start:end]
         key = f"{doc.source}\x00{section}\x00{context}\x00{text}"
-        seen[key] += 1
-        digest = hashlib.sha256(f"{key}\x00{seen[key]}".encode()).hexdigest()[:32]
+        if key in seen:
+            # A passage repeated verbatim in the same section adds nothing to search
+            # or citations; it is indexed once, where it first appears.
+            continue
+        seen.add(key)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         chunks.append(
             Chunk(
                 id=digest,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import logging
 import shutil
 import threading
@@ -40,7 +39,7 @@ from assistant.ingest import Corpus, SkippedFile
 from assistant.settings import Settings
 from assistant.text import plural
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _PAGE = 5000
 _CHUNKS = {"kind": "chunk"}
 _UNITS = {"kind": "unit"}
@@ -100,14 +99,14 @@ class _Indexed:
     unit_ids: set[str] = field(default_factory=set)
     fingerprints: set[str] = field(default_factory=set)
     expected: set[int] = field(default_factory=set)
-    expected_units: int = 0
+    referenced_units: set[str] = field(default_factory=set)
 
     def complete_for(self, fingerprint: str) -> bool:
         """True when every chunk and unit of the file's current version is indexed."""
         return (
             self.fingerprints == {fingerprint}
             and self.expected == {len(self.chunk_ids)}
-            and self.expected_units == len(self.unit_ids)
+            and self.referenced_units == self.unit_ids
         )
 
     def all_ids(self) -> set[str]:
@@ -307,30 +306,31 @@ class ChunkStore:
             chunks = {c.id: c for c in self._get_chunks(ranked)}
         return [ScoredChunk(chunks[i], best[i]) for i in ranked if i in chunks]
 
-    def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
-        """The stored vectors of every unit of the given chunks, one row per unit in order."""
-        if not chunk_ids:
+    def unit_vectors(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
+        """The stored vectors of every unit of the given chunks, one row per unit in order.
+
+        A chunk whose units are not all stored (an index being updated) is left out.
+        """
+        wanted = {c.id: c.unit_ids() for c in chunks if c.units}
+        ids = list(dict.fromkeys(i for unit_ids in wanted.values() for i in unit_ids))
+        if not ids:
             return {}
         with self._translate_errors():
-            found = self.collection.get(
-                where={"$and": [_UNITS, {"chunk_id": {"$in": list(chunk_ids)}}]},
-                include=["embeddings", "metadatas"],
-            )
+            found = self.collection.get(ids=ids, include=["embeddings"])
         embeddings = found.get("embeddings")
         if embeddings is None or not len(found["ids"]):
             return {}
-        rows: dict[str, dict[int, np.ndarray]] = defaultdict(dict)
-        vectors = np.asarray(embeddings, dtype=np.float32)
-        for unit_id, metadata, vector in zip(
-            found["ids"], found["metadatas"], vectors, strict=True
-        ):
-            rows[str(metadata["chunk_id"])][int(unit_id.rsplit("-u", 1)[1])] = vector
-        return {cid: np.stack([by[i] for i in sorted(by)]) for cid, by in rows.items()}
+        stored = dict(zip(found["ids"], np.asarray(embeddings, dtype=np.float32), strict=True))
+        return {
+            chunk_id: np.stack([stored[i] for i in unit_ids])
+            for chunk_id, unit_ids in wanted.items()
+            if all(i in stored for i in unit_ids)
+        }
 
-    def unit_similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, list[float]]:
+    def unit_similarities(self, chunks: list[Chunk], vector: np.ndarray) -> dict[str, list[float]]:
         """Cosine similarity of ``vector`` to every unit of the given chunks, in unit order."""
         query = np.asarray(vector, dtype=np.float32)
-        return {cid: (rows @ query).tolist() for cid, rows in self.unit_vectors(chunk_ids).items()}
+        return {cid: (rows @ query).tolist() for cid, rows in self.unit_vectors(chunks).items()}
 
     def chunks(self) -> list[Chunk]:
         """Every chunk, in document order."""
@@ -400,26 +400,30 @@ class ChunkStore:
                     max_tokens=min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2),
                 )
                 plan.total_chunks += len(chunks)
+                wanted = {c.id for c in chunks}
                 for chunk in chunks:
+                    unit_ids = chunk.unit_ids()
+                    wanted.update(unit_ids)
+                    for index, unit_id in enumerate(unit_ids):
+                        # A repeated unit is one record, described by its first occurrence.
+                        plan.owners.setdefault(unit_id, (chunk, index))
                     # A chunk is re-embedded unless it and all its units are already there.
-                    unit_ids = {chunk.unit_id(i) for i in range(len(chunk.units))}
-                    kept = chunk.id in previous.chunk_ids and unit_ids <= previous.unit_ids
+                    kept = chunk.id in previous.chunk_ids and set(unit_ids) <= previous.unit_ids
                     (plan.keep if kept else plan.add).append((chunk, len(chunks)))
-                wanted = {c.id for c in chunks} | {
-                    c.unit_id(i) for c in chunks for i in range(len(c.units))
-                }
                 plan.delete.extend(sorted(previous.all_ids() - wanted))
+                plan.deleted_chunks += len(previous.chunk_ids - wanted)
             unreadable = {s.source for s in corpus.skipped}
             for source, previous in indexed.items():
                 if corpus.get(source) is None and source not in unreadable:
                     plan.delete.extend(sorted(previous.all_ids()))
+                    plan.deleted_chunks += len(previous.chunk_ids)
             self._apply(plan, progress)
         return SyncReport(
             documents=len(corpus.documents),
             chunks=plan.total_chunks,
             added=len(plan.add),
             updated=len(plan.keep),
-            deleted=sum(1 for i in plan.delete if "-u" not in i),
+            deleted=plan.deleted_chunks,
             unchanged_documents=plan.unchanged,
             seconds=time.perf_counter() - started,
             skipped=corpus.skipped,
@@ -427,8 +431,8 @@ class ChunkStore:
 
     def _indexed_by_source(self) -> dict[str, _Indexed]:
         indexed: dict[str, _Indexed] = defaultdict(_Indexed)
-        for ids, _, metadatas in self._pages(None, include=["metadatas"]):
-            for record_id, metadata in zip(ids, metadatas, strict=True):
+        for ids, documents, metadatas in self._pages(None, include=["documents", "metadatas"]):
+            for record_id, document, metadata in zip(ids, documents, metadatas, strict=True):
                 entry = indexed[str(metadata["source"])]
                 entry.fingerprints.add(str(metadata.get("fingerprint", "")))
                 if metadata.get("kind") == "unit":
@@ -436,7 +440,9 @@ class ChunkStore:
                     continue
                 entry.chunk_ids.add(record_id)
                 entry.expected.add(int(metadata.get("file_chunks", -1)))
-                entry.expected_units += len(json.loads(str(metadata.get("units") or "[]")))
+                entry.referenced_units.update(
+                    Chunk.from_record(record_id, document or "", metadata).unit_ids()
+                )
         return indexed
 
     def _apply(self, plan: _SyncPlan, progress: Progress | None) -> None:
@@ -449,24 +455,27 @@ class ChunkStore:
             # Announced before writing, so a reader in another process sees the change
             # even if this run is killed halfway.
             self._bump_revision()
+        written: set[str] = set()
         # Order matters for interrupted runs: add, then update, then delete.
         for start in range(0, total, batch):
             part = plan.add[start : start + batch]
-            texts = [c.unit_embed_text(u) for c, _ in part for u in c.units]
-            vectors = self.embeddings.encode(texts)
+            texts = list(dict.fromkeys(c.unit_embed_text(u) for c, _ in part for u in c.units))
+            vector_of = dict(zip(texts, self.embeddings.encode(texts), strict=True))
             ids: list[str] = []
             embeddings: list[list[float]] = []
             documents: list[str] = []
             metadatas: list[dict[str, Any]] = []
-            row = 0
             for chunk, file_chunks in part:
-                mine = vectors[row : row + len(chunk.units)]
-                row += len(chunk.units)
-                for index in range(len(chunk.units)):
-                    ids.append(chunk.unit_id(index))
+                mine = np.stack([vector_of[chunk.unit_embed_text(u)] for u in chunk.units])
+                for index, unit_id in enumerate(chunk.unit_ids()):
+                    if unit_id in written:
+                        continue
+                    written.add(unit_id)
+                    owner, at = plan.owners[unit_id]
+                    ids.append(unit_id)
                     embeddings.append(mine[index].tolist())
                     documents.append(chunk.unit_embed_text(chunk.units[index]))
-                    metadatas.append(chunk.unit_metadata(index))
+                    metadatas.append(owner.unit_metadata(at))
                 # The chunk's own vector is the mean of its units': no extra model call.
                 centre = mine.mean(axis=0)
                 ids.append(chunk.id)
@@ -484,11 +493,15 @@ class ChunkStore:
                 ids=[c.id for c, _ in part],
                 metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
             )
-            units = [(c, i) for c, _ in part for i in range(len(c.units))]
-            collection.update(
-                ids=[c.unit_id(i) for c, i in units],
-                metadatas=[c.unit_metadata(i) for c, i in units],
-            )
+            # Ownership may have moved to another chunk since these units were written.
+            units = [i for c, _ in part for i in c.unit_ids() if i not in written]
+            units = list(dict.fromkeys(units))
+            written.update(units)
+            if units:
+                collection.update(
+                    ids=units,
+                    metadatas=[plan.owners[i][0].unit_metadata(plan.owners[i][1]) for i in units],
+                )
         for start in range(0, len(plan.delete), _PAGE):
             collection.delete(ids=plan.delete[start : start + _PAGE])
         if plan.add or plan.keep or plan.delete:
@@ -592,6 +605,9 @@ class _SyncPlan:
     add: list[tuple[Chunk, int]] = field(default_factory=list)
     keep: list[tuple[Chunk, int]] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)
+    owners: dict[str, tuple[Chunk, int]] = field(default_factory=dict)
+    """Each unit record's first occurrence: the chunk and unit index it describes."""
+    deleted_chunks: int = 0
     unchanged: int = 0
     total_chunks: int = 0
 

@@ -95,7 +95,7 @@ class HybridRetriever(BaseRetriever):
         with stage("fuse"):
             chunks = {hit.chunk.id: hit.chunk for hit in dense}
             chunks.update((chunk.id, chunk) for chunk, _ in keyword if chunk.id not in chunks)
-            units = self.store.unit_similarities(list(chunks), vector)
+            units = self.store.unit_similarities(list(chunks.values()), vector)
             similarity = {i: max(units.get(i) or [0.0]) for i in chunks}
             bm25 = {chunk.id: score for chunk, score in keyword}
             fused = self._fused_scores(similarity, bm25)

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from assistant import Assistant
+from assistant.index import SCHEMA_VERSION
 from tests.support import ARTICLE, make_pdf
 
 pytestmark = pytest.mark.integration
@@ -70,4 +71,4 @@ def test_an_index_written_by_an_older_layout_is_rebuilt_on_first_use(fresh, embe
     collection.modify(metadata={**collection.metadata, "schema_version": 1})
     again = Assistant(fresh.settings.corpus_dir, fresh.settings.index_dir, embeddings=embeddings)
     assert not again.answer("What does a COO do?").refused
-    assert again.store.collection.metadata["schema_version"] == 2
+    assert again.store.collection.metadata["schema_version"] == SCHEMA_VERSION

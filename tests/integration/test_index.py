@@ -68,6 +68,27 @@ def test_a_removed_file_loses_its_chunks(fresh):
     assert fresh.store.sources() == {"other.md": 1}
 
 
+def test_a_sentence_repeated_across_passages_is_stored_once(fresh):
+    (fresh.settings.corpus_dir / "notes.txt").write_text(
+        "".join(f"Always check the log. Step {n} is next.\n\n" for n in range(50))
+    )
+    fresh.index()
+    units = fresh.store.collection.get(where={"$and": [{"kind": "unit"}, {"source": "notes.txt"}]})
+    assert len(units["ids"]) == 51  # the shared sentence once, and 50 distinct steps
+
+
+def test_a_repeated_sentence_stays_findable_when_its_first_passage_is_removed(fresh):
+    notes = fresh.settings.corpus_dir / "notes.txt"
+    notes.write_text("Zebra crossings need paint. First.\n\nZebra crossings need paint. Second.\n")
+    fresh.index()
+    notes.write_text("Zebra crossings need paint. Second.\n")
+    fresh.index()
+    assert fresh.index().changed is False
+    hit = fresh.retriever.invoke("Zebra crossings need paint")[0]
+    assert hit.metadata["source"] == "notes.txt"
+    assert hit.page_content == "Zebra crossings need paint. Second."
+
+
 def test_a_file_that_became_unreadable_keeps_its_previous_chunks(fresh):
     first = fresh.index()
     (fresh.settings.corpus_dir / ARTICLE.name).write_bytes(b"\xff\xfe broken \x00")

@@ -112,8 +112,11 @@ def test_a_huge_document_is_indexed_within_the_size_limit(tmp_path, embeddings):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    paragraph = "The archive holds records of shipments, invoices and letters. " * 8
-    (corpus / "archive.txt").write_text("\n\n".join([paragraph] * 400))  # about 200 kB
+    paragraphs = [
+        f"Record {n} of the archive lists shipment {n * 7}, invoice {n * 13} and letter {n}. " * 6
+        for n in range(400)
+    ]
+    (corpus / "archive.txt").write_text("\n\n".join(paragraphs))  # about 200 kB
     (corpus / "too-big.txt").write_text("x" * 2_000_001)
     bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings, max_document_bytes=2_000_000)
     report = bot.index()
@@ -126,3 +129,17 @@ def test_errors_never_leak_as_something_else(bot):
     for bad in ["", " ", "\x00", "a" * 5000]:
         with pytest.raises(AssistantError):
             bot.answer(bad)
+
+
+def test_thousands_of_identical_lines_do_not_hide_the_rest_of_the_index(tmp_path, embeddings):
+    # Identical vectors knot an HNSW graph so that searches never reach other documents.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    (corpus / "odd.txt").write_text("- item\n" * 3000)
+    bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings)
+    bot.index()
+    assert bot.store.sources()["odd.txt"] == 1
+    odd_units = bot.store.collection.get(where={"$and": [{"kind": "unit"}, {"source": "odd.txt"}]})
+    assert len(odd_units["ids"]) == 1
+    assert not bot.answer("What does a COO do?").refused

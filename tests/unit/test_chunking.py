@@ -78,8 +78,11 @@ def test_editing_one_paragraph_changes_only_that_chunks_id(count_tokens):
 
 
 def test_a_long_paragraph_is_split_between_sentences(count_tokens):
-    sentence = "The operations manager coordinates many activities across the company every day. "
-    doc = _doc("# Long\n\n" + sentence * 40)
+    sentences = "".join(
+        f"The operations manager coordinates activity {n} across the company every day. "
+        for n in range(40)
+    )
+    doc = _doc("# Long\n\n" + sentences)
     chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=100)
     assert len(chunks) > 1
     for chunk in chunks:
@@ -121,6 +124,32 @@ def test_paragraphs_separated_by_blank_lines_are_separate_chunks(count_tokens):
     doc = _doc("First paragraph here.\n\nSecond paragraph here.\n", kind="text", source="p.txt")
     chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
     assert [c.text for c in chunks] == ["First paragraph here.", "Second paragraph here."]
+
+
+def test_a_passage_repeated_verbatim_is_chunked_once_where_it_first_appears(count_tokens):
+    text = "Same words again.\n\nSomething new.\n\nSame words again.\n"
+    chunks = chunk_document(
+        _doc(text, kind="text", source="r.txt"), count_tokens=count_tokens, max_tokens=MAX_TOKENS
+    )
+    assert [(c.text, c.start) for c in chunks] == [("Same words again.", 0), ("Something new.", 19)]
+
+
+def test_a_sentence_repeated_in_a_document_has_one_unit_record_id(count_tokens):
+    text = "Always check the log. First step.\n\nAlways check the log. Second step.\n"
+    doc = _doc(text, kind="text", source="r.txt")
+    first, second = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
+    assert first.unit_ids()[0] == second.unit_ids()[0]
+    assert first.unit_ids()[1] != second.unit_ids()[1]
+
+
+def test_the_same_sentence_in_two_documents_has_two_unit_record_ids(count_tokens):
+    ids = [
+        chunk_document(
+            _doc("Shared line.\n", source=name), count_tokens=count_tokens, max_tokens=MAX_TOKENS
+        )[0].unit_ids()[0]
+        for name in ("a.md", "b.md")
+    ]
+    assert ids[0] != ids[1]
 
 
 def test_blocks_exclude_markdown_markup():
