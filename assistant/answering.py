@@ -114,16 +114,12 @@ class ExtractiveAnswerer:
 
     def stream(self, inputs: dict[str, Any]) -> Iterator[Answer]:
         """Yield growing answers, one citation at a time; the last is complete."""
-        question = str(inputs["question"])
-        query = str(inputs.get("query") or question)
-        documents: list[Document] = list(inputs.get("documents") or [])
-        base = Answer(question=question, text="", refused=False, query=query, backend=self.name)
-        refusal = refuse_uncovered(inputs, base, self.refusal)
+        base, documents, refusal = start_answer(inputs, self.name, self.refusal)
         if refusal is not None:
             yield refusal
             return
         with stage("compose"):
-            groups = self.select(query, documents)
+            groups = self.select(base.query, documents)
         if not groups:
             yield replace(base, text=self.refusal, refused=True)
             return
@@ -215,12 +211,20 @@ class ExtractiveAnswerer:
         return np.stack([known[t] for t in texts])
 
 
-def refuse_uncovered(inputs: dict[str, Any], base: Answer, refusal: str) -> Answer | None:
-    """The refusal when retrieval found nothing or the coverage check failed, else ``None``."""
+def start_answer(
+    inputs: dict[str, Any], backend: str, refusal: str
+) -> tuple[Answer, list[Document], Answer | None]:
+    """What every answerer starts from: the empty answer to grow, the passages, and
+    the refusal when retrieval found nothing or the coverage check failed (else ``None``).
+    """
+    question = str(inputs["question"])
+    query = str(inputs.get("query") or question)
+    base = Answer(question=question, text="", refused=False, query=query, backend=backend)
+    documents: list[Document] = list(inputs.get("documents") or [])
     coverage = inputs.get("coverage")
-    if inputs.get("documents") and (coverage is None or coverage.covered):
-        return None
-    return replace(base, text=refusal_text(refusal, coverage), refused=True)
+    if documents and (coverage is None or coverage.covered):
+        return base, documents, None
+    return base, documents, replace(base, text=refusal_text(refusal, coverage), refused=True)
 
 
 def refusal_text(base: str, coverage: Any = None) -> str:

@@ -22,7 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answering import Candidate, ExtractiveAnswerer, candidates_of, refuse_uncovered
+from assistant.answering import Candidate, ExtractiveAnswerer, candidates_of, start_answer
 from assistant.errors import AssistantError, BackendError, EndpointError
 from assistant.grounding import SentenceVerifier, Support, claims, complete_sentences
 from assistant.injection import addresses_the_model
@@ -179,11 +179,7 @@ class GroundedGenerator:
 
     def stream(self, inputs: dict[str, Any]) -> Iterator[Answer]:
         """Yield growing answers while the model writes; the last one is complete."""
-        question = str(inputs["question"])
-        query = str(inputs.get("query") or question)
-        documents: list[Document] = list(inputs.get("documents") or [])
-        base = Answer(question=question, text="", refused=False, query=query, backend=self.name)
-        refusal = refuse_uncovered(inputs, base, self.refusal)
+        base, documents, refusal = start_answer(inputs, self.name, self.refusal)
         if refusal is not None:
             yield refusal
             return
@@ -196,7 +192,7 @@ class GroundedGenerator:
         started = time.perf_counter()
         first = True
         with stage("generate"):
-            for piece in self._tokens(build_messages(query, shown)):
+            for piece in self._tokens(build_messages(base.query, shown)):
                 if first:
                     record("first_token", time.perf_counter() - started)
                     first = False

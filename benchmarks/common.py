@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import socket
@@ -11,6 +10,8 @@ import subprocess
 import time
 from importlib import metadata
 from pathlib import Path
+
+from assistant.evaluation.metrics import percentile
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "corpus" / "operations-manager-vs-coo.md"
@@ -64,15 +65,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (0 for no values)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = min(len(ordered), max(1, math.ceil(share * len(ordered))))
-    return ordered[rank - 1]
 
 
 def summary(values: list[float]) -> tuple[float, float, float]:

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ARTICLE, PYTHON, REPO, free_port, start_server, stop
+from tests.support import (
+    ARTICLE,
+    PYTHON,
+    REPO,
+    app_env,
+    free_port,
+    start_llama_server,
+    start_server,
+    stop,
+)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -89,31 +98,8 @@ def tmp_corpus(tmp_path: Path) -> Iterator[Path]:
 def llama_server():
     """A real OpenAI-compatible server: llama-cpp-python's, serving the bundled GGUF."""
     pytest.importorskip("llama_cpp.server", reason="the server is part of the [local] extra")
-    from assistant.llm import bundled_model_path
-
     port = free_port()
-    process = start_server(
-        [
-            PYTHON,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(bundled_model_path()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--verbose",
-            "False",
-        ],
-        port,
-    )
+    process = start_llama_server(port)
     try:
         yield f"http://127.0.0.1:{port}/v1"
     finally:
@@ -124,12 +110,9 @@ def llama_server():
 def app_url(article_corpus: Path, article_index: Path):
     """The chat app (``python ui.py``) over the article, on a free loopback port."""
     port = free_port()
-    env = {
-        "ASSISTANT_CORPUS_DIR": str(article_corpus),
-        "ASSISTANT_INDEX_DIR": str(article_index),
-        "ASSISTANT_PORT": str(port),
-    }
-    process = start_server([PYTHON, "ui.py"], port, env=env)
+    process = start_server(
+        [PYTHON, "ui.py"], port, env=app_env(article_corpus, article_index, port)
+    )
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

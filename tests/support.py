@@ -79,6 +79,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def start_llama_server(port: int) -> subprocess.Popen[bytes]:
+    """llama-cpp-python's OpenAI-compatible server with the bundled GGUF, on loopback."""
+    from assistant.llm import bundled_model_path
+
+    args = [PYTHON, "-m", "llama_cpp.server", "--model", str(bundled_model_path())]
+    args += ["--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--n_ctx", "2048", "--n_threads", "2", "--verbose", "False"]
+    return start_server(args, port)
+
+
+def app_env(corpus: Path, index: Path, port: int, **extra: str) -> dict[str, str]:
+    """Environment for ``python ui.py`` over ``corpus`` and ``index`` on ``port``."""
+    return {
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_INDEX_DIR": str(index),
+        "ASSISTANT_PORT": str(port),
+        **extra,
+    }
+
+
 class WordHashEmbeddings:
     """A tiny deterministic embedding for unit tests: hashed bag of words, unit length.
 

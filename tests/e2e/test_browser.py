@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ARTICLE, PYTHON, free_port, start_server, stop
+from tests.support import ARTICLE, PYTHON, app_env, free_port, start_server, stop
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -35,12 +35,7 @@ def app_url(tmp_path_factory):
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
     index = tmp_path_factory.mktemp("browser-index")
     port = free_port()
-    env = {
-        "ASSISTANT_CORPUS_DIR": str(corpus),
-        "ASSISTANT_INDEX_DIR": str(index),
-        "ASSISTANT_PORT": str(port),
-    }
-    process = start_server([PYTHON, "ui.py"], port, env=env)
+    process = start_server([PYTHON, "ui.py"], port, env=app_env(corpus, index, port))
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -11,7 +11,7 @@ import pytest
 
 from assistant import Assistant, StoreUnavailableError
 from assistant.errors import EndpointError
-from tests.support import PYTHON, free_port, start_server, stop
+from tests.support import free_port, start_llama_server, start_server, stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
@@ -61,33 +61,6 @@ class _Garbage(BaseHTTPRequestHandler):
         pass
 
 
-def _llama(port: int):
-    from assistant.llm import bundled_model_path
-
-    return start_server(
-        [
-            PYTHON,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(bundled_model_path()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--verbose",
-            "False",
-        ],
-        port,
-    )
-
-
 def test_an_endpoint_that_dies_or_talks_garbage_is_reported_and_recovers(
     article_corpus, article_index, embeddings
 ):
@@ -104,7 +77,7 @@ def test_an_endpoint_that_dies_or_talks_garbage_is_reported_and_recovers(
         openai_max_retries=0,
     )
     question = "What does a COO do?"
-    server = _llama(port)
+    server = start_llama_server(port)
     try:
         assert not bot.answer(question).refused
     finally:
@@ -123,7 +96,7 @@ def test_an_endpoint_that_dies_or_talks_garbage_is_reported_and_recovers(
         garbage.shutdown()
         garbage.server_close()
 
-    server = _llama(port)
+    server = start_llama_server(port)
     try:
         reply = bot.answer(question)
         assert not reply.refused and reply.citations

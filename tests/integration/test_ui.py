@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import PYTHON, free_port
+from tests.support import PYTHON, app_env, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
@@ -71,12 +71,7 @@ def test_the_app_answers_with_the_local_backend(article_corpus, article_index, r
     run_server(
         [PYTHON, "ui.py"],
         port,
-        env={
-            "ASSISTANT_CORPUS_DIR": str(article_corpus),
-            "ASSISTANT_INDEX_DIR": str(article_index),
-            "ASSISTANT_PORT": str(port),
-            "ASSISTANT_BACKEND": "local",
-        },
+        env=app_env(article_corpus, article_index, port, ASSISTANT_BACKEND="local"),
     )
     reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
         "What does a COO do?", api_name="/chat"

@@ -8,7 +8,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.support import PYTHON, REPO, free_port, server_log
+from tests.support import PYTHON, REPO, app_env, free_port, server_log
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
@@ -22,12 +22,7 @@ def start_app(article_corpus, article_index, run_server):
         process = run_server(
             [PYTHON, "ui.py"],
             port,
-            env={
-                "ASSISTANT_CORPUS_DIR": str(article_corpus),
-                "ASSISTANT_INDEX_DIR": str(article_index),
-                "ASSISTANT_PORT": str(port),
-                **env,
-            },
+            env=app_env(article_corpus, article_index, port, **env),
         )
         return f"http://127.0.0.1:{port}/", process
 
