@@ -8,6 +8,7 @@ OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp's server, OpenAI). Both are
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.resources
 import os
@@ -82,6 +83,16 @@ def _load_llama(path: str, n_ctx: int, n_threads: int, seed: int) -> tuple[Any, 
                 )
             _MODELS[key] = (model, threading.Lock())
         return _MODELS[key]
+
+
+@atexit.register
+def _close_models() -> None:
+    # Closed while the interpreter is whole: llama.cpp's own finaliser runs too late
+    # at exit, finds its C bindings gone and prints a TypeError traceback.
+    with _MODELS_LOCK:
+        for model, _ in _MODELS.values():
+            model.close()
+        _MODELS.clear()
 
 
 class LlamaCppChatModel(BaseChatModel):

@@ -89,6 +89,26 @@ def test_a_repeated_sentence_stays_findable_when_its_first_passage_is_removed(fr
     assert hit.page_content == "Zebra crossings need paint. Second."
 
 
+def test_search_falls_back_to_a_filtered_query_when_passages_crowd_out_sentences(
+    fresh, monkeypatch
+):
+    fresh.index()
+    collection = fresh.store.collection
+    query = collection.query
+
+    def passages_only(**kwargs):
+        result = query(**kwargs)
+        if kwargs.get("where") is None:  # as if every near record were a whole passage
+            result["metadatas"] = [[{"kind": "chunk"} for _ in result["metadatas"][0]]]
+        return result
+
+    monkeypatch.setattr(collection, "query", passages_only)
+    vector = fresh.embeddings.encode_query("What does a COO do?")
+    hits = fresh.store.search(vector, 2)
+    assert len(hits) == 2
+    assert "COO" in hits[0].chunk.text
+
+
 def test_a_file_that_became_unreadable_keeps_its_previous_chunks(fresh):
     first = fresh.index()
     (fresh.settings.corpus_dir / ARTICLE.name).write_bytes(b"\xff\xfe broken \x00")
