@@ -1,6 +1,6 @@
 """Query latency and build time as the corpus grows, embedded and against a `chroma run` server.
 
-.venv/bin/python -m benchmarks.scale --sizes 1000 10000 [100000]
+.venv/bin/python -m benchmarks.scale --sizes 1000 10000 [100000] [--chart PNG] [--report MD]
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ import argparse
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import folder_size, free_port, start, stop, summary, table
+from benchmarks.common import folder_size, free_port, machine, start, stop, summary, table
 from benchmarks.synthetic import queries, write_corpus
 
 CHROMA = str(Path(sys.executable).with_name("chroma"))
@@ -132,12 +133,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--chart", type=Path, help="Write the curve as a PNG here.")
+    parser.add_argument("--report", type=Path, help="Write the table as Markdown here.")
     args = parser.parse_args()
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         outcome = run(Path(folder), args.sizes)
-        print(outcome["markdown"])
-        if args.chart:
-            plot(outcome["results"], args.chart)
+    text = str(outcome["markdown"])
+    if args.chart:
+        chart = plot(outcome["results"], args.chart)
+        text += f"\n\n![Scale]({chart.name})"
+    print(text)
+    if args.report:
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(
+            f"# Scale\n\nMeasured {when} in {time.perf_counter() - started:.0f} s on: "
+            f"{machine()}.\n\n{text}\n",
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":
