@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from assistant.ingest import STRUCTURE, SourceDocument
@@ -86,20 +87,20 @@ class Chunk:
         leadin = self.leadin_text() if unit.kind == "item" else ""
         return f"{leadin} {text}" if leadin else text
 
-    def unit_id(self, index: int) -> str:
-        """Index record id of the unit at ``index``.
+    @cached_property
+    def unit_ids(self) -> tuple[str, ...]:
+        """Index record ids of this chunk's units, in unit order (repeats possible).
 
         Addressed by content within the document: a sentence repeated across the
         document is one record. Thousands of identical vectors would otherwise
         knot Chroma's HNSW graph so that searches never reach the rest of the index.
+        Computed once: sync, writing and every search ask for them.
         """
-        text = self.unit_embed_text(self.units[index])
-        digest = hashlib.sha256(f"{self.source}\x00{text}".encode()).hexdigest()[:32]
-        return f"{UNIT_ID_PREFIX}{digest}"
-
-    def unit_ids(self) -> list[str]:
-        """Index record ids of this chunk's units, in unit order (repeats possible)."""
-        return [self.unit_id(i) for i in range(len(self.units))]
+        texts = (self.unit_embed_text(unit) for unit in self.units)
+        return tuple(
+            UNIT_ID_PREFIX + hashlib.sha256(f"{self.source}\x00{text}".encode()).hexdigest()[:32]
+            for text in texts
+        )
 
     def to_metadata(self, *, file_chunks: int) -> dict[str, str | int]:
         """Flat metadata for the vector store (Chroma accepts str/int/float/bool only)."""

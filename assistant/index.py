@@ -318,7 +318,7 @@ class ChunkStore:
 
         A chunk whose units are not all stored (an index being updated) is left out.
         """
-        wanted = {c.id: c.unit_ids() for c in chunks if c.units}
+        wanted = {c.id: c.unit_ids for c in chunks if c.units}
         ids = list(dict.fromkeys(i for unit_ids in wanted.values() for i in unit_ids))
         if not ids:
             return {}
@@ -409,7 +409,7 @@ class ChunkStore:
                 plan.total_chunks += len(chunks)
                 wanted = {c.id for c in chunks}
                 for chunk in chunks:
-                    unit_ids = chunk.unit_ids()
+                    unit_ids = chunk.unit_ids
                     wanted.update(unit_ids)
                     for index, unit_id in enumerate(unit_ids):
                         # A repeated unit is one record, described by its first occurrence.
@@ -448,7 +448,7 @@ class ChunkStore:
                 entry.chunk_ids.add(record_id)
                 entry.expected.add(int(metadata.get("file_chunks", -1)))
                 entry.referenced_units.update(
-                    Chunk.from_record(record_id, document or "", metadata).unit_ids()
+                    Chunk.from_record(record_id, document or "", metadata).unit_ids
                 )
         return indexed
 
@@ -474,7 +474,7 @@ class ChunkStore:
             metadatas: list[dict[str, Any]] = []
             for chunk, file_chunks in part:
                 mine = np.stack([vector_of[chunk.unit_embed_text(u)] for u in chunk.units])
-                for index, unit_id in enumerate(chunk.unit_ids()):
+                for index, unit_id in enumerate(chunk.unit_ids):
                     if unit_id in written:
                         continue
                     written.add(unit_id)
@@ -501,8 +501,7 @@ class ChunkStore:
                 metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
             )
             # Ownership may have moved to another chunk since these units were written.
-            units = [i for c, _ in part for i in c.unit_ids() if i not in written]
-            units = list(dict.fromkeys(units))
+            units = list(dict.fromkeys(i for c, _ in part for i in c.unit_ids if i not in written))
             written.update(units)
             if units:
                 collection.update(

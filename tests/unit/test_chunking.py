@@ -138,15 +138,15 @@ def test_a_sentence_repeated_in_a_document_has_one_unit_record_id(count_tokens):
     text = "Always check the log. First step.\n\nAlways check the log. Second step.\n"
     doc = _doc(text, kind="text", source="r.txt")
     first, second = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
-    assert first.unit_ids()[0] == second.unit_ids()[0]
-    assert first.unit_ids()[1] != second.unit_ids()[1]
+    assert first.unit_ids[0] == second.unit_ids[0]
+    assert first.unit_ids[1] != second.unit_ids[1]
 
 
 def test_the_same_sentence_in_two_documents_has_two_unit_record_ids(count_tokens):
     ids = [
         chunk_document(
             _doc("Shared line.\n", source=name), count_tokens=count_tokens, max_tokens=MAX_TOKENS
-        )[0].unit_ids()[0]
+        )[0].unit_ids[0]
         for name in ("a.md", "b.md")
     ]
     assert ids[0] != ids[1]
