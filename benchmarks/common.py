@@ -8,6 +8,7 @@ import socket
 import statistics
 import subprocess
 import time
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -65,6 +66,15 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+def write_report(path: Path, title: str, body: str, seconds: float, *, mode: str = "") -> str:
+    """Write a Markdown report headed by when, how long and on what machine it was measured."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report = f"# {title}\n\nMeasured {when} in {seconds:.0f} s{mode} on: {machine()}.\n\n{body}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report, encoding="utf-8")
+    return report
 
 
 def summary(values: list[float]) -> tuple[float, float, float]:

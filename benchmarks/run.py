@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import cold_start, ingest, latency, load, scale
-from benchmarks.common import machine
+from benchmarks.common import write_report
 
 
 def main(argv: list[str] | None = None) -> Path:
@@ -58,16 +57,12 @@ def main(argv: list[str] | None = None) -> Path:
         grown = scale.run(work / "scale", sizes)
         chart = scale.plot(grown["results"], args.out / "scale.png")
         sections.append(("Scale", grown["markdown"] + f"\n\n![Scale]({chart.name})"))
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = "\n\n".join(f"## {title}\n\n{text}" for title, text in sections)
-    report = (
-        f"# Benchmarks\n\nMeasured {when} in {time.perf_counter() - started:.0f} s"
-        f"{' (quick mode)' if args.quick else ''} on: {machine()}.\n\n{body}\n"
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "report.md"
-    path.write_text(report, encoding="utf-8")
-    print(report)
+    seconds = time.perf_counter() - started
+    print(
+        write_report(path, "Benchmarks", body, seconds, mode=" (quick mode)" if args.quick else "")
+    )
     return path
 
 

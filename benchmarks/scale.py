@@ -9,10 +9,9 @@ import argparse
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import folder_size, free_port, machine, start, stop, summary, table
+from benchmarks.common import folder_size, free_port, start, stop, summary, table, write_report
 from benchmarks.synthetic import queries, write_corpus
 
 CHROMA = str(Path(sys.executable).with_name("chroma"))
@@ -144,13 +143,7 @@ def main() -> None:
         text += f"\n\n![Scale]({chart.name})"
     print(text)
     if args.report:
-        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(
-            f"# Scale\n\nMeasured {when} in {time.perf_counter() - started:.0f} s on: "
-            f"{machine()}.\n\n{text}\n",
-            encoding="utf-8",
-        )
+        write_report(args.report, "Scale", text, time.perf_counter() - started)
 
 
 if __name__ == "__main__":
