@@ -29,7 +29,7 @@ $(READY): pyproject.toml constraints.txt
 # The tests also need the local backend: llama-cpp-python compiles from source the
 # first time (about 6 minutes on 2 cores); pip caches the wheel for later runs.
 $(READY_TEST): $(READY)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval]'
 	touch $@
 
 chat: setup

@@ -21,7 +21,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from assistant import Assistant, AssistantError
-from assistant.ingest import SUPPORTED_SUFFIXES
+from assistant.backends import backend_names
+from assistant.documents import SUPPORTED_SUFFIXES
 from assistant.render import Turn, chat_markdown, conversation_markdown, sources_html
 from assistant.text import plural
 
@@ -31,7 +32,6 @@ EXAMPLES = [
     "Which role has more decision-making authority?",
     "How do the two roles work together?",
 ]
-BACKENDS = ["extractive", "local", "openai"]
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = """
 .pending { opacity: 0.5; }
@@ -54,10 +54,10 @@ CSS = """
 """
 
 
-def status_text(bot: Assistant) -> str:
+def status_text(bot: Assistant, backend: str | None = None) -> str:
     """Who is answering and what the index holds, in one line."""
     try:
-        status = bot.status()
+        status = bot.status(backend)
     except AssistantError as exc:
         return f"⚠️ {exc}"
     model = f" ({status['model']})" if status.get("model") else ""
@@ -103,8 +103,8 @@ class ChatApp:
         """Stream one answer into the chat; then the sources panel and the export."""
         keep = gr.skip()
         try:
-            answering = self.bot.with_backend(backend)
-            question = answering.validate_question(message)
+            self.bot.answerer(backend)
+            question = self.bot.validate_question(message)
         except AssistantError as exc:
             gr.Warning(str(exc))  # an empty or long question, a backend not installed
             yield chat, keep, message, turns, keep
@@ -114,7 +114,7 @@ class ChatApp:
         history = [(t.question, t.answer.text) for t in turns]
         final = None
         try:
-            for final in answering.stream(question, history, top_k=int(top_k)):
+            for final in self.bot.stream(question, history, top_k=int(top_k), backend=backend):
                 content = chat_markdown(final, turn=turn, show_scores=show_scores)
                 chat[-1] = {"role": "assistant", "content": content}
                 yield chat, keep, "", turns, keep
@@ -247,8 +247,8 @@ def _layout(app: ChatApp) -> _Page:
                 documents = gr.Markdown(documents_text(bot), elem_id="documents")
             with gr.Tab("Settings", elem_id="settings-tab"):
                 backend = gr.Dropdown(
-                    BACKENDS,
-                    value=bot.backend if bot.backend in BACKENDS else "extractive",
+                    backend_names(),
+                    value=bot.backend if bot.backend in backend_names() else "extractive",
                     label="Answering backend",
                     elem_id="backend",
                 )
@@ -303,9 +303,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
             [page.upload_status, page.documents, page.status, page.upload],
             **private,
         )
-        page.backend.change(
-            lambda b: status_text(bot.with_backend(b)), page.backend, page.status, **private
-        )
+        page.backend.change(lambda b: status_text(bot, b), page.backend, page.status, **private)
         # Another visitor may have added documents since the page was built.
         blocks.load(app.refresh, None, [page.status, page.documents], **private)
         gr.api(app.api_chat, api_name="chat", concurrency_limit=limit)

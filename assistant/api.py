@@ -8,41 +8,38 @@ import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import timing
-from assistant.answering import ExtractiveAnswerer
+from assistant.answerers.base import Answerer
+from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.generative import GroundedGenerator
+from assistant.backends import BACKENDS, CUSTOM
+from assistant.bm25 import CorpusStatistics
 from assistant.chain import build_chain
-from assistant.conversation import (
-    History,
-    clean_rewrite,
-    condense_question,
-    is_follow_up,
-    keeps_subject,
-    rewrite_messages,
-)
-from assistant.coverage import Coverage, CoverageCheck
+from assistant.documents import Corpus, load_corpus, load_document
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import (
+    BackendError,
     CorpusError,
     DocumentError,
     EmptyQuestionError,
     IndexLayoutError,
     QuestionTooLongError,
 )
-from assistant.generation import GroundedGenerator
-from assistant.index import ChunkStore, Progress, SyncReport
-from assistant.ingest import Corpus, load_corpus, load_document
 from assistant.llm import build_chat_model
+from assistant.progress import Progress, progress_bar
 from assistant.response import Answer
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, Retrieval
+from assistant.rewrite import standalone_question
+from assistant.scope import ScopeCheck, Verdict
 from assistant.settings import Settings
+from assistant.state import History, QuestionState
+from assistant.store import ChunkStore
+from assistant.sync import Indexer, SyncReport
 from assistant.uploads import UploadResult, store_uploads
 
 log = logging.getLogger("assistant")
@@ -58,6 +55,7 @@ class Assistant:
     >>> reply = bot.answer("What does a COO do?")                  # doctest: +SKIP
     >>> reply.text, reply.citations[0].quote                       # doctest: +SKIP
 
+    Every component is built here, once; nothing heavy loads until it is used.
     The index is built (or brought up to date) on first use, with a progress
     bar; later changes to the corpus are picked up by :meth:`index`.
     """
@@ -76,110 +74,84 @@ class Assistant:
             overrides["corpus_dir"] = Path(corpus_dir)
         if index_dir is not None:
             overrides["index_dir"] = Path(index_dir)
-        if settings is None:
-            self.settings = Settings(**overrides)
-        else:
-            self.settings = Settings(**{**settings.model_dump(), **overrides})
-        if embeddings is not None:
-            self.__dict__["embeddings"] = embeddings
-        if chat_model is not None:
-            # A model handed in answers generatively, whatever ASSISTANT_BACKEND says.
-            self.__dict__["chat_model"] = chat_model
-        self._ready = False
-        self._ready_lock = threading.RLock()
-        self._documents = 0
-        self._siblings: dict[str, Assistant] = {}
-
-    # --- components (built on first use, so construction is instant) ---------------
-
-    @cached_property
-    def embeddings(self) -> SentenceTransformerEmbeddings:
-        """The embedding model (loaded lazily on the first text it embeds)."""
-        return SentenceTransformerEmbeddings(
-            self.settings.embedding_model,
-            device=self.settings.embedding_device,
-            batch_size=self.settings.embedding_batch_size,
-            fast=self.settings.embedding_fast,
-            cache_dir=self.settings.cache_dir,
+        base = settings.model_dump() if settings is not None else {}
+        self.settings = Settings(**{**base, **overrides})
+        s = self.settings
+        self.embeddings = embeddings or SentenceTransformerEmbeddings(
+            s.embedding_model,
+            device=s.embedding_device,
+            batch_size=s.embedding_batch_size,
+            fast=s.embedding_fast,
+            cache_dir=s.cache_dir,
         )
-
-    @cached_property
-    def store(self) -> ChunkStore:
-        """The Chroma-backed chunk store."""
-        return ChunkStore(self.settings, self.embeddings)
-
-    @cached_property
-    def retriever(self) -> HybridRetriever:
-        """The LangChain retriever (dense + BM25, fused)."""
-        return HybridRetriever.from_settings(self.store, self.settings)
-
-    @cached_property
-    def extractive(self) -> ExtractiveAnswerer:
-        """The model-free answerer (also the generative backends' fallback)."""
-        return ExtractiveAnswerer(
+        self.store = ChunkStore(s, self.embeddings)
+        self.indexer = Indexer(self.store)
+        self.statistics = CorpusStatistics(self.store)
+        self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
+        self.scope = ScopeCheck(
             self.embeddings,
-            max_units=self.settings.answer_max_units,
-            unit_ratio=self.settings.answer_unit_ratio,
-            min_gain=self.settings.answer_min_gain,
-            dense_share=self.settings.answer_dense_share,
-            idf=lambda term: self.retriever.keyword_index().idf(term),
-            refusal=self._refusal_text(),
+            relevance_floor=s.relevance_floor,
+            near_misses=s.coverage_check,
+            word_similarity=s.coverage_word_similarity,
+            min_share=s.coverage_min_share,
         )
+        self.extractive = ExtractiveAnswerer(
+            self.embeddings,
+            max_units=s.answer_max_units,
+            unit_ratio=s.answer_unit_ratio,
+            min_gain=s.answer_min_gain,
+            dense_share=s.answer_dense_share,
+        )
+        # A chat model handed in answers generatively, whatever ASSISTANT_BACKEND says.
+        self.backend = CUSTOM if chat_model is not None else s.backend
+        self._chat_models: dict[str, BaseChatModel] = {}
+        self._answerers: dict[str, Answerer] = {"extractive": self.extractive}
+        if chat_model is not None:
+            self._chat_models[CUSTOM] = chat_model
+            self._answerers[CUSTOM] = self._generator(chat_model, CUSTOM)
+        self.chain = build_chain(self._rewrite, self._retrieve, self._judge, self._answerer_for)
+        self._ready = False
+        self._lock = threading.RLock()
 
-    @cached_property
-    def chat_model(self) -> BaseChatModel | None:
-        """The language model of a generative backend; ``None`` for ``extractive``."""
-        if self.settings.backend == "extractive":
+    # --- backends -------------------------------------------------------------------
+
+    def chat_model(self, backend: str | None = None) -> BaseChatModel | None:
+        """The language model of ``backend`` (default: this assistant's); ``None`` if none."""
+        name = self._known(backend)
+        if name != CUSTOM and not BACKENDS[name].generative:
             return None
-        return build_chat_model(self.settings)
+        with self._lock:
+            if name not in self._chat_models:
+                self._chat_models[name] = build_chat_model(self.settings, name)
+            return self._chat_models[name]
 
-    @property
-    def backend(self) -> str:
-        """The name of what answers: ``extractive``, ``local``, ``openai`` or ``custom``."""
-        if "chat_model" in self.__dict__ and self.settings.backend == "extractive":
-            return "custom" if self.__dict__["chat_model"] is not None else "extractive"
-        return self.settings.backend
+    def answerer(self, backend: str | None = None) -> Answerer:
+        """The component that writes ``backend``'s answers, built on first use."""
+        name = self._known(backend)
+        with self._lock:
+            if name not in self._answerers:
+                model = self.chat_model(name)
+                assert model is not None
+                self._answerers[name] = self._generator(model, name)
+            return self._answerers[name]
 
-    @cached_property
-    def answerer(self) -> ExtractiveAnswerer | GroundedGenerator:
-        """The component that turns passages into a cited answer."""
-        if self.chat_model is None:
-            return self.extractive
+    def _known(self, backend: str | None) -> str:
+        name = backend or self.backend
+        if name not in BACKENDS and name not in self._answerers:
+            raise BackendError(f"Unknown backend {name!r}: use one of {', '.join(BACKENDS)}.")
+        return name
+
+    def _generator(self, model: BaseChatModel, name: str) -> GroundedGenerator:
+        s = self.settings
         return GroundedGenerator(
-            self.chat_model,
+            model,
             self.embeddings,
             self.extractive,
-            name=self.backend,
-            unit_vectors=self._unit_vectors,
-            idf=lambda term: self.retriever.keyword_index().idf(term),
-            min_similarity=self.settings.grounding_min_similarity,
-            min_overlap=self.settings.grounding_min_overlap,
-            passages=self.settings.llm_passages,
-            show_unsupported=self.settings.show_unsupported,
-            refusal=self._refusal_text(),
-        )
-
-    @cached_property
-    def coverage(self) -> CoverageCheck:
-        """The near-miss check: does the corpus speak about the question's topic?"""
-        return CoverageCheck(
-            self.embeddings,
-            self.retriever.keyword_index,
-            word_similarity=self.settings.coverage_word_similarity,
-            min_share=self.settings.coverage_min_share,
-        )
-
-    @cached_property
-    def chain(self) -> Runnable[dict[str, Any], Answer]:
-        """The whole pipeline as one LangChain runnable."""
-        checker = None
-        if self.settings.coverage_check:
-            checker = RunnableLambda(self._check_coverage, name="CoverageCheck")
-        return build_chain(
-            self.retriever,
-            self.answerer.as_runnable(),
-            RunnableLambda(self._rewrite, name="CondenseQuestion"),
-            checker,
+            name=name,
+            min_similarity=s.grounding_min_similarity,
+            min_overlap=s.grounding_min_overlap,
+            passages=s.llm_passages,
+            show_unsupported=s.show_unsupported,
         )
 
     # --- the index ----------------------------------------------------------------------
@@ -200,23 +172,20 @@ class Assistant:
                 + (f" ({reasons})" if reasons else "")
                 + ". Add .md, .txt or .html files there."
             )
-        sync = self.store.rebuild if rebuild else self.store.sync
+        sync = self.indexer.rebuild if rebuild else self.indexer.sync
         report = sync(corpus, progress=progress)
-        self._documents = len(corpus.documents)
         self._ready = True
-        for stale in ("extractive", "answerer", "chain"):  # they quote the document count
-            self.__dict__.pop(stale, None)
         return report
 
     def ensure_index(self) -> None:
         """Build or update the index once per assistant, showing a progress bar."""
         if self._ready:
             return
-        with self._ready_lock:
+        with self._lock:
             if self._ready:
                 return
             if self.settings.auto_index:
-                with tqdm_progress("Indexing corpus") as progress:
+                with progress_bar("Indexing corpus") as progress:
                     try:
                         report = self.index(progress=progress)
                     except IndexLayoutError as exc:
@@ -225,48 +194,59 @@ class Assistant:
                         report = self.index(rebuild=True, progress=progress)
                 if report.changed:
                     log.info("Index updated: %s", report.summary())
-            else:
-                self._documents = len(self.store.sources())
-                if not self._documents:
-                    raise CorpusError(
-                        f"The index at {self.store.location} is empty. Build it with "
-                        "`assistant index`."
-                    )
-                self._ready = True
+            elif not self.store.sources():
+                raise CorpusError(
+                    f"The index at {self.store.location} is empty. Build it with `assistant index`."
+                )
+            self._ready = True
             # Load the model now, so a question's timings measure answering, not start-up.
             self.embeddings.load()
 
     # --- asking -------------------------------------------------------------------------
 
     def answer(
-        self, question: str, history: HistoryInput = None, *, top_k: int | None = None
+        self,
+        question: str,
+        history: HistoryInput = None,
+        *,
+        top_k: int | None = None,
+        backend: str | None = None,
     ) -> Answer:
         """Answer one question; ``history`` holds earlier turns for follow-ups."""
         final: Answer | None = None
-        for final in self.stream(question, history, top_k=top_k):  # noqa: B007 - the last one
+        for final in self.stream(question, history, top_k=top_k, backend=backend):  # noqa: B007
             pass
         assert final is not None
         return final
 
     def stream(
-        self, question: str, history: HistoryInput = None, *, top_k: int | None = None
+        self,
+        question: str,
+        history: HistoryInput = None,
+        *,
+        top_k: int | None = None,
+        backend: str | None = None,
     ) -> Iterator[Answer]:
         """Yield growing :class:`Answer` snapshots; the last has ``complete=True``.
 
         Each snapshot is a whole answer so far (text and the citations its
         markers refer to), not a delta, so a UI can simply redraw it. ``top_k``
-        overrides how many passages are retrieved for this question.
+        overrides how many passages are retrieved for this question, ``backend``
+        which backend writes the answer.
         """
         cleaned = self.validate_question(question)
-        turns = _normalise_history(history, self.settings.max_history_turns)
+        state = QuestionState(
+            question=cleaned,
+            history=_normalise_history(history, self.settings.max_history_turns),
+            top_k=top_k,
+            backend=backend or self.backend,
+        )
+        self.answerer(state.backend)  # an unknown or uninstalled backend fails before any work
         self.ensure_index()
         started = time.perf_counter()
         timings: dict[str, float] = {}
         first_text: float | None = None
-        inputs: dict[str, Any] = {"question": cleaned, "history": turns}
-        if top_k is not None:
-            inputs["top_k"] = top_k
-        for snapshot in timing.timed_iteration(self.chain.stream(inputs), timings):
+        for snapshot in timing.timed_iteration(self.chain.stream(state), timings):
             now = time.perf_counter() - started
             if first_text is None and (snapshot.text or snapshot.pending):
                 first_text = now
@@ -291,76 +271,28 @@ class Assistant:
             )
         return cleaned
 
-    def _rewrite(self, inputs: dict[str, Any]) -> str:
-        question, history = inputs["question"], inputs.get("history") or []
-        with timing.stage("rewrite"):
-            use_model = self.chat_model is not None and self.settings.llm_rewrite
-            if use_model and is_follow_up(question, history):
-                rewritten = self._rewrite_with_model(question, history)
-                if rewritten:
-                    return rewritten
-            return condense_question(
-                question, history, phrase_count=self.retriever.keyword_index().phrase_count
-            )
+    # --- the chain's steps --------------------------------------------------------------
 
-    def _rewrite_with_model(self, question: str, history: History) -> str | None:
-        """The model's standalone version of a follow-up, or ``None`` to fall back to rules."""
-        assert self.chat_model is not None
-        try:
-            reply = self.chat_model.invoke(rewrite_messages(question, history))
-        except Exception as exc:  # a failed rewrite must not stop the answer
-            log.warning(
-                "Follow-up rewrite by the model failed (%s); using rules.", type(exc).__name__
-            )
-            return None
-        rewritten = clean_rewrite(reply.text, question)
-        if rewritten and keeps_subject(rewritten, question):
-            return rewritten
-        return None
+    def _rewrite(self, state: QuestionState) -> str:
+        model = self.chat_model(state.backend) if self.settings.llm_rewrite else None
+        return standalone_question(
+            state.question,
+            state.history,
+            phrase_count=lambda phrase: self.statistics.current().phrase_count(phrase),
+            chat_model=model,
+        )
 
-    def _unit_vectors(self, candidates: list[Any]) -> np.ndarray | None:
-        """Stored vectors of the candidates' units, so checking sentences embeds nothing twice."""
-        rows = self.store.unit_vectors(list({c.chunk.id: c.chunk for c in candidates}.values()))
-        try:
-            index = {c.chunk.id: [u.start for u in c.chunk.units] for c in candidates}
-            return np.stack(
-                [rows[c.chunk.id][index[c.chunk.id].index(c.unit.start)] for c in candidates]
-            )
-        except (KeyError, ValueError, IndexError):
-            return None
+    def _retrieve(self, state: QuestionState) -> Retrieval:
+        return self.retriever.search(state.standalone, state.top_k)
 
-    def _check_coverage(self, inputs: dict[str, Any]) -> Coverage:
-        with timing.stage("coverage"):
-            return self.coverage.check(inputs["query"], inputs["documents"])
+    def _judge(self, state: QuestionState) -> Verdict:
+        assert state.retrieval is not None
+        return self.scope.judge(state.standalone, state.retrieval)
 
-    def _refusal_text(self) -> str:
-        if self._documents > 1:
-            return (
-                f"The documents do not say: nothing in the {self._documents} indexed documents "
-                "answers this question."
-            )
-        return "The article does not say: nothing in it answers this question."
+    def _answerer_for(self, state: QuestionState) -> Answerer:
+        return self.answerer(state.backend)
 
-    def with_backend(self, backend: str) -> Assistant:
-        """An assistant answering with another backend over the same index and models.
-
-        Siblings share the embedding model, the store, the retriever and the
-        coverage check, so switching backends in the app loads nothing twice.
-        """
-        if backend == self.backend:
-            return self
-        with self._ready_lock:
-            sibling = self._siblings.get(backend)
-            if sibling is None:
-                sibling = Assistant(settings=self.settings, backend=backend)
-                for shared in ("embeddings", "store", "retriever", "coverage"):
-                    sibling.__dict__[shared] = getattr(self, shared)
-                sibling._siblings = self._siblings
-                sibling._siblings[self.backend] = self
-                self._siblings[backend] = sibling
-        sibling._documents = self._documents
-        sibling._ready = self._ready
-        return sibling
+    # --- documents ----------------------------------------------------------------------
 
     def add_documents(
         self, files: list[tuple[str, Path]], *, progress: Progress | None = None
@@ -374,13 +306,7 @@ class Assistant:
             files, self.settings.corpus_dir, max_bytes=self.settings.max_upload_bytes
         )
         report = self.index(progress=progress) if result.stored else None
-        for sibling in self._siblings.values():
-            sibling._documents = self._documents
-            for stale in ("extractive", "answerer", "chain"):
-                sibling.__dict__.pop(stale, None)
         return result, report
-
-    # --- sources ------------------------------------------------------------------------
 
     def document_text(self, source: str) -> str:
         """The text a citation's ``start``/``end`` offsets index, for ``source``."""
@@ -390,13 +316,14 @@ class Assistant:
             raise DocumentError(f"{source} is not a document of the corpus in {root}.")
         return load_document(path, root=root, max_bytes=self.settings.max_document_bytes).text
 
-    def status(self) -> dict[str, Any]:
+    def status(self, backend: str | None = None) -> dict[str, Any]:
         """What is answering and what it knows: for status lines and health checks."""
+        name = backend or self.backend
         sources = self.store.sources()
-        model = getattr(self.chat_model, "model_name", None) if self.chat_model else None
+        model = self.chat_model(name)
         return {
-            "backend": self.backend,
-            "model": model,
+            "backend": name,
+            "model": getattr(model, "model_name", None) if model is not None else None,
             "embedding_model": self.embeddings.name,
             "index": self.store.location,
             "documents": len(sources),
@@ -406,7 +333,7 @@ class Assistant:
 
 def _normalise_history(history: HistoryInput, limit: int) -> History:
     if not history:
-        return []
+        return ()
     turns: list[tuple[str, str]] = []
     pending: str | None = None
     for item in history:
@@ -420,7 +347,7 @@ def _normalise_history(history: HistoryInput, limit: int) -> History:
         else:
             question, reply = item
             turns.append((str(question), str(reply)))
-    return turns[-limit:] if limit else []
+    return tuple(turns[-limit:]) if limit else ()
 
 
 def _message_text(content: Any) -> str:
@@ -432,31 +359,6 @@ def _message_text(content: Any) -> str:
             part.get("text", "") if isinstance(part, dict) else str(part) for part in content
         ).strip()
     return ""
-
-
-class tqdm_progress:
-    """A :data:`Progress` callback drawing a tqdm bar, shown only if there is work."""
-
-    def __init__(self, description: str) -> None:
-        self.description = description
-        self._bar: Any = None
-
-    def __enter__(self) -> Progress:
-        return self._update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-    def _update(self, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        if self._bar is None:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=total, desc=self.description, unit="chunk")
-        self._bar.n = done
-        self._bar.refresh()
 
 
 _default: Assistant | None = None

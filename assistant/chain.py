@@ -1,46 +1,57 @@
-"""The retrieval chain, composed from LangChain runnables.
+"""The retrieval chain, composed from LangChain runnables over one typed state.
 
-``{"question", "history"}`` → standalone ``query`` → retrieved ``documents`` →
-an optional ``coverage`` verdict → an answerer that streams
-:class:`~assistant.response.Answer` snapshots. Each step is a parameter: any
-retriever, rewriter, checker or answerer with the same input and output fits.
+``QuestionState(question, history)`` → rewrite (sets ``query``) → retrieve
+(sets ``retrieval``) → scope (sets ``verdict``) → the backend's answerer, which
+streams :class:`~assistant.response.Answer` snapshots. Each step is a runnable
+of its own, named in traces, and each is a parameter: any callable with the
+same input and output fits.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
+from assistant.answerers.base import Answerer
 from assistant.response import Answer
+from assistant.retrieval import Retrieval
+from assistant.scope import Verdict
+from assistant.state import QuestionState
 
-Rewriter = Runnable[dict[str, Any], str]
-"""Takes ``{"question", "history"}`` and returns the standalone question."""
-
-
-Checker = Runnable[dict[str, Any], Any]
-"""Takes ``{"query", "documents"}`` and returns a :class:`~assistant.coverage.Coverage`."""
+Rewrite = Callable[[QuestionState], str]
+"""Returns the standalone question for a state holding ``question`` and ``history``."""
+Retrieve = Callable[[QuestionState], Retrieval]
+"""Searches the corpus for ``state.query`` (``state.top_k`` passages when set)."""
+Judge = Callable[[QuestionState], Verdict]
+"""Decides whether the retrieved passages answer the question."""
+AnswererFor = Callable[[QuestionState], Answerer]
+"""The answerer of ``state.backend``."""
 
 
 def build_chain(
-    retriever: BaseRetriever,
-    answerer: Runnable[dict[str, Any], Answer],
-    rewriter: Rewriter,
-    coverage: Checker | None = None,
-) -> Runnable[dict[str, Any], Answer]:
-    """Compose rewrite → retrieve → (coverage check) → answer."""
+    rewrite: Rewrite, retrieve: Retrieve, judge: Judge, answerer_for: AnswererFor
+) -> Runnable[QuestionState, Answer]:
+    """Compose rewrite → retrieve → scope → answer over :class:`QuestionState`."""
 
-    def retrieve(inputs: dict[str, Any]) -> list[Document]:
-        # A per-question passage count is passed on only when asked for, so any
-        # retriever works; ours (like most) takes ``k``.
-        extra = {"k": inputs["top_k"]} if inputs.get("top_k") else {}
-        return retriever.invoke(inputs["query"], **extra)
+    def rewritten(state: QuestionState) -> QuestionState:
+        return replace(state, query=rewrite(state))
 
-    chain = RunnablePassthrough.assign(query=rewriter) | RunnablePassthrough.assign(
-        documents=RunnableLambda(retrieve, name="Retrieve")
+    def retrieved(state: QuestionState) -> QuestionState:
+        return replace(state, retrieval=retrieve(state))
+
+    def judged(state: QuestionState) -> QuestionState:
+        return replace(state, verdict=judge(state))
+
+    def answered(state: QuestionState) -> Iterator[Answer]:
+        yield from answerer_for(state).stream(state)
+
+    steps: Runnable[QuestionState, QuestionState] = (
+        RunnableLambda(rewritten, name="Rewrite")
+        | RunnableLambda(retrieved, name="Retrieve")
+        | RunnableLambda(judged, name="Scope")
     )
-    if coverage is not None:
-        chain = chain | RunnablePassthrough.assign(coverage=coverage)
-    return (chain | answerer).with_config(run_name="ArticleAssistant")
+    return (steps | RunnableLambda(answered, name="Answer")).with_config(
+        run_name="ArticleAssistant"
+    )

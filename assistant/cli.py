@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from assistant.backends import backend_names
 from assistant.errors import AssistantError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,7 +67,7 @@ def _corpus_options(func: F) -> F:
 def _backend_option(func: F) -> F:
     return click.option(
         "--backend",
-        type=click.Choice(["extractive", "local", "openai"]),
+        type=click.Choice(backend_names()),
         help="What writes the answer (default: extractive, or ASSISTANT_BACKEND).",
     )(func)
 
@@ -110,10 +111,10 @@ def cli(verbose: bool) -> None:
 @_user_errors
 def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool) -> None:
     """Build the index, or update it with the corpus's new and changed files."""
-    from assistant.api import tqdm_progress
+    from assistant.progress import progress_bar
 
     bot = _assistant(corpus_dir, index_dir)
-    with tqdm_progress("Embedding chunks") as progress:
+    with progress_bar("Embedding chunks") as progress:
         report = bot.index(rebuild=rebuild, progress=progress)
     for skipped in report.skipped:
         click.secho(f"Skipped {skipped.source}: {skipped.reason}", fg="yellow", err=True)
@@ -160,8 +161,7 @@ def show_answer(reply: Any, *, sources: bool = True) -> None:
         console.print()
         console.print(Text("Sources", style="bold"))
         for c in reply.citations:
-            where = f"{c.section} · {c.source}" + (f", p. {c.page}" if c.page else "")
-            console.print(Text.assemble((f"[{c.marker}] ", "bold cyan"), (where, "dim")))
+            console.print(Text.assemble((f"[{c.marker}] ", "bold cyan"), (c.label(), "dim")))
             quote = " ".join(c.quote.split())
             console.print(Padding(Text(f"“{quote}”", style="italic"), (0, 0, 0, 4)))
 
@@ -271,7 +271,7 @@ def serve_command(
     "--backend",
     "backends",
     multiple=True,
-    type=click.Choice(["extractive", "local", "openai"]),
+    type=click.Choice(backend_names()),
     help="Backends to compare, each its own column (default: extractive).",
 )
 @click.option(

@@ -12,15 +12,15 @@ import json
 import logging
 import os
 import threading
-from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from cachetools import LRUCache
 from langchain_core.embeddings import Embeddings
 
-from assistant import fast_encoder
+from assistant import onnx_encoder
 from assistant.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
@@ -92,18 +92,18 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
-        # The ONNX export of the same weights (see fast_encoder): used while the torch
+        # The ONNX export of the same weights (see onnx_encoder): used while the torch
         # model is not loaded, so a cold start skips importing sentence-transformers.
-        self._fast_file = (
-            fast_encoder.onnx_path(self.path, cache_dir)
+        self._onnx_file = (
+            onnx_encoder.onnx_path(self.path, cache_dir)
             if fast
             and cache_dir is not None
             and device == "cpu"
-            and fast_encoder.supported(self.path)
+            and onnx_encoder.supported(self.path)
             else None
         )
-        self._fast: fast_encoder.OnnxEncoder | None = None
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._onnx: onnx_encoder.OnnxEncoder | None = None
+        self._query_cache: LRUCache[str, np.ndarray] = LRUCache(_QUERY_CACHE_SIZE)
         self._cache_lock = threading.Lock()
 
     # --- cheap facts, no torch --------------------------------------------------
@@ -148,27 +148,32 @@ class SentenceTransformerEmbeddings(Embeddings):
                     self._model = self._load()
         return self._model
 
+    @property
+    def loaded(self) -> bool:
+        """Whether an encoder (the ONNX export or the torch model) is in memory."""
+        return self._model is not None or self._onnx is not None
+
     def load(self) -> None:
         """Get an encoder ready now rather than on the first text to embed."""
-        if self._fast_encoder() is None:
+        if self._onnx_encoder() is None:
             _ = self.model
 
-    def _fast_encoder(self) -> fast_encoder.OnnxEncoder | None:
+    def _onnx_encoder(self) -> onnx_encoder.OnnxEncoder | None:
         """The ONNX encoder if its file exists (and the torch model is not loaded)."""
-        if self._fast is None and self._fast_file is not None and self._fast_file.is_file():
+        if self._onnx is None and self._onnx_file is not None and self._onnx_file.is_file():
             with self._lock:
-                if self._fast is None:
+                if self._onnx is None:
                     try:
-                        self._fast = fast_encoder.OnnxEncoder(
-                            self._fast_file,
+                        self._onnx = onnx_encoder.OnnxEncoder(
+                            self._onnx_file,
                             self.path / "tokenizer.json",
                             max_tokens=self.max_tokens,
                             threads=max(1, os.cpu_count() or 1),
                         )
                     except Exception as exc:  # a damaged file: back to torch, rebuilt next load
-                        log.info("Ignoring the ONNX encoder %s (%s).", self._fast_file, exc)
-                        self._fast_file.unlink(missing_ok=True)
-        return self._fast
+                        log.info("Ignoring the ONNX encoder %s (%s).", self._onnx_file, exc)
+                        self._onnx_file.unlink(missing_ok=True)
+        return self._onnx
 
     def _load(self) -> Any:
         offline_environment()
@@ -182,17 +187,17 @@ class SentenceTransformerEmbeddings(Embeddings):
             raise EmbeddingModelError(
                 f"Could not load the embedding model from {self.path}: {exc}"
             ) from exc
-        if self._fast_file is not None and not self._fast_file.is_file():
-            fast_encoder.export(model, self._fast_file)  # once; later starts skip torch
+        if self._onnx_file is not None and not self._onnx_file.is_file():
+            onnx_encoder.export(model, self._onnx_file)  # once; later starts skip torch
         return model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length embeddings of ``texts`` as a ``(len(texts), dimension)`` array."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        fast = self._fast_encoder() if self._model is None else None
-        if fast is not None:
-            return fast.encode(texts, self.batch_size)
+        onnx = self._onnx_encoder() if self._model is None else None
+        if onnx is not None:
+            return onnx.encode(texts, self.batch_size)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,
@@ -206,14 +211,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         """Embedding of one query; repeated queries come from a small cache."""
         with self._cache_lock:
             cached = self._query_cache.get(text)
-            if cached is not None:
-                self._query_cache.move_to_end(text)
-                return cached
+        if cached is not None:
+            return cached
         vector = self.encode([text])[0]
         with self._cache_lock:
             self._query_cache[text] = vector
-            if len(self._query_cache) > _QUERY_CACHE_SIZE:
-                self._query_cache.popitem(last=False)
         return vector
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -220,9 +220,10 @@ def _to_openai(message: BaseMessage) -> dict[str, str]:
     return {"role": role, "content": message.text}
 
 
-def build_chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model of the configured backend (``local`` or ``openai``)."""
-    if settings.backend == "local":
+def build_chat_model(settings: Settings, backend: str | None = None) -> BaseChatModel:
+    """The chat model of ``backend`` (``local`` or ``openai``; default: the configured one)."""
+    backend = backend or settings.backend
+    if backend == "local":
         return LlamaCppChatModel(
             model_path=str(settings.llm_model_path or bundled_model_path()),
             model_name=settings.llm_model_name or BUNDLED_NAME,
@@ -231,7 +232,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             temperature=settings.llm_temperature,
             max_tokens=settings.llm_max_tokens,
         )
-    if settings.backend == "openai":
+    if backend == "openai":
         try:
             from langchain_openai import ChatOpenAI
         except ImportError as exc:
@@ -251,4 +252,4 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             max_retries=settings.openai_max_retries,
             stream_usage=True,
         )
-    raise BackendError(f"The {settings.backend!r} backend has no language model.")
+    raise BackendError(f"The {backend!r} backend has no language model.")

@@ -27,12 +27,6 @@ def anchor(turn: int, marker: int) -> str:
     return f"cite-{turn}-{marker}"
 
 
-def _where(citation: Citation, show_scores: bool) -> str:
-    page = f", p. {citation.page}" if citation.page else ""
-    score = f" · score {citation.score:.2f}" if show_scores else ""
-    return f"{citation.section} · {citation.source}{page}{score}"
-
-
 def chat_markdown(answer: Answer, *, turn: int, show_scores: bool = False) -> str:
     """An answer for the chat: markers link to the sources panel, quotes follow in a fold.
 
@@ -54,7 +48,7 @@ def chat_markdown(answer: Answer, *, turn: int, show_scores: bool = False) -> st
 
     body = _MARKER.sub(link, answer.text)
     items = "\n".join(
-        f"<p><b>[{c.marker}]</b> <i>{html.escape(_where(c, show_scores))}</i><br>"
+        f"<p><b>[{c.marker}]</b> <i>{html.escape(c.label(show_score=show_scores))}</i><br>"
         f"“{html.escape(' '.join(c.quote.split()))}”</p>"
         for c in answer.citations
     )
@@ -97,7 +91,7 @@ def sources_html(
             parts.extend(
                 f'<div class="excerpt"><mark id="{anchor(turn, c.marker)}">'
                 f"<sup>[{c.marker}]</sup> {html.escape(c.quote)}</mark>"
-                f'<div class="where">{html.escape(_where(c, show_scores))}</div></div>'
+                f'<div class="where">{html.escape(c.label(show_score=show_scores))}</div></div>'
                 for c in citations
             )
         parts.append("</div>")
@@ -122,7 +116,7 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
             if c.start < start or c.end > end or c.start < cursor:
                 continue
             piece.append(html.escape(text[cursor : c.start]))
-            label = html.escape(_where(c, show_scores))
+            label = html.escape(c.label(show_score=show_scores))
             piece.append(
                 f'<mark id="{anchor(turn, c.marker)}" title="{label}">'
                 f"<sup>[{c.marker}]</sup>{html.escape(text[c.start : c.end])}</mark>"
@@ -132,7 +126,8 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
         piece.append("…" if end < len(text) else "")
         out.append(f'<div class="excerpt">{_headings("".join(piece))}</div>')
     legend = "".join(
-        f'<div class="where"><b>[{c.marker}]</b> {html.escape(_where(c, show_scores))}</div>'
+        f'<div class="where"><b>[{c.marker}]</b> '
+        f"{html.escape(c.label(show_score=show_scores))}</div>"
         for c in citations
     )
     return "".join(out) + legend

@@ -32,6 +32,24 @@ class Citation:
         """Plain JSON-ready dict."""
         return asdict(self)
 
+    def label(self, *, show_score: bool = False) -> str:
+        """Where the quote comes from, for people: "section · source, p. 3 · score 0.71"."""
+        page = f", p. {self.page}" if self.page else ""
+        score = f" · score {self.score:.2f}" if show_score else ""
+        return f"{self.section} · {self.source}{page}{score}"
+
+
+@dataclass(frozen=True)
+class RetrievedPassage:
+    """A passage the answer was drawn from (retrieved, not necessarily cited)."""
+
+    source: str
+    section: str
+    start: int
+    end: int
+    score: float
+    """The passage's fused retrieval score."""
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -54,6 +72,8 @@ class Answer:
     """While streaming a generated answer: text written but not yet checked against the sources."""
     fallback: bool = False
     """True when no generated sentence was supported and the extractive answer stands in."""
+    retrieved: tuple[RetrievedPassage, ...] = ()
+    """The passages retrieved for the question, best first (what evaluation scores)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ``text``, ``refused``, ``citations`` and ``timings`` first."""
@@ -79,9 +99,7 @@ class Answer:
             lines += ["", "**Sources**", ""]
             for c in self.citations:
                 quote = " ".join(c.quote.split())
-                lines.append(
-                    f"[{c.marker}] *{c.section}* ({c.source}, score {c.score:.2f}): “{quote}”"
-                )
+                lines.append(f"[{c.marker}] *{c.label(show_score=True)}*: “{quote}”")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 

@@ -1,27 +1,71 @@
 """Hybrid retrieval: dense Chroma search over sentences and BM25 over passages, fused.
 
-:class:`HybridRetriever` is a LangChain ``BaseRetriever``, so it drops into any
-chain. Below the relevance floor (the best dense cosine similarity), a question
-counts as not covered by the corpus and the retriever returns nothing.
+:meth:`HybridRetriever.search` returns typed :class:`Passage` objects (with the
+unit vectors the answerers reuse); as a LangChain ``BaseRetriever`` it returns
+the same passages as ``Document`` objects, so it drops into any chain. Whether
+the passages answer the question is not decided here: that is
+:mod:`assistant.scope`.
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, Field, PrivateAttr
+from pydantic import ConfigDict, Field
 
-from assistant.chunking import Chunk
-from assistant.index import ChunkStore
-from assistant.keyword import KeywordIndex
+from assistant.bm25 import CorpusStatistics, KeywordIndex
+from assistant.chunking import Chunk, chunk_to_document
 from assistant.settings import Settings
+from assistant.store import ChunkStore
 from assistant.timing import stage
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its scores and its units' stored vectors."""
+
+    chunk: Chunk
+    similarity: float
+    """Cosine similarity of the chunk's best unit to the query."""
+    fused_score: float
+    keyword_score: float = 0.0
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    unit_similarities: tuple[float, ...] = ()
+    """Cosine similarity of each unit to the query, in unit order (empty if unknown)."""
+    unit_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The units' stored vectors, one row per unit (``None`` if unknown)."""
+
+    def to_document(self) -> Document:
+        """The passage as a LangChain document, scores in its metadata."""
+        return chunk_to_document(
+            self.chunk,
+            similarity=self.similarity,
+            fused_score=self.fused_score,
+            keyword_score=self.keyword_score,
+            dense_rank=self.dense_rank,
+            keyword_rank=self.keyword_rank,
+        )
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What one search found, with what it computed on the way."""
+
+    query: str
+    vector: np.ndarray = field(compare=False, repr=False)
+    """The query's unit-length embedding."""
+    passages: tuple[Passage, ...]
+    best_similarity: float
+    """Cosine similarity of the nearest unit in the whole index (-1 when it is empty)."""
+    statistics: KeywordIndex = field(compare=False, repr=False)
+    """The corpus statistics the search used (idf, vocabulary, phrase counts)."""
 
 
 class HybridRetriever(BaseRetriever):
@@ -38,40 +82,75 @@ class HybridRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: ChunkStore
+    statistics: CorpusStatistics | None = None
+    """Shared corpus statistics; by default the retriever keeps its own."""
     k: int = Field(default=4, ge=1)
     fetch_k: int = Field(default=20, ge=1)
     fusion: Literal["relative", "rrf"] = "relative"
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
     keyword_weight: float = Field(default=1.0, ge=0.0)
-    relevance_floor: float = 0.30
 
-    _keyword: KeywordIndex | None = PrivateAttr(default=None)
-    _keyword_revision: str | None = PrivateAttr(default=None)
-    _keyword_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    def model_post_init(self, context: Any, /) -> None:
+        if self.statistics is None:
+            self.statistics = CorpusStatistics(self.store)
 
     @classmethod
-    def from_settings(cls, store: ChunkStore, settings: Settings) -> HybridRetriever:
+    def from_settings(
+        cls, store: ChunkStore, settings: Settings, statistics: CorpusStatistics | None = None
+    ) -> HybridRetriever:
         """A retriever configured from :class:`Settings`."""
         return cls(
             store=store,
+            statistics=statistics,
             k=settings.top_k,
             fetch_k=settings.fetch_k,
             fusion=settings.fusion,
             rrf_k=settings.rrf_k,
             dense_weight=settings.dense_weight,
             keyword_weight=settings.keyword_weight,
-            relevance_floor=settings.relevance_floor,
         )
 
-    def keyword_index(self, revision: str | None = None) -> KeywordIndex:
-        """The BM25 index, rebuilt whenever the store's content has changed."""
-        revision = revision if revision is not None else self.store.revision()
-        with self._keyword_lock:
-            if self._keyword is None or self._keyword_revision != revision:
-                self._keyword = KeywordIndex(self.store.chunks())
-                self._keyword_revision = revision
-            return self._keyword
+    def search(self, query: str, k: int | None = None) -> Retrieval:
+        """The ``k`` best passages for ``query``, best first, with their scores."""
+        assert self.statistics is not None
+        k = self.k if k is None else k
+        fetch = max(self.fetch_k, k)
+        with stage("embed"):
+            vector = self.store.embeddings.encode_query(query)
+        with stage("search"):
+            revision = self.store.revision()  # first: it reopens an index changed elsewhere
+            dense = self.store.search(vector, fetch)
+        statistics = self.statistics.current(revision)
+        if not dense:
+            return Retrieval(query, vector, (), -1.0, statistics)
+        with stage("keyword"):
+            keyword = statistics.search(query, fetch)
+        with stage("fuse"):
+            chunks = {hit.chunk.id: hit.chunk for hit in dense}
+            chunks.update((chunk.id, chunk) for chunk, _ in keyword if chunk.id not in chunks)
+            vectors = self.store.unit_vectors(list(chunks.values()))
+            units = {i: (rows @ vector).tolist() for i, rows in vectors.items()}
+            similarity = {i: max(units.get(i) or [0.0]) for i in chunks}
+            bm25 = {chunk.id: score for chunk, score in keyword}
+            fused = self._fused_scores(similarity, bm25)
+            ranked = sorted(fused, key=lambda i: (-fused[i], -similarity[i]))[:k]
+            dense_rank = {hit.chunk.id: rank for rank, hit in enumerate(dense, start=1)}
+            keyword_rank = {chunk.id: rank for rank, (chunk, _) in enumerate(keyword, start=1)}
+        passages = tuple(
+            Passage(
+                chunks[i],
+                similarity=similarity[i],
+                fused_score=fused[i],
+                keyword_score=bm25.get(i, 0.0),
+                dense_rank=dense_rank.get(i),
+                keyword_rank=keyword_rank.get(i),
+                unit_similarities=tuple(units.get(i, ())),
+                unit_vectors=vectors.get(i),
+            )
+            for i in ranked
+        )
+        return Retrieval(query, vector, passages, dense[0].similarity, statistics)
 
     def _get_relevant_documents(
         self,
@@ -81,39 +160,7 @@ class HybridRetriever(BaseRetriever):
         k: int | None = None,
         **kwargs: Any,
     ) -> list[Document]:
-        k = self.k if k is None else k
-        fetch = max(self.fetch_k, k)
-        with stage("embed"):
-            vector = self.store.embeddings.encode_query(query)
-        with stage("search"):
-            revision = self.store.revision()  # first: it reopens an index changed elsewhere
-            dense = self.store.search(vector, fetch)
-        if not dense or dense[0].similarity < self.relevance_floor:
-            return []
-        with stage("keyword"):
-            keyword = self.keyword_index(revision).search(query, fetch)
-        with stage("fuse"):
-            chunks = {hit.chunk.id: hit.chunk for hit in dense}
-            chunks.update((chunk.id, chunk) for chunk, _ in keyword if chunk.id not in chunks)
-            units = self.store.unit_similarities(list(chunks.values()), vector)
-            similarity = {i: max(units.get(i) or [0.0]) for i in chunks}
-            bm25 = {chunk.id: score for chunk, score in keyword}
-            fused = self._fused_scores(similarity, bm25)
-            ranked = sorted(fused, key=lambda i: (-fused[i], -similarity[i]))[:k]
-            dense_rank = {hit.chunk.id: rank for rank, hit in enumerate(dense, start=1)}
-            keyword_rank = {chunk.id: rank for rank, (chunk, _) in enumerate(keyword, start=1)}
-        return [
-            _to_document(
-                chunks[i],
-                similarity=similarity[i],
-                unit_similarities=json.dumps([round(v, 5) for v in units.get(i, [])]),
-                fused_score=fused[i],
-                dense_rank=dense_rank.get(i),
-                keyword_rank=keyword_rank.get(i),
-                keyword_score=bm25.get(i, 0.0),
-            )
-            for i in ranked
-        ]
+        return [passage.to_document() for passage in self.search(query, k).passages]
 
     def _fused_scores(self, dense: dict[str, float], bm25: dict[str, float]) -> dict[str, float]:
         """Combine dense similarity and BM25 into one score per candidate chunk.
@@ -151,23 +198,3 @@ def _min_max(scores: dict[str, float]) -> dict[str, float]:
     if high <= low:
         return dict.fromkeys(scores, 0.0)
     return {i: (v - low) / (high - low) for i, v in scores.items()}
-
-
-def _to_document(chunk: Chunk, **scores: Any) -> Document:
-    metadata = chunk.to_metadata(file_chunks=0)
-    for internal in ("file_chunks", "fingerprint", "kind"):
-        metadata.pop(internal)
-    if metadata.get("pages") == "[]":
-        metadata.pop("pages")
-    metadata["chunk_id"] = chunk.id
-    metadata.update({key: value for key, value in scores.items() if value is not None})
-    return Document(id=chunk.id, page_content=chunk.text, metadata=metadata)
-
-
-def chunk_from_document(document: Document) -> Chunk:
-    """The :class:`Chunk` a retrieved document was made from."""
-    return Chunk.from_record(
-        str(document.metadata.get("chunk_id", document.id)),
-        document.page_content,
-        document.metadata,
-    )

@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.backends import BackendName
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -79,7 +81,7 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=6, ge=0)
 
     # Answering backend: extractive (no model), local (llama.cpp) or openai (any endpoint).
-    backend: Literal["extractive", "local", "openai"] = "extractive"
+    backend: BackendName = "extractive"
     llm_model_path: Path | None = None
     llm_model_name: str | None = None
     llm_context_size: int = Field(default=2048, ge=256)

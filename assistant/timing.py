@@ -1,8 +1,9 @@
 """Per-stage timings that any layer can record without passing a dict around.
 
-The assistant opens a :func:`collect` scope per question; the retriever and the
-answerer record their stages into it with :func:`stage`. Outside a scope,
-recording is a no-op, so components stay usable on their own.
+The assistant drives each question's chain with :func:`timed_iteration`, which
+makes a dict the current scope; the steps record their stages into it with
+:func:`stage`. Outside a scope, recording is a no-op, so components stay usable
+on their own.
 """
 
 from __future__ import annotations
@@ -16,17 +17,6 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _current: ContextVar[dict[str, float] | None] = ContextVar("assistant_timings", default=None)
-
-
-@contextmanager
-def collect() -> Iterator[dict[str, float]]:
-    """Open a timing scope; yields the dict that stages add their seconds to."""
-    timings: dict[str, float] = {}
-    token = _current.set(timings)
-    try:
-        yield timings
-    finally:
-        _current.reset(token)
 
 
 @contextmanager

@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.documents import SUPPORTED_SUFFIXES, parse_document
 from assistant.errors import DocumentError
-from assistant.ingest import SUPPORTED_SUFFIXES, parse_document
 
 UPLOAD_FOLDER = "uploads"
 

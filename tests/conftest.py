@@ -24,6 +24,22 @@ from tests.support import (
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: ``unit``, ``integration`` or ``system`` (and its kind).
+
+    ``-m unit`` is the quick loop; ``-m "not system"`` skips the browser, fault,
+    load, robustness and security runs.
+    """
+    for item in items:
+        parts = item.path.resolve().relative_to(TESTS).parts
+        if len(parts) > 1:
+            item.add_marker(parts[0])
+        if parts[0] == "system" and len(parts) > 2:
+            item.add_marker(parts[1])
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -60,6 +60,7 @@ def evaluate(
     and N unanswerable questions of each set. Extra keyword arguments are
     settings of the assistant under test.
     """
+    _require_extra()
     embeddings = embeddings or default_embeddings()
     # Loaded up front, so no system's index time includes loading the model.
     embeddings.load()
@@ -93,3 +94,19 @@ def _resolve(item: str | QuestionSet, squad_path: Path | None, title: str | None
             raise DatasetError("The squad set needs a SQuAD-format file: pass squad_path.")
         return squad_set(squad_path, title=title)
     raise DatasetError(f"Unknown question set {item!r}: use 'article' or 'squad'.")
+
+
+def _require_extra() -> None:
+    """The evaluation's own packages (the baseline recipe, charts) come with ``[eval]``."""
+    import importlib.util
+
+    missing = [
+        name
+        for name in ("langchain_chroma", "langchain_text_splitters", "matplotlib")
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise DatasetError(
+            f"The evaluation needs {', '.join(missing)}: install them with "
+            "`pip install -e '.[eval]'` (make eval does)."
+        )

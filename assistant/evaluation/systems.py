@@ -76,15 +76,11 @@ class AssistantSystem:
 
     def ask(self, question: str) -> SystemAnswer:
         reply = self.bot.answer(question)
-        documents = self.bot.retriever.invoke(reply.query)
         return SystemAnswer(
             text=reply.text,
             refused=reply.refused,
             citations=[(Span(c.source, c.start, c.end), c.quote) for c in reply.citations],
-            retrieved=[
-                Span(d.metadata["source"], d.metadata["start"], d.metadata["end"])
-                for d in documents
-            ],
+            retrieved=[Span(p.source, p.start, p.end) for p in reply.retrieved],
             seconds=reply.timings.get("total", 0.0),
             first_token=reply.timings.get("ttft"),
             fallback=reply.fallback,

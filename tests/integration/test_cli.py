@@ -12,8 +12,6 @@ from click.testing import CliRunner
 from assistant.cli import cli
 from tests.support import PYTHON, REPO
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def runner() -> CliRunner:

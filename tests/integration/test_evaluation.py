@@ -15,7 +15,7 @@ from assistant.cli import cli
 from assistant.evaluation import article_set, evaluate, squad_set
 from tests.support import SHARED_SQUAD
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

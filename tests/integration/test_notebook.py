@@ -6,7 +6,7 @@ import pytest
 
 from tests.support import REPO
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 NOTEBOOK = REPO / "examples" / "quickstart.ipynb"
 

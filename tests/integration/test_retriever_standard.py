@@ -9,8 +9,6 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from assistant.retrieval import HybridRetriever
 
-pytestmark = pytest.mark.integration
-
 
 class TestHybridRetrieverStandard(RetrieversIntegrationTests):
     @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 
 from tests.support import PYTHON, app_env, free_port
 
-pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
+pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ import pytest
 
 from tests.support import ARTICLE, SHARED_ARTICLE
 
-pytestmark = pytest.mark.unit
-
 _MARKUP = re.compile(r"^(#{1,6} |- )")
 
 

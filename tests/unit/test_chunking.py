@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunking import chunk_document, parse_blocks, split_sentences
+from assistant.chunking import chunk_document
+from assistant.documents import parse_document
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.ingest import parse_document
 from tests.support import ARTICLE, SHARED_ARTICLE
-
-pytestmark = pytest.mark.unit
 
 MAX_TOKENS = 200
 
@@ -152,18 +150,18 @@ def test_the_same_sentence_in_two_documents_has_two_unit_record_ids(count_tokens
     assert ids[0] != ids[1]
 
 
-def test_blocks_exclude_markdown_markup():
-    text = "# Heading\n\n- item\n"
-    kinds = [(b.kind, text[b.start : b.end]) for b in parse_blocks(text)]
-    assert kinds == [("heading", "Heading"), ("item", "item")]
+def test_a_chunk_travels_through_a_langchain_document_and_back(count_tokens):
+    from assistant.chunking import chunk_from_document, chunk_to_document
 
-
-def test_sentences_split_on_full_stops_but_not_abbreviations():
-    text = "Dr. Smith met the COO, e.g. at noon. Then he left! Did he return? Yes."
-    spans = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
-    assert spans == [
-        "Dr. Smith met the COO, e.g. at noon.",
-        "Then he left!",
-        "Did he return?",
-        "Yes.",
-    ]
+    _, chunks = _article_chunks(count_tokens)
+    for chunk in chunks:
+        document = chunk_to_document(chunk, similarity=0.5)
+        assert document.page_content == chunk.text
+        assert document.metadata["similarity"] == 0.5
+        back = chunk_from_document(document)
+        assert (back.id, back.units, back.start, back.section) == (
+            chunk.id,
+            chunk.units,
+            chunk.start,
+            chunk.section,
+        )

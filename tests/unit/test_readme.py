@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.settings import Settings
 from tests.support import REPO
-
-pytestmark = pytest.mark.unit
 
 
 def test_every_setting_has_its_environment_variable_in_the_readme():

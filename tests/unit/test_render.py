@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.render import Turn, anchor, chat_markdown, conversation_markdown, sources_html
 from assistant.response import Answer, Citation
-
-pytestmark = pytest.mark.unit
 
 DOCUMENT = "# Roles\n\n## The COO\n\nThe COO leads operations. The COO reports to the CEO.\n"
 QUOTE = "The COO reports to the CEO."

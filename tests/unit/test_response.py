@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from assistant.response import Answer, Citation
-
-pytestmark = pytest.mark.unit
 
 CITATION = Citation(
     marker=1, quote="The COO leads.", source="a.md", section="Roles", start=10, end=24, score=0.71
@@ -32,7 +28,7 @@ def test_json_has_text_refused_citations_and_timings():
 def test_markdown_shows_the_answer_then_each_quoted_source():
     markdown = ANSWER._repr_markdown_()
     assert markdown.startswith("The COO leads. [1]")
-    assert "[1] *Roles* (a.md, score 0.71): “The COO leads.”" in markdown
+    assert "[1] *Roles · a.md · score 0.71*: “The COO leads.”" in markdown
 
 
 def test_a_refusal_renders_without_a_sources_block():

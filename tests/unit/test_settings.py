@@ -9,8 +9,6 @@ from pydantic import ValidationError
 
 from assistant.settings import Settings
 
-pytestmark = pytest.mark.unit
-
 
 def test_environment_variables_with_the_prefix_override_defaults(monkeypatch):
     monkeypatch.setenv("ASSISTANT_TOP_K", "7")

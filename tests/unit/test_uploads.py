@@ -9,8 +9,6 @@ import pytest
 from assistant.uploads import UPLOAD_FOLDER, safe_name, store_uploads
 from tests.support import make_pdf
 
-pytestmark = pytest.mark.unit
-
 LIMIT = 100_000
 
 

@@ -1,0 +1,89 @@
+"""The local backend: SmolLM2-135M run in-process by llama.cpp, grounded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_tests.integration_tests import ChatModelIntegrationTests
+
+pytest.importorskip("llama_cpp", reason="the local backend is the [local] extra")
+
+from assistant import Assistant
+from assistant.llm import LlamaCppChatModel
+
+pytestmark = pytest.mark.slow
+
+
+class TestLlamaCppChatModelStandard(ChatModelIntegrationTests):
+    """LangChain's standard conformance suite for chat models, run on the real model."""
+
+    @property
+    def chat_model_class(self) -> type[LlamaCppChatModel]:
+        return LlamaCppChatModel
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"max_tokens": 24, "temperature": 0.0}
+
+    @property
+    def supports_model_override(self) -> bool:
+        return False
+
+
+@pytest.fixture(scope="module")
+def local_bot(article_corpus, article_index, embeddings):
+    bot = Assistant(article_corpus, article_index, embeddings=embeddings, backend="local")
+    bot.ensure_index()
+    return bot
+
+
+QUESTIONS = [
+    "What does a COO do?",
+    "Which role has more decision-making authority?",
+    "What are the key responsibilities of an operations manager?",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_local_answers_cite_exact_spans(local_bot, question):
+    reply = local_bot.answer(question)
+    assert not reply.refused
+    assert reply.backend == "local"
+    assert reply.citations
+    for citation in reply.citations:
+        text = local_bot.document_text(citation.source)
+        assert text[citation.start : citation.end] == citation.quote
+        assert f"[{citation.marker}]" in reply.text
+
+
+def test_every_sentence_of_a_local_answer_is_supported_by_its_citation(local_bot):
+    from assistant.evaluation.metrics import claim_support
+
+    for question in QUESTIONS:
+        reply = local_bot.answer(question)
+        quotes = {c.marker: c.quote for c in reply.citations}
+        supported, total = claim_support(reply.text, quotes)
+        assert supported == total > 0, reply.text
+
+
+def test_local_answers_stream_tokens_before_the_checked_text(local_bot):
+    snapshots = list(local_bot.stream("What does a COO do?"))
+    assert len(snapshots) > 2
+    assert snapshots[-1].complete
+    assert "ttft" in snapshots[-1].timings
+    if not snapshots[-1].fallback:
+        assert any(s.pending for s in snapshots[:-1])
+
+
+def test_an_out_of_corpus_question_is_refused_without_generation(local_bot):
+    reply = local_bot.answer("What is the capital of France?")
+    assert reply.refused
+    assert "generate" not in reply.timings
+
+
+def test_a_follow_up_is_rewritten_before_retrieval_with_the_model(local_bot):
+    history = [("What are the key responsibilities of an operations manager?", "...")]
+    reply = local_bot.answer("And what about the COO?", history=history)
+    assert "COO" in reply.query
+    assert "operations manager?" not in reply.query.removeprefix("And what about the COO?")

@@ -1,0 +1,67 @@
+"""The ONNX export gives the same embeddings as sentence-transformers, without importing it."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from assistant.embeddings import SentenceTransformerEmbeddings
+from tests.support import PYTHON, REPO
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "What does a COO do?",
+    "Key responsibilities of a COO include: Monitoring key performance indicators",
+    "Ünïcödé and 中文 and a very long sentence " * 20,
+]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("encoder-cache")
+    SentenceTransformerEmbeddings(
+        "all-MiniLM-L6-v2", cache_dir=folder
+    ).load()  # loads torch, exports
+    return folder
+
+
+def test_the_first_load_exports_the_model_once(cache):
+    (exported,) = cache.glob("encoder-*.onnx")
+    assert exported.stat().st_size > 1_000_000
+
+
+def test_the_onnx_encoder_matches_sentence_transformers(cache, embeddings):
+    fast = SentenceTransformerEmbeddings("all-MiniLM-L6-v2", cache_dir=cache)
+    got = fast.encode(TEXTS)
+    assert fast._model is None  # the torch model was never loaded
+    expected = embeddings.encode(TEXTS)
+    assert np.allclose(got, expected, atol=1e-5)
+
+
+def test_a_cold_process_embeds_without_importing_sentence_transformers(cache):
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from assistant.embeddings import SentenceTransformerEmbeddings\n"
+        f"e = SentenceTransformerEmbeddings('all-MiniLM-L6-v2', cache_dir=Path({str(cache)!r}))\n"
+        "v = e.embed_query('What does a COO do?')\n"
+        "print(len(v), 'sentence_transformers' in sys.modules, 'torch' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.stdout.split() == ["384", "False", "False"], result.stderr
+
+
+def test_a_damaged_export_is_ignored_and_replaced(tmp_path, embeddings):
+    cache = tmp_path / "cache"
+    model = SentenceTransformerEmbeddings("all-MiniLM-L6-v2", cache_dir=cache)
+    assert model._onnx_file is not None
+    model._onnx_file.parent.mkdir(parents=True)
+    model._onnx_file.write_bytes(b"not an onnx model")
+    vector = model.encode(["What does a COO do?"])
+    assert np.allclose(vector, embeddings.encode(["What does a COO do?"]), atol=1e-5)
+    assert model._onnx_file.stat().st_size > 1_000_000  # exported again by the torch load

@@ -1,0 +1,189 @@
+"""The chat as a person uses it: headless Chromium driving the real app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support import ARTICLE, PYTHON, app_env, free_port, start_server, stop
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# `make screenshots` sets this to docs/screenshots; otherwise they go to a temporary folder.
+SHOTS = os.environ.get("ASSISTANT_SCREENSHOTS")
+BOT = "#chat [data-testid='bot']"
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("browser-corpus")
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    index = tmp_path_factory.mktemp("browser-index")
+    port = free_port()
+    process = start_server([PYTHON, "ui.py"], port, env=app_env(corpus, index, port))
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    tab.goto(app_url)
+    tab.wait_for_selector("#question textarea", timeout=60_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(SHOTS) if SHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def ask(page, question: str, answers: int) -> str:
+    """Type a question, send it, wait for the ``answers``-th answer to finish; its text."""
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f'document.querySelectorAll("{BOT}").length >= {answers}', timeout=120_000
+    )
+    page.wait_for_function(
+        "!document.querySelector('#chat .pending') && "
+        "document.querySelector('#question textarea').value === ''",
+        timeout=120_000,
+    )
+    return page.locator(BOT).nth(answers - 1).inner_text()
+
+
+def test_a_question_gets_a_cited_answer_and_its_source_highlighted(page, shots):
+    answer = ask(page, "What are the key responsibilities of a COO?", 1)
+    assert "Developing and implementing business strategies" in answer
+    assert "[1]" in answer
+    page.wait_for_selector("#sources mark")
+    assert "Key responsibilities of a COO include:" in page.inner_text("#sources mark")
+    page.screenshot(path=str(shots / "answer.png"), full_page=True)
+
+
+def test_a_marker_links_to_its_highlighted_passage(page):
+    ask(page, "Which role has more decision-making authority?", 1)
+    page.click("#chat a.cite-link")
+    assert page.evaluate("location.hash") == "#cite-0-1"
+    assert page.locator("#cite-0-1").is_visible()
+
+
+def test_a_follow_up_uses_the_conversation(page):
+    ask(page, "What are the key responsibilities of an operations manager?", 1)
+    answer = ask(page, "And what about the COO?", 2)
+    assert "Developing and implementing business strategies" in answer
+
+
+def test_an_uploaded_document_can_be_asked_about(page, shots, tmp_path):
+    document = tmp_path / "happiness team.md"
+    document.write_text(
+        "# The Happiness Team\n\nZorblax Quimby leads the happiness team and plans the "
+        "quarterly offsite in Lisbon.\n"
+    )
+    page.click("#documents-tab-button")
+    page.set_input_files("#upload input[type=file]", str(document))
+    page.click("#add")
+    page.wait_for_selector("#upload-status :text('Index updated')", timeout=120_000)
+    assert "happiness-team-" in page.inner_text("#documents")
+    page.screenshot(path=str(shots / "upload.png"), full_page=True)
+    answer = ask(page, "Who leads the happiness team?", 1)
+    assert "Zorblax Quimby" in answer
+
+
+def test_a_bad_upload_is_refused_with_a_message_and_the_index_is_unchanged(page, tmp_path):
+    page.click("#documents-tab-button")
+    before = page.inner_text("#documents")
+    bad = tmp_path / "notes.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x01 binary \x00 junk")
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.click("#add")
+    page.wait_for_selector("#upload-status :text('Not added')", timeout=60_000)
+    assert "notes.txt" in page.inner_text("#upload-status")
+    assert page.inner_text("#documents") == before
+
+
+def test_an_empty_question_gets_a_friendly_message_not_an_answer(page):
+    page.click("#ask")
+    page.wait_for_selector("text=Please type a question", timeout=30_000)
+    assert page.locator(BOT).count() == 0
+
+
+def test_scores_can_be_shown_in_the_sources(page):
+    ask(page, "What does a COO do?", 1)
+    assert "score" not in page.inner_text("#sources")
+    page.click("#settings-tab-button")
+    page.click("#show-scores input")
+    page.click("#sources-tab-button")
+    page.wait_for_selector("#sources :text('score')")
+
+
+def test_the_conversation_exports_as_markdown(page, tmp_path):
+    ask(page, "What does a COO do?", 1)
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = tmp_path / "conversation.md"
+    download.value.save_as(saved)
+    text = saved.read_text()
+    assert text.startswith("# Conversation with the article assistant")
+    assert "## What does a COO do?" in text
+    assert "**Sources**" in text
+
+
+def test_clear_empties_the_conversation_and_the_sources(page):
+    ask(page, "What does a COO do?", 1)
+    page.click("#clear")
+    page.wait_for_function(f'document.querySelectorAll("{BOT}").length === 0')
+    assert "appear here" in page.inner_text("#sources")
+
+
+def test_the_answer_streams_from_the_local_model(page):
+    pytest.importorskip("llama_cpp", reason="the local backend is the [local] extra")
+    page.click("#settings-tab-button")
+    page.click("#backend input")
+    page.click("ul[role=listbox] li:has-text('local')")
+    page.wait_for_selector("#status :text('local')", timeout=30_000)
+    page.fill("#question textarea", "What does a COO do?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#chat .pending", timeout=120_000)  # tokens shown before checking
+    page.wait_for_function("!document.querySelector('#chat .pending')", timeout=120_000)
+    assert "[1]" in page.inner_text("#chat")
+
+
+def test_the_page_reads_on_a_phone_width_window(page, shots):
+    page.set_viewport_size({"width": 390, "height": 844})
+    ask(page, "What does a COO do?", 1)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, "no horizontal scrolling on a phone"
+    page.screenshot(path=str(shots / "phone.png"), full_page=True)

@@ -1,0 +1,81 @@
+"""Splitting streamed text into claims and checking each against the passages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.answerers.base import candidates_of
+from assistant.answerers.verify import (
+    SentenceVerifier,
+    claims,
+    clean_sentence,
+    complete_sentences,
+)
+from assistant.chunking import chunk_document
+from assistant.documents import parse_document
+from assistant.retrieval import Passage
+from tests.support import WordHashEmbeddings
+
+TEXT = (
+    "# Roles\n\n## The COO\n\nThe COO oversees the overall operations of the company.\n\n"
+    "Duties of a COO include:\n\n- Monitoring key performance indicators\n- Setting strategy\n"
+)
+
+
+@pytest.fixture
+def verifier() -> SentenceVerifier:
+    doc = parse_document(TEXT.encode(), source="roles.md", kind="markdown")
+    chunks = chunk_document(doc, count_tokens=lambda t: len(t.split()), max_tokens=200)
+    candidates = candidates_of([Passage(c, similarity=0.0, fused_score=0.0) for c in chunks])
+    embeddings = WordHashEmbeddings()
+    vectors = np.asarray(embeddings.embed_documents([c.scoring_text for c in candidates]))
+    return SentenceVerifier(embeddings, candidates, vectors, min_similarity=0.4, min_overlap=0.6)
+
+
+def test_a_sentence_is_finished_once_the_next_one_starts():
+    done, rest = complete_sentences("The COO leads. The manager", final=False)
+    assert done == ["The COO leads."]
+    assert rest == "The manager"
+
+
+def test_the_end_of_the_stream_finishes_the_last_sentence():
+    done, rest = complete_sentences("The COO leads. The manager runs", final=True)
+    assert done == ["The COO leads.", "The manager runs"]
+    assert rest == ""
+
+
+def test_line_breaks_end_sentences():
+    done, _ = complete_sentences("Duties include:\n- Setting strategy\n- More", final=False)
+    assert done == ["Duties include:", "- Setting strategy"]
+
+
+def test_the_models_own_markers_and_bullets_are_removed():
+    assert clean_sentence("- The COO leads [2][3].") == "The COO leads."
+    assert clean_sentence("1. Setting strategy [1, 2]") == "Setting strategy"
+
+
+def test_an_inline_dash_list_is_several_claims():
+    assert claims("Monitoring indicators - setting strategy - hiring [1]") == [
+        "Monitoring indicators",
+        "setting strategy",
+        "hiring",
+    ]
+    assert claims("Day-to-day work matters.") == ["Day-to-day work matters."]
+
+
+def test_a_sentence_restating_a_passage_is_supported(verifier):
+    support = verifier.best("The COO oversees the overall operations of the company.")
+    assert verifier.supports(support)
+    assert support.candidate.text.startswith("The COO oversees")
+
+
+def test_a_sentence_that_adds_its_own_facts_is_not_supported(verifier):
+    support = verifier.best("The COO earns a large salary and owns shares in the company.")
+    assert not verifier.supports(support)
+
+
+def test_a_list_item_is_found_with_its_lead_in(verifier):
+    support = verifier.best("A COO monitors key performance indicators.")
+    assert verifier.supports(support)
+    assert support.candidate.unit.kind == "item"
