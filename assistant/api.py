@@ -36,6 +36,7 @@ from assistant.response import Answer
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.rewrite import standalone_question
 from assistant.scope import ScopeCheck, Verdict
+from assistant.scorer import Scorer
 from assistant.settings import Settings
 from assistant.state import History, QuestionState
 from assistant.store import ChunkStore
@@ -68,6 +69,7 @@ class Assistant:
         settings: Settings | None = None,
         embeddings: SentenceTransformerEmbeddings | None = None,
         chat_model: BaseChatModel | None = None,
+        scorer: Scorer | None = None,
         **overrides: Any,
     ) -> None:
         if corpus_dir is not None:
@@ -88,20 +90,8 @@ class Assistant:
         self.indexer = Indexer(self.store)
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
-        self.scope = ScopeCheck(
-            self.embeddings,
-            relevance_floor=s.relevance_floor,
-            near_misses=s.coverage_check,
-            word_similarity=s.coverage_word_similarity,
-            min_share=s.coverage_min_share,
-        )
-        self.extractive = ExtractiveAnswerer(
-            self.embeddings,
-            max_units=s.answer_max_units,
-            unit_ratio=s.answer_unit_ratio,
-            min_gain=s.answer_min_gain,
-            dense_share=s.answer_dense_share,
-        )
+        self.scope = ScopeCheck(self.embeddings, scorer, scorer_path=s.scorer_path)
+        self.extractive = ExtractiveAnswerer(max_units=s.answer_max_units)
         # A chat model handed in answers generatively, whatever ASSISTANT_BACKEND says.
         self.backend = CUSTOM if chat_model is not None else s.backend
         self._chat_models: dict[str, BaseChatModel] = {}
@@ -109,7 +99,9 @@ class Assistant:
         if chat_model is not None:
             self._chat_models[CUSTOM] = chat_model
             self._answerers[CUSTOM] = self._generator(chat_model, CUSTOM)
-        self.chain = build_chain(self._rewrite, self._retrieve, self._judge, self._answerer_for)
+        self.chain = build_chain(
+            self._rewrite, self._read, self._retrieve, self._judge, self._answerer_for
+        )
         self._ready = False
         self._lock = threading.RLock()
 
@@ -282,12 +274,18 @@ class Assistant:
             chat_model=model,
         )
 
+    def _read(self, state: QuestionState) -> QuestionState:
+        with timing.stage("read"):
+            statistics = self.statistics.current()  # reopens an index changed elsewhere
+            normalized = statistics.words.normalize(state.standalone)
+        return replace(state, normalized=normalized, statistics=statistics)
+
     def _retrieve(self, state: QuestionState) -> Retrieval:
-        return self.retriever.search(state.standalone, state.top_k)
+        return self.retriever.search(state.search_text, state.top_k, statistics=state.statistics)
 
     def _judge(self, state: QuestionState) -> Verdict:
-        assert state.retrieval is not None
-        return self.scope.judge(state.standalone, state.retrieval)
+        assert state.retrieval is not None and state.normalized is not None
+        return self.scope.judge(state.normalized, state.retrieval)
 
     def _answerer_for(self, state: QuestionState) -> Answerer:
         return self.answerer(state.backend)

@@ -18,8 +18,10 @@ from functools import cached_property
 import numpy as np
 
 from assistant.chunking import Chunk
+from assistant.spelling import Vocabulary
 from assistant.store import ChunkStore
 from assistant.text import terms
+from assistant.topics import topic_phrases
 
 
 class KeywordIndex:
@@ -58,6 +60,19 @@ class KeywordIndex:
     def lowered_text(self) -> str:
         """Every chunk's text, lower-cased with single spaces, one chunk per line."""
         return "\n".join(" ".join(c.text.lower().split()) for c in self.chunks)
+
+    @cached_property
+    def words(self) -> Vocabulary:
+        """The corpus's words, for reading a question typed with mistakes or abbreviations."""
+        return Vocabulary.from_texts([c.search_text for c in self.chunks])
+
+    @cached_property
+    def topics(self) -> list[str]:
+        """The subjects each document keeps naming ("COO", "operations manager")."""
+        texts: dict[str, list[str]] = {}
+        for chunk in self.chunks:
+            texts.setdefault(chunk.source, []).append(chunk.text)
+        return list(dict.fromkeys(p for t in texts.values() for p in topic_phrases("\n\n".join(t))))
 
     @cached_property
     def sources(self) -> frozenset[str]:

@@ -1,8 +1,9 @@
 """The retrieval chain, composed from LangChain runnables over one typed state.
 
-``QuestionState(question, history)`` → rewrite (sets ``query``) → retrieve
-(sets ``retrieval``) → scope (sets ``verdict``) → the backend's answerer, which
-streams :class:`~assistant.response.Answer` snapshots. Each step is a runnable
+``QuestionState(question, history)`` → rewrite (sets ``query``) → read
+(sets ``normalized`` and ``statistics``) → retrieve (sets ``retrieval``) → scope
+(sets ``verdict``) → the backend's answerer, which streams
+:class:`~assistant.response.Answer` snapshots. Each step is a runnable
 of its own, named in traces, and each is a parameter: any callable with the
 same input and output fits.
 """
@@ -22,6 +23,8 @@ from assistant.state import QuestionState
 
 Rewrite = Callable[[QuestionState], str]
 """Returns the standalone question for a state holding ``question`` and ``history``."""
+Read = Callable[[QuestionState], QuestionState]
+"""Fills in ``normalized`` (the query in the corpus's words) and ``statistics``."""
 Retrieve = Callable[[QuestionState], Retrieval]
 """Searches the corpus for ``state.query`` (``state.top_k`` passages when set)."""
 Judge = Callable[[QuestionState], Verdict]
@@ -31,9 +34,9 @@ AnswererFor = Callable[[QuestionState], Answerer]
 
 
 def build_chain(
-    rewrite: Rewrite, retrieve: Retrieve, judge: Judge, answerer_for: AnswererFor
+    rewrite: Rewrite, read: Read, retrieve: Retrieve, judge: Judge, answerer_for: AnswererFor
 ) -> Runnable[QuestionState, Answer]:
-    """Compose rewrite → retrieve → scope → answer over :class:`QuestionState`."""
+    """Compose rewrite → read → retrieve → scope → answer over :class:`QuestionState`."""
 
     def rewritten(state: QuestionState) -> QuestionState:
         return replace(state, query=rewrite(state))
@@ -49,6 +52,7 @@ def build_chain(
 
     steps: Runnable[QuestionState, QuestionState] = (
         RunnableLambda(rewritten, name="Rewrite")
+        | RunnableLambda(read, name="Read")
         | RunnableLambda(retrieved, name="Retrieve")
         | RunnableLambda(judged, name="Scope")
     )

@@ -157,6 +157,14 @@ def show_answer(reply: Any, *, sources: bool = True) -> None:
 
     console = _console()
     console.print(Markdown(reply.text))
+    if sources and reply.refused and reply.closest is not None:
+        closest = reply.closest
+        console.print()
+        console.print(
+            Text.assemble(("Closest passage (not an answer) ", "bold"), (closest.label(), "dim"))
+        )
+        quote = " ".join(closest.quote.split())
+        console.print(Padding(Text(f"“{quote}”", style="italic"), (0, 0, 0, 4)))
     if sources and reply.citations:
         console.print()
         console.print(Text("Sources", style="bold"))
@@ -253,18 +261,25 @@ def serve_command(
     "--set",
     "sets",
     multiple=True,
-    type=click.Choice(["article", "squad"]),
-    help="Question sets to run (default: article, and squad when --squad is given).",
+    type=click.Choice(["article", "article-noisy", "article-unseen", "squad"]),
+    help="Question sets to run (default: all; squad is the bundled SQuAD articles, or --squad).",
 )
 @click.option(
     "--squad",
     "squad_path",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="A SQuAD-format JSON file (v1.1 or v2.0); its article is indexed as one document.",
+    help="Another SQuAD-format JSON file (v1.1 or v2.0) for the squad set.",
 )
 @click.option("--squad-title", help="Which article of the SQuAD file (default: the first).")
 @click.option(
     "--limit", type=click.IntRange(min=1), help="First N answerable and N other questions."
+)
+@click.option(
+    "--generative-limit",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Generative backends answer the first N answerable and N other questions of a set.",
 )
 @click.option("--no-baseline", is_flag=True, help="Skip the plain LangChain recipe.")
 @click.option(
@@ -288,6 +303,7 @@ def eval_command(
     squad_path: Path | None,
     squad_title: str | None,
     limit: int | None,
+    generative_limit: int,
     no_baseline: bool,
     backends: tuple[str, ...],
     out: Path,
@@ -298,20 +314,52 @@ def eval_command(
     evidence recall, key-fact recall, SQuAD containment and F1, refusal rates,
     latency) and writes it with the per-question results and a chart to --out.
     """
-    from assistant.evaluation import evaluate
+    from assistant.evaluation import SETS, evaluate
 
-    chosen = list(sets) or (["article", "squad"] if squad_path else ["article"])
     report = evaluate(
-        chosen,
+        list(sets) or list(SETS),
         squad_path=squad_path,
         squad_title=squad_title,
         baseline=not no_baseline,
         backends=list(backends) or ["extractive"],
         limit=limit,
+        generative_limit=generative_limit,
     )
-    click.echo(report.table())
+    click.echo(report.tables())
     paths = report.save(out)
     click.echo("\nWrote " + ", ".join(str(p) for p in paths.values()))
+
+
+@cli.command("train")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the scorer (default: the package's assistant/model/scorer.json).",
+)
+@click.option(
+    "--report",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for training.md and training.json.",
+)
+@_user_errors
+def train_command(out: Path | None, report: Path) -> None:
+    """Fit the answer scorer on the bundled public data, leaving one document out.
+
+    Prints train and validation figures per held-out document and writes the
+    scorer with the hash and date of the data it was fitted on.
+    """
+    from assistant.evaluation import require_extra
+    from assistant.evaluation.training_report import train
+
+    require_extra()
+    target = out or Path(__file__).resolve().parent / "model" / "scorer.json"
+    result = train(target, report)
+    click.echo(result.table())
+    written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
+    click.echo(f"\nWrote {written} in {result.seconds:.0f} s")
 
 
 def main() -> None:

@@ -36,6 +36,13 @@ def chat_markdown(answer: Answer, *, turn: int, show_scores: bool = False) -> st
     if answer.pending:
         faded = f'<span class="pending">{html.escape(answer.pending)}</span>'
         return f"{answer.text} {faded}".strip()
+    if answer.refused and answer.closest is not None:
+        closest = answer.closest
+        return (
+            f"{html.escape(answer.text)}\n\n<details><summary>Closest passage (not an answer)"
+            f"</summary><p><i>{html.escape(closest.label(show_score=show_scores))}</i><br>"
+            f"“{html.escape(' '.join(closest.quote.split()))}”</p></details>"
+        )
     if answer.refused or not answer.citations:
         return answer.text
     known = {c.marker for c in answer.citations}

@@ -23,7 +23,8 @@ class Citation:
     start: int
     end: int
     score: float
-    """How well the span matches the question (cosine similarity, -1..1)."""
+    """How likely the span is to answer the question (0..1; for generated sentences,
+    how close the sentence is to the span)."""
     title: str = ""
     page: int | None = None
     """The page the quote starts on, for PDF sources."""
@@ -65,7 +66,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     query: str = ""
-    """The standalone question used for retrieval (follow-ups are rewritten)."""
+    """What was searched for: the question made standalone (a follow-up rewritten) and
+    read in the corpus's words (typos and abbreviations resolved)."""
     backend: str = "extractive"
     complete: bool = True
     pending: str = ""
@@ -74,6 +76,9 @@ class Answer:
     """True when no generated sentence was supported and the extractive answer stands in."""
     retrieved: tuple[RetrievedPassage, ...] = ()
     """The passages retrieved for the question, best first (what evaluation scores)."""
+    closest: Citation | None = None
+    """For a refusal: the passage that came nearest to answering (``marker`` 0), so a
+    reader can judge for themselves. Not cited, and not part of ``text``."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ``text``, ``refused``, ``citations`` and ``timings`` first."""
@@ -86,6 +91,7 @@ class Answer:
             "query": self.query,
             "backend": self.backend,
             "fallback": self.fallback,
+            "closest": self.closest.to_dict() if self.closest else None,
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -95,6 +101,9 @@ class Answer:
     def markdown(self) -> str:
         """The answer and its quoted sources as Markdown."""
         lines = [self.text]
+        if self.refused and self.closest is not None:
+            quote = " ".join(self.closest.quote.split())
+            lines += ["", f"Closest passage (not an answer), *{self.closest.label()}*: “{quote}”"]
         if self.citations:
             lines += ["", "**Sources**", ""]
             for c in self.citations:

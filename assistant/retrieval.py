@@ -111,17 +111,23 @@ class HybridRetriever(BaseRetriever):
             keyword_weight=settings.keyword_weight,
         )
 
-    def search(self, query: str, k: int | None = None) -> Retrieval:
-        """The ``k`` best passages for ``query``, best first, with their scores."""
+    def search(
+        self, query: str, k: int | None = None, *, statistics: KeywordIndex | None = None
+    ) -> Retrieval:
+        """The ``k`` best passages for ``query``, best first, with their scores.
+
+        ``statistics`` is the snapshot of the index to use, when the caller already
+        took one (it also reopened an index changed by another process).
+        """
         assert self.statistics is not None
         k = self.k if k is None else k
         fetch = max(self.fetch_k, k)
         with stage("embed"):
             vector = self.store.embeddings.encode_query(query)
         with stage("search"):
-            revision = self.store.revision()  # first: it reopens an index changed elsewhere
+            if statistics is None:
+                statistics = self.statistics.current()  # first: it reopens a changed index
             dense = self.store.search(vector, fetch)
-        statistics = self.statistics.current(revision)
         if not dense:
             return Retrieval(query, vector, (), -1.0, statistics)
         with stage("keyword"):

@@ -67,16 +67,10 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
     keyword_weight: float = Field(default=1.0, ge=0.0)
-    relevance_floor: float = Field(default=0.30, ge=-1.0, le=1.0)
-    coverage_check: bool = True
-    coverage_word_similarity: float = Field(default=0.55, ge=-1.0, le=1.0)
-    coverage_min_share: float = Field(default=0.6, ge=0.0, le=1.0)
 
-    # Answering.
+    # Answering: the learned scorer decides, these only bound the answer.
+    scorer_path: Path | None = None
     answer_max_units: int = Field(default=3, ge=1, le=12)
-    answer_unit_ratio: float = Field(default=0.9, ge=0.0, le=1.0)
-    answer_min_gain: float = Field(default=0.3, ge=0.0, le=1.0)
-    answer_dense_share: float = Field(default=0.57, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=1)
     max_history_turns: int = Field(default=6, ge=0)
 
@@ -108,10 +102,10 @@ class Settings(BaseSettings):
     auth_username: str | None = None
     auth_password: SecretStr | None = None
 
-    @field_validator("corpus_dir", "index_dir", "cache_dir")
+    @field_validator("corpus_dir", "index_dir", "cache_dir", "scorer_path")
     @classmethod
-    def _expand(cls, value: Path) -> Path:
-        return value.expanduser()
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     @property
     def auth(self) -> tuple[str, str] | None:

@@ -1,8 +1,9 @@
 """The state of one question as it passes through the chain, step by step.
 
 Each step returns a new frozen :class:`QuestionState` with its own field filled
-in: the rewrite sets ``query``, retrieval sets ``retrieval``, the scope check
-sets ``verdict``; an answerer reads the whole state and streams the answer.
+in: the rewrite sets ``query``, reading it in the corpus's words sets
+``normalized``, retrieval sets ``retrieval``, the scope check sets ``verdict``;
+an answerer reads the whole state and streams the answer.
 A trace of the chain shows the question at every step.
 """
 
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.bm25 import KeywordIndex
 from assistant.retrieval import Passage, Retrieval
 from assistant.scope import Verdict
+from assistant.spelling import Normalized
 
 History = tuple[tuple[str, str], ...]
 """Earlier turns as ``(question, answer)`` pairs, oldest first."""
@@ -27,7 +30,11 @@ class QuestionState:
     """Passages to retrieve for this question (``None``: the configured default)."""
     backend: str = "extractive"
     query: str = ""
-    """The standalone question retrieval uses (a follow-up rewritten)."""
+    """The standalone question (a follow-up rewritten)."""
+    normalized: Normalized | None = None
+    """The standalone question in the corpus's words (typos and abbreviations read)."""
+    statistics: KeywordIndex | None = None
+    """The snapshot of the index this question is answered from."""
     retrieval: Retrieval | None = None
     verdict: Verdict | None = None
 
@@ -42,6 +49,12 @@ class QuestionState:
         return self.query or self.question
 
     @property
+    def search_text(self) -> str:
+        """What retrieval searches for: the normalized query when there is one."""
+        return self.normalized.text if self.normalized else self.standalone
+
+    @property
     def documents(self) -> int:
         """How many documents the index held when this question was searched."""
-        return len(self.retrieval.statistics.sources) if self.retrieval else 0
+        statistics = self.statistics or (self.retrieval.statistics if self.retrieval else None)
+        return len(statistics.sources) if statistics else 0

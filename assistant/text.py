@@ -31,7 +31,7 @@ def stem(word: str) -> str:
 
 
 # Everyday words a question uses around its topic. They say nothing about what is
-# asked, so the coverage check does not require the corpus to contain them.
+# asked: the scorer does not count them among the question's words the corpus lacks.
 QUESTION_FILLER = frozenset(
     "actually anyway even really just kind kinds sort sorts way ways thing things stuff lot lots "
     "bit one two three four five first second last next other others another same different new "

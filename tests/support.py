@@ -126,6 +126,62 @@ class WordHashEmbeddings:
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
 
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        return np.asarray([self._vector(t) for t in texts], dtype=np.float32)
+
+
+def question_state(text: str, question: str, *, source: str = "roles.md", answerable=None):
+    """A :class:`QuestionState` for ``question`` over the document ``text``, scored for real.
+
+    Everything the chain would compute, without a model or an index: the text is
+    chunked, every chunk retrieved, the question read in the document's words
+    and scored by the shipped scorer (with :class:`WordHashEmbeddings` vectors).
+    ``answerable`` overrides the scorer's decision.
+    """
+    from dataclasses import replace
+
+    from assistant.bm25 import KeywordIndex
+    from assistant.chunking import chunk_document
+    from assistant.documents import parse_document
+    from assistant.features import FeatureExtractor
+    from assistant.retrieval import Passage, Retrieval
+    from assistant.scope import Verdict
+    from assistant.scorer import Scorer
+    from assistant.state import QuestionState
+
+    embeddings = WordHashEmbeddings()
+    document = parse_document(text.encode(), source=source, kind="markdown")
+    chunks = chunk_document(document, count_tokens=lambda t: len(t.split()), max_tokens=200)
+    statistics = KeywordIndex(chunks)
+    normalized = statistics.words.normalize(question)
+    vector = embeddings.encode([normalized.text])[0]
+    passages = []
+    for rank, chunk in enumerate(chunks):
+        vectors = embeddings.encode([chunk.unit_embed_text(u) for u in chunk.units])
+        similarities = tuple(float(v) for v in vectors @ vector)
+        passages.append(
+            Passage(
+                chunk,
+                max(similarities),
+                1.0 / (1 + rank),
+                0.0,
+                rank + 1,
+                None,
+                similarities,
+                vectors,
+            )
+        )
+    retrieval = Retrieval(
+        normalized.text, vector, tuple(passages), max(p.similarity for p in passages), statistics
+    )
+    scores = Scorer.load().score(FeatureExtractor(embeddings.encode).extract(normalized, retrieval))
+    decision = scores.answerable if answerable is None else answerable
+    verdict = Verdict(decision, scores.probability, scores.ranked, normalized.unknown)
+    state = QuestionState(question, query=question, normalized=normalized, statistics=statistics)
+    return replace(state, retrieval=retrieval, verdict=verdict)
+
 
 def make_pdf(pages: list[str]) -> bytes:
     """A small valid PDF with one page per string (Helvetica, one text line per line).

@@ -1,14 +1,13 @@
-"""What every answerer shares: candidates, citations, the start of an answer, refusals."""
+"""What every answerer shares: citations, the start of an answer, refusals."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
-from assistant.chunking import Chunk, Unit
+from assistant.chunking import Chunk
 from assistant.response import Answer, Citation, RetrievedPassage
-from assistant.retrieval import Passage
 from assistant.scope import Verdict
 from assistant.state import QuestionState
 
@@ -21,62 +20,6 @@ class Answerer(Protocol):
     def stream(self, state: QuestionState) -> Iterator[Answer]:
         """Yield growing answers; the last one has ``complete=True``."""
         ...
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A unit of a retrieved chunk, scored against the question."""
-
-    chunk: Chunk
-    unit: Unit
-    leadin: Unit | None
-    rank: int
-    dense: float | None = None
-    """Cosine similarity to the question, when the retriever already knows it."""
-    lexical: float = 0.0
-    index: int = 0
-    """Position of the unit in its chunk (the row of its stored vector)."""
-
-    def score(self, dense_share: float) -> float:
-        """Blend of meaning (cosine) and idf-weighted word overlap, 0..1-ish."""
-        return dense_share * (self.dense or 0.0) + (1 - dense_share) * self.lexical
-
-    @property
-    def text(self) -> str:
-        """The unit's own text."""
-        return self.chunk.unit_text(self.unit)
-
-    @property
-    def scoring_text(self) -> str:
-        """The unit as the index embeds it (a list item with its lead-in)."""
-        return self.chunk.unit_embed_text(self.unit)
-
-
-def candidates_of(passages: tuple[Passage, ...] | list[Passage]) -> list[Candidate]:
-    """Every unit of the retrieved passages, once, with any similarity the retriever knew."""
-    candidates: list[Candidate] = []
-    seen: set[tuple[str, int, int]] = set()
-    for rank, passage in enumerate(passages):
-        chunk = passage.chunk
-        leadin = next((u for u in chunk.units if u.kind == "leadin"), None)
-        known = passage.unit_similarities
-        dense = list(known) if len(known) == len(chunk.units) else [None] * len(chunk.units)
-        for index, (unit, similarity) in enumerate(zip(chunk.units, dense, strict=True)):
-            key = (chunk.source, unit.start, unit.end)
-            if key in seen:
-                continue
-            seen.add(key)
-            candidates.append(
-                Candidate(
-                    chunk=chunk,
-                    unit=unit,
-                    leadin=leadin,
-                    rank=rank,
-                    dense=similarity,
-                    index=index,
-                )
-            )
-    return candidates
 
 
 def cite(chunk: Chunk, start: int, end: int, *, marker: int, score: float) -> Citation:
@@ -121,11 +64,22 @@ def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | N
         question=state.question,
         text="",
         refused=False,
-        query=state.standalone,
+        query=state.search_text,
         backend=backend,
         retrieved=retrieved,
     )
     verdict = state.verdict
     if state.passages and (verdict is None or verdict.answerable):
         return base, None
-    return base, replace(base, text=refusal_text(state.documents, verdict), refused=True)
+    closest = None
+    if verdict is not None and verdict.closest is not None:
+        unit = verdict.closest.candidate
+        closest = cite(
+            unit.chunk,
+            unit.unit.start,
+            unit.unit.end,
+            marker=0,
+            score=verdict.closest.probability,
+        )
+    text = refusal_text(state.documents, verdict)
+    return base, replace(base, text=text, refused=True, closest=closest)

@@ -20,10 +20,11 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answerers.base import Candidate, candidates_of, cite, start_answer
+from assistant.answerers.base import cite, start_answer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.injection import addresses_the_model
 from assistant.answerers.verify import SentenceVerifier, Support, claims, complete_sentences
+from assistant.candidates import Candidate, candidates_of, stored_vectors
 from assistant.chunking import Chunk
 from assistant.errors import AssistantError, BackendError, EndpointError
 from assistant.response import Answer, Citation
@@ -239,12 +240,11 @@ class GroundedGenerator:
     def _verifier(self, passages: tuple[Passage, ...], state: QuestionState) -> SentenceVerifier:
         # What the model was not shown cannot support what it writes.
         candidates = [c for c in candidates_of(passages) if not addresses_the_model(c.text)]
-        stored = {p.chunk.id: p.unit_vectors for p in passages}
-        rows = [stored.get(c.chunk.id) for c in candidates]
-        if candidates and all(r is not None for r in rows):
-            vectors = np.stack([r[c.index] for r, c in zip(rows, candidates, strict=True)])  # type: ignore[index]
-        else:
-            vectors = self.extractive.unit_vectors([c.scoring_text for c in candidates])
+        vectors = stored_vectors(candidates, passages)
+        if vectors is None:
+            embedded = self.embeddings.embed_documents([c.scoring_text for c in candidates])
+            vectors = np.asarray(embedded, dtype=np.float32).reshape(len(candidates), -1)
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return SentenceVerifier(
             self.embeddings,
             candidates,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.answerers.base import Candidate
 from assistant.blocks import split_sentences
+from assistant.candidates import Candidate
 from assistant.text import terms
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")

@@ -17,8 +17,11 @@ from assistant.evaluation.datasets import (
     EvalQuestion,
     QuestionSet,
     Span,
+    article_noisy_set,
     article_set,
+    bundled_squad_sets,
     squad_set,
+    unseen_set,
 )
 from assistant.evaluation.report import EvaluationReport
 from assistant.evaluation.runner import RunResult, default_embeddings, run
@@ -32,20 +35,27 @@ __all__ = [
     "QuestionSet",
     "RunResult",
     "Span",
+    "article_noisy_set",
     "article_set",
+    "bundled_squad_sets",
     "evaluate",
     "squad_set",
+    "unseen_set",
 ]
+
+SETS = ("article", "article-noisy", "article-unseen", "squad")
+"""The question sets ``evaluate`` knows by name."""
 
 
 def evaluate(
-    sets: Sequence[str | QuestionSet] = ("article",),
+    sets: Sequence[str | QuestionSet] = SETS,
     *,
     squad_path: Path | None = None,
     squad_title: str | None = None,
     baseline: bool = True,
     backends: Sequence[str] = ("extractive",),
     limit: int | None = None,
+    generative_limit: int | None = None,
     settings: Settings | None = None,
     embeddings: SentenceTransformerEmbeddings | None = None,
     progress: bool = True,
@@ -53,56 +63,90 @@ def evaluate(
 ) -> EvaluationReport:
     """Run question sets against the assistant (and the LangChain baseline).
 
-    ``sets`` holds ``"article"`` (the gold set), ``"squad"`` (needs
-    ``squad_path``) or ready :class:`QuestionSet` objects. ``backends`` lists the
-    answering backends to compare (``extractive``, ``local``, ``openai``); each
-    is a system of its own in the report. ``limit`` keeps the first N answerable
-    and N unanswerable questions of each set. Extra keyword arguments are
-    settings of the assistant under test.
+    ``sets`` holds names from :data:`SETS` (``squad`` means the bundled SQuAD
+    articles, or ``squad_path``) or ready :class:`QuestionSet` objects. Each set
+    about a document the scorer was trained on is answered with the scorer
+    fitted *without* that document, so its figures are validation figures.
+    ``backends`` lists the answering backends to compare, each a system of its
+    own; generative ones answer at most ``generative_limit`` answerable and as
+    many unanswerable questions per set. ``limit`` does the same for every
+    system. Extra keyword arguments are settings of the assistant under test.
     """
-    _require_extra()
+    from assistant.evaluation.training import fold_scorer
+
+    require_extra()
     embeddings = embeddings or default_embeddings()
     # Loaded up front, so no system's index time includes loading the model.
     embeddings.load()
-    question_sets = [_resolve(s, squad_path, squad_title).limited(limit) for s in sets]
+    question_sets = [
+        s.limited(limit) for item in sets for s in _resolve(item, squad_path, squad_title)
+    ]
     runs: list[RunResult] = []
     for question_set in question_sets:
-        systems: list[System] = [
-            AssistantSystem(
-                embeddings, name=backend, settings=settings, **{**overrides, "backend": backend}
+        document = question_set.scorer_document
+        scorer = fold_scorer(None, document) if document else None
+        quick: list[System] = []
+        slow: list[System] = []
+        for backend in backends:
+            system = AssistantSystem(
+                embeddings,
+                name=backend,
+                settings=settings,
+                scorer=scorer,
+                **{**overrides, "backend": backend},
             )
-            for backend in backends
-        ]
+            (slow if backend != "extractive" else quick).append(system)
         if baseline:
-            systems.append(LangChainRecipe(embeddings))
-        runs.extend(run(question_set, systems, progress=progress))
+            quick.append(LangChainRecipe(embeddings))
+        if quick:
+            runs.extend(run(question_set, quick, progress=progress))
+        if slow:
+            runs.extend(run(question_set.limited(generative_limit), slow, progress=progress))
     effective = Settings(**{**(settings.model_dump() if settings else {}), **overrides})
     snapshot = effective.model_dump(
         mode="json", exclude={"corpus_dir", "index_dir", "backend", "openai_api_key"}
     )
     snapshot["backends"] = list(backends)
-    return EvaluationReport(runs=runs, settings=snapshot)
+    notes = {s.name: _note(s) for s in question_sets}
+    return EvaluationReport(runs=runs, settings=snapshot, notes=notes)
 
 
-def _resolve(item: str | QuestionSet, squad_path: Path | None, title: str | None) -> QuestionSet:
+def _note(question_set: QuestionSet) -> str:
+    document = question_set.scorer_document
+    if document:
+        scorer = f"Answered with the scorer fitted without {document!r} (validation)."
+    else:
+        scorer = (
+            "Answered with the shipped scorer; no question of this set was ever used to fit it."
+        )
+    return f"{question_set.description} {scorer}".strip()
+
+
+def _resolve(
+    item: str | QuestionSet, squad_path: Path | None, title: str | None
+) -> list[QuestionSet]:
     if isinstance(item, QuestionSet):
-        return item
+        return [item]
     if item == "article":
-        return article_set()
+        return [article_set()]
+    if item == "article-noisy":
+        return [article_noisy_set()]
+    if item == "article-unseen":
+        return [unseen_set()]
     if item == "squad":
-        if squad_path is None:
-            raise DatasetError("The squad set needs a SQuAD-format file: pass squad_path.")
-        return squad_set(squad_path, title=title)
-    raise DatasetError(f"Unknown question set {item!r}: use 'article' or 'squad'.")
+        if squad_path is not None:
+            return [squad_set(squad_path, title=title)]
+        return bundled_squad_sets()
+    raise DatasetError(f"Unknown question set {item!r}: use one of {', '.join(SETS)}.")
 
 
-def _require_extra() -> None:
+def require_extra() -> None:
     """The evaluation's own packages (the baseline recipe, charts) come with ``[eval]``."""
     import importlib.util
 
     missing = [
         name
-        for name in ("langchain_chroma", "langchain_text_splitters", "matplotlib")
+        for name in ("langchain_chroma", "langchain_text_splitters", "matplotlib", "sklearn")
         if importlib.util.find_spec(name) is None
     ]
     if missing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,9 @@ class QuestionSet:
     """True for SQuAD-style sets, which also report answer containment and token F1."""
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    scorer_document: str | None = None
+    """The training document these questions are about: evaluation scores them with
+    the scorer fitted without it. ``None`` for documents the scorer never saw."""
 
     def limited(self, limit: int | None) -> QuestionSet:
         """The first ``limit`` answerable and first ``limit`` unanswerable questions."""
@@ -71,14 +74,7 @@ class QuestionSet:
             return self
         answerable = [q for q in self.questions if q.answerable][:limit]
         unanswerable = [q for q in self.questions if not q.answerable][:limit]
-        return QuestionSet(
-            self.name,
-            self.documents,
-            tuple(answerable + unanswerable),
-            self.short_answers,
-            self.description,
-            self.extra,
-        )
+        return replace(self, questions=tuple(answerable + unanswerable))
 
 
 def article_set(document: Path | None = None) -> QuestionSet:
@@ -118,7 +114,76 @@ def article_set(document: Path | None = None) -> QuestionSet:
         documents={source: text},
         questions=tuple(questions),
         description=raw["description"],
+        scorer_document="article",
     )
+
+
+def article_noisy_set(seed: int = 20261126) -> QuestionSet:
+    """The gold set typed as people type: a typo and a chat variant of every question."""
+    from assistant.evaluation.noise import noisy_variants
+
+    gold = article_set()
+    questions = tuple(
+        replace(q, id=f"{q.id}-{kind}", question=text, kind=f"{q.kind}/{kind}")
+        for q in gold.questions
+        for kind, text in noisy_variants(q.question, seed)
+    )
+    return replace(
+        gold,
+        name="article-noisy",
+        questions=questions,
+        description=f"{gold.description} Noisy variants (typos, chat), seed {seed}.",
+    )
+
+
+def unseen_set() -> QuestionSet:
+    """Questions about the article written by someone who never saw the system or its data.
+
+    Never used to fit or choose anything: the figure for questions nobody tuned for.
+    """
+    raw = json.loads(
+        resources.files("assistant.evaluation").joinpath("data/article_unseen.json").read_text()
+    )
+    gold = article_set()
+    source, text = next(iter(gold.documents.items()))
+    questions: list[EvalQuestion] = []
+    for item in raw["answerable"]:
+        groups = []
+        for evidence in item["evidence"]:
+            start = text.find(evidence)
+            if start < 0:
+                raise DatasetError(f"Evidence of {item['id']} is not in the article: {evidence!r}")
+            groups.append((Span(source, start, start + len(evidence)),))
+        questions.append(
+            EvalQuestion(
+                id=item["id"],
+                question=item["question"],
+                kind=item["style"],
+                answerable=True,
+                evidence=tuple(groups),
+                facts=tuple(tuple(f) for f in item["facts"]),
+            )
+        )
+    questions.extend(
+        EvalQuestion(id=i["id"], question=i["question"], kind=i["style"], answerable=False)
+        for i in raw["unanswerable"]
+    )
+    return QuestionSet(
+        name="article-unseen",
+        documents=gold.documents,
+        questions=tuple(questions),
+        description=raw["description"],
+    )
+
+
+def bundled_squad_sets() -> list[QuestionSet]:
+    """The SQuAD articles the project ships, each scored by the scorer fitted without it."""
+    folder = resources.files("assistant.evaluation").joinpath("data")
+    sets = [squad_set(Path(str(folder.joinpath("squad-v2-dev-normans.json"))))]
+    three = Path(str(folder.joinpath("squad-v1-dev-3articles.json")))
+    for title in ("Southern_California", "Sky_(United_Kingdom)", "Victoria_(Australia)"):
+        sets.append(squad_set(three, title=title))
+    return [replace(s, scorer_document=s.name.removeprefix("squad:")) for s in sets]
 
 
 def squad_set(path: Path, *, title: str | None = None) -> QuestionSet:

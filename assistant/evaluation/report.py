@@ -31,6 +31,8 @@ class EvaluationReport:
     measured_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     machine: str = field(default_factory=machine)
     settings: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per question set: what it is and which scorer answered it."""
 
     def get(self, question_set: str, system: str) -> RunResult:
         """The run of ``system`` on ``question_set``."""
@@ -39,27 +41,39 @@ class EvaluationReport:
                 return run
         raise KeyError(f"no run of {system!r} on {question_set!r}")
 
-    def table(self) -> str:
-        """The figures as a Markdown table: one row per metric, one column per run."""
-        header = ["metric"] + [f"{r.question_set} / {r.system}" for r in self.runs]
+    def table(self, question_set: str | None = None) -> str:
+        """The figures as Markdown: one row per metric, one column per run.
+
+        With ``question_set``, only that set's runs; otherwise every run.
+        """
+        runs = [r for r in self.runs if question_set in (None, r.question_set)]
+        header = ["metric"] + [f"{r.question_set} / {r.system}" for r in runs]
         rows = [header, ["---"] * len(header)]
         counts = ["questions (answerable + not)"] + [
-            f"{r.answerable} + {r.unanswerable}" for r in self.runs
+            f"{r.answerable} + {r.unanswerable}" for r in runs
         ]
         rows.append(counts)
         for metric in METRICS:
-            values = [r.metrics.get(metric) for r in self.runs]
+            values = [r.metrics.get(metric) for r in runs]
             if all(v is None for v in values):
                 continue
             rows.append([metric] + [_format(metric, v) for v in values])
         return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+    def tables(self) -> str:
+        """One table per question set, each under a heading saying what it measures."""
+        parts = []
+        for name in dict.fromkeys(r.question_set for r in self.runs):
+            note = self.notes.get(name, "")
+            parts.append(f"## {name}\n\n{note}\n\n{self.table(name)}".replace("\n\n\n", "\n\n"))
+        return "\n\n".join(parts)
 
     def markdown(self) -> str:
         """A short document: when, where, the table and how to read it."""
         when = self.measured_at.strftime("%Y-%m-%d %H:%M UTC")
         return (
             f"# Evaluation\n\nMeasured {when} on {self.machine}.\n\n{self.setup()}\n\n"
-            f"{self.table()}\n\n"
+            f"{self.tables()}\n\n## How to read it\n\n"
             "Retrieval: hit@k and MRR of the first passage holding at least half of a gold "
             "evidence span. Citations: support precision is the share of citations whose span "
             "contains gold evidence; evidence recall the share of evidence groups a citation "

@@ -52,10 +52,12 @@ class AssistantSystem:
         *,
         name: str = "extractive",
         settings: Settings | None = None,
+        scorer: Any = None,
         **overrides: Any,
     ) -> None:
         self.name = name
         self.embeddings = embeddings
+        self.scorer = scorer
         self.settings = settings
         self.overrides = overrides
         self.bot: Any = None
@@ -68,6 +70,7 @@ class AssistantSystem:
             work_dir / f"index-{self.name}",
             settings=self.settings,
             embeddings=self.embeddings,
+            scorer=self.scorer,
             **self.overrides,
         )
         started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Near misses: questions about the corpus's neighbourhood that it does not answer."""
+"""Answer or refuse: the learned decision on questions near and far from the article."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pytest
 @pytest.mark.parametrize(
     ("question", "word"),
     [
-        ("What does a CFO do?", "cfo"),
-        ("What is the role of a chief marketing officer?", "marketing"),
+        ("What does a CFO do?", "CFO"),
         ("What is the average salary of an operations manager?", "salary"),
     ],
 )
@@ -19,23 +18,42 @@ def test_a_near_miss_is_refused_naming_what_the_article_lacks(bot, question, wor
     assert f"“{word}”" in reply.text
 
 
-def test_a_paraphrase_with_words_the_article_does_not_use_is_still_answered(bot):
-    reply = bot.answer("Describe the everyday work of an operations manager.")
-    assert not reply.refused
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of France?", "How do I bake sourdough bread?"],
+)
+def test_an_unrelated_question_is_refused(bot, question):
+    reply = bot.answer(question)
+    assert reply.refused
+    assert reply.citations == []
 
 
-def test_the_coverage_check_can_be_switched_off(bot, embeddings):
-    from assistant import Assistant
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Describe the everyday work of an operations manager.",
+        "wat does an operatons manager do",
+        "coo kpis?",
+        "Who is in charge of supervising staff?",
+    ],
+)
+def test_paraphrased_and_mistyped_questions_are_answered(bot, question):
+    assert not bot.answer(question).refused
 
-    lenient = Assistant(
-        bot.settings.corpus_dir, bot.settings.index_dir, embeddings=embeddings, coverage_check=False
-    )
-    assert not lenient.answer("What does a CFO do?").refused
 
-
-def test_the_coverage_verdict_reports_its_share_and_missing_words(bot):
-    retrieval = bot.retriever.search("How much does a COO earn?")
-    verdict = bot.scope.judge("How much does a COO earn?", retrieval)
+def test_the_verdict_ranks_units_and_gives_a_calibrated_probability(bot):
+    statistics = bot.statistics.current()
+    normalized = statistics.words.normalize("How much does a COO earn?")
+    verdict = bot.scope.judge(normalized, bot.retriever.search(normalized.text))
     assert not verdict.answerable
+    assert 0.0 <= verdict.probability < bot.scope.scorer.model.threshold
     assert verdict.missing == ("earn",)
-    assert 0 <= verdict.share < bot.settings.coverage_min_share
+    assert verdict.closest is not None
+
+
+def test_a_refusal_shows_the_closest_passage_apart_from_the_answer(bot):
+    reply = bot.answer("How much does a COO earn?")
+    assert reply.refused
+    assert reply.closest is not None
+    text = bot.document_text(reply.closest.source)
+    assert text[reply.closest.start : reply.closest.end] == reply.closest.quote

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
-import numpy as np
 import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import UNSUPPORTED_FLAG, GroundedGenerator
-from assistant.bm25 import KeywordIndex
-from assistant.chunking import chunk_document
-from assistant.documents import parse_document
 from assistant.errors import BackendError, EndpointError
-from assistant.retrieval import Passage, Retrieval
 from assistant.scope import Verdict
-from assistant.state import QuestionState
-from tests.support import WordHashEmbeddings
+from tests.support import WordHashEmbeddings, question_state
 
 TEXT = (
     "# Roles\n\n## The COO\n\nThe COO oversees the overall operations of the company.\n\n"
@@ -28,10 +23,8 @@ TEXT = (
 
 
 @pytest.fixture
-def documents() -> tuple[Passage, ...]:
-    doc = parse_document(TEXT.encode(), source="roles.md", kind="markdown")
-    chunks = chunk_document(doc, count_tokens=lambda t: len(t.split()), max_tokens=200)
-    return tuple(Passage(c, similarity=0.8, fused_score=1.0) for c in chunks)
+def documents():
+    return question_state(TEXT, "What does the COO do?", answerable=True)
 
 
 def _generator(reply: str | Exception, **options: Any) -> GroundedGenerator:
@@ -43,7 +36,7 @@ def _generator(reply: str | Exception, **options: Any) -> GroundedGenerator:
     return GroundedGenerator(
         model,
         embeddings,
-        ExtractiveAnswerer(embeddings, min_gain=0.0),
+        ExtractiveAnswerer(),
         name="fake",
         min_similarity=0.4,
         min_overlap=0.6,
@@ -64,10 +57,9 @@ class _Failing(GenericFakeChatModel):
         raise self.error
 
 
-def _answer(generator: GroundedGenerator, passages, verdict: Verdict | None = None):
-    index = KeywordIndex([p.chunk for p in passages])
-    retrieval = Retrieval("What does the COO do?", np.zeros(8), passages, 0.8, index)
-    state = QuestionState("What does the COO do?", retrieval=retrieval, verdict=verdict)
+def _answer(generator: GroundedGenerator, state, verdict: Verdict | None = None):
+    if verdict is not None:
+        state = replace(state, verdict=verdict)
     snapshots = list(generator.stream(state))
     return snapshots, snapshots[-1]
 
@@ -118,14 +110,15 @@ def test_when_nothing_is_supported_the_extractive_answer_stands_in(documents):
 
 def test_no_passages_means_a_refusal_without_calling_the_model(documents):
     generator = _generator(AssertionError("the model must not be called"))
-    _, answer = _answer(generator, ())
+    empty = replace(documents, retrieval=replace(documents.retrieval, passages=()))
+    _, answer = _answer(generator, empty)
     assert answer.refused
     assert answer.text.startswith("The article does not say")
 
 
 def test_an_uncovered_question_is_refused_without_calling_the_model(documents):
     generator = _generator(AssertionError("the model must not be called"))
-    verdict = Verdict(answerable=False, share=0.1, missing=("salary",))
+    verdict = Verdict(answerable=False, probability=0.1, missing=("salary",))
     _, answer = _answer(generator, documents, verdict)
     assert answer.refused
     assert answer.text.endswith("It does not mention “salary”.")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.answerers.base import candidates_of
 from assistant.answerers.verify import (
     SentenceVerifier,
     claims,
     clean_sentence,
     complete_sentences,
 )
+from assistant.candidates import candidates_of
 from assistant.chunking import chunk_document
 from assistant.documents import parse_document
 from assistant.retrieval import Passage

@@ -1,0 +1,258 @@
+"""Fitting the scorer: every choice made on documents held out from the fit.
+
+The ranker is a conditional logit (each question's candidates compete in one
+softmax, so it learns what sets the answering unit apart from its neighbours,
+not what makes one document's units look alike); the unit calibration and the
+answerable model are logistic regressions stacked on rankers that never saw the
+document they score. Regularisation strengths and the operating point are chosen
+by leaving one training document out at a time. ``training_report`` runs this
+once per held-out document for validation, and once on everything for the
+shipped scorer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.evaluation.training_data import Sample, data_hashes
+from assistant.features import QUESTION_FEATURES, UNIT_FEATURES
+from assistant.scorer import (
+    RANK_FEATURES,
+    LogisticModel,
+    Scorer,
+    ScorerModel,
+    question_row,
+    rank_features,
+)
+
+MAX_FALSE_REFUSALS = 0.03
+"""The operating point: refuse at most this share of answerable questions."""
+_PENALTIES = (0.001, 0.003, 0.01, 0.03, 0.1)
+_STRENGTHS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A scorer model with the choices made while fitting it."""
+
+    model: ScorerModel
+    choices: dict[str, float]
+
+
+def fit(samples: Sequence[Sample], documents: Sequence[str]) -> Fitted:
+    """A scorer fitted on ``documents``' samples, every choice made by inner validation."""
+    train = [s for s in samples if s.document in documents and s.fitted]
+    penalty = _choose(lambda held, p: _ranker_loss(train, held, p), documents, _PENALTIES)
+    ranker = _fit_ranker(train, penalty)
+    # Everything stacked on the ranker learns from scores it would see on a new
+    # document: each document's scores come from a ranker fitted without it.
+    held_out = {d: _fit_ranker([s for s in train if s.document != d], penalty) for d in documents}
+    scores = {id(s): held_out[s.document].logits(s.features.units) for s in train}
+    unit_rows, unit_targets, unit_groups = _unit_data(train, scores)
+    unit_weights = _per_document(unit_groups)
+    unit_c = _choose(
+        lambda held, c: _loss((unit_rows, unit_targets, unit_weights, unit_groups), held, c),
+        documents,
+        _STRENGTHS,
+    )
+    unit = _logistic(unit_rows, unit_targets, unit_weights, unit_c, RANK_FEATURES)
+    rows, targets, groups = _question_data(train, scores, unit)
+    weights = _balanced(groups, targets)
+    data = (rows, targets, weights, groups)
+    answer_c = _choose(lambda held, c: _loss(data, held, c), documents, _STRENGTHS)
+    answerable = _logistic(rows, targets, weights, answer_c, QUESTION_FEATURES)
+    out_of_fold = np.zeros(len(rows))
+    for held in documents:
+        inside = groups != held
+        model = _logistic(
+            rows[inside], targets[inside], weights[inside], answer_c, QUESTION_FEATURES
+        )
+        out_of_fold[~inside] = model.probabilities(rows[~inside])
+    threshold = _operating_point(out_of_fold, targets, groups)
+    choices = {"ranker_penalty": penalty, "unit_strength": unit_c, "answerable_strength": answer_c}
+    return Fitted(ScorerModel(ranker, unit, answerable, threshold), choices)
+
+
+def _choose(
+    loss: Callable[[str, float], float], documents: Sequence[str], grid: Sequence[float]
+) -> float:
+    """The grid value with the lowest mean loss, each document held out in turn."""
+    scores = {value: float(np.mean([loss(held, value) for held in documents])) for value in grid}
+    return min(scores, key=lambda value: scores[value])
+
+
+def _per_document(groups: np.ndarray) -> np.ndarray:
+    """Weights giving each document the same total weight (a long article is not worth more)."""
+    weights = np.zeros(len(groups))
+    for group in np.unique(groups):
+        mask = groups == group
+        weights[mask] = 1.0 / mask.sum()
+    return weights * len(groups) / max(weights.sum(), 1e-12)
+
+
+def _balanced(groups: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Weights giving each document, and each class within it, the same total weight."""
+    weights = np.zeros(len(targets))
+    for group in np.unique(groups):
+        for label in (0.0, 1.0):
+            mask = (groups == group) & (targets == label)
+            if mask.any():
+                weights[mask] = 1.0 / mask.sum()
+    return weights * len(targets) / max(weights.sum(), 1e-12)
+
+
+def _ranked(samples: Sequence[Sample]) -> list[Sample]:
+    """Answerable questions whose evidence is among their candidates: what the ranker learns."""
+    return [s for s in samples if s.answerable and s.labels.any()]
+
+
+def _fit_ranker(samples: Sequence[Sample], penalty: float) -> LogisticModel:
+    """A conditional logit: per question, a softmax over its candidates' scores."""
+    from scipy.optimize import minimize
+
+    questions = _ranked(samples)
+    rows = np.concatenate([s.features.units for s in questions]).astype(np.float64)
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    groups = np.array([s.document for s in questions], dtype=object)
+    weights = _per_document(groups)
+    data = [
+        ((s.features.units - mean) / scale, s.labels > 0, weight)
+        for s, weight in zip(questions, weights, strict=True)
+    ]
+
+    def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
+        loss, grad = 0.0, np.zeros_like(w)
+        for x, positive, weight in data:
+            logits = x @ w
+            shares = np.exp(logits - logits.max())
+            shares /= shares.sum()
+            mass = shares[positive].sum()
+            loss -= weight * np.log(mass + 1e-12)
+            grad += weight * (shares @ x - (shares[positive] @ x[positive]) / mass)
+        return loss / len(data) + penalty * w @ w, grad / len(data) + 2 * penalty * w
+
+    result = minimize(objective, np.zeros(rows.shape[1]), jac=True, method="L-BFGS-B")
+    return LogisticModel(UNIT_FEATURES, mean, scale, result.x, 0.0)
+
+
+def _ranker_loss(samples: Sequence[Sample], held: str, penalty: float) -> float:
+    """Mean negative log share of the evidence on the held-out document's questions."""
+    model = _fit_ranker([s for s in samples if s.document != held], penalty)
+    losses = []
+    for sample in _ranked([s for s in samples if s.document == held]):
+        logits = model.logits(sample.features.units)
+        shares = np.exp(logits - logits.max())
+        shares /= shares.sum()
+        losses.append(-np.log(shares[sample.labels > 0].sum() + 1e-12))
+    return float(np.mean(losses)) if losses else 0.0
+
+
+def _unit_data(
+    samples: Sequence[Sample], scores: dict[int, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    answerable = [s for s in samples if s.answerable and len(s.labels)]
+    rows = np.concatenate([rank_features(scores[id(s)]) for s in answerable])
+    targets = np.concatenate([s.labels for s in answerable]).astype(np.float64)
+    groups = np.concatenate([[s.document] * len(s.labels) for s in answerable]).astype(object)
+    return rows, targets, groups
+
+
+def _question_data(
+    samples: Sequence[Sample], scores: dict[int, np.ndarray], unit: LogisticModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows, targets, groups = [], [], []
+    for sample in samples:
+        if not len(sample.labels):
+            continue
+        ranking = rank_features(scores[id(sample)])
+        probabilities = unit.probabilities(ranking)
+        rows.append(question_row(sample.features, scores[id(sample)], ranking, probabilities))
+        targets.append(float(sample.answerable))
+        groups.append(sample.document)
+    return np.array(rows), np.array(targets), np.array(groups, dtype=object)
+
+
+def _loss(
+    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], held: str, strength: float
+) -> float:
+    rows, targets, weights, groups = data
+    inside = groups != held
+    features = RANK_FEATURES if rows.shape[1] == len(RANK_FEATURES) else QUESTION_FEATURES
+    model = _logistic(rows[inside], targets[inside], weights[inside], strength, features)
+    return _log_loss(model.probabilities(rows[~inside]), targets[~inside], weights[~inside])
+
+
+def _logistic(
+    rows: np.ndarray,
+    targets: np.ndarray,
+    weights: np.ndarray,
+    strength: float,
+    features: tuple[str, ...],
+) -> LogisticModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    classifier = LogisticRegression(C=strength, max_iter=2000)
+    classifier.fit((rows - mean) / scale, targets, sample_weight=weights)
+    coef = classifier.coef_[0].astype(np.float64)
+    return LogisticModel(features, mean, scale, coef, float(classifier.intercept_[0]))
+
+
+def _log_loss(probabilities: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> float:
+    p = np.clip(probabilities, 1e-7, 1 - 1e-7)
+    losses = -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+    return float(np.average(losses, weights=weights))
+
+
+def _operating_point(probabilities: np.ndarray, targets: np.ndarray, groups: np.ndarray) -> float:
+    """The highest threshold that refuses at most 3% of answerable questions.
+
+    The share is averaged over documents, so a long article does not set it alone.
+    """
+    positives = targets == 1
+    candidates = np.unique(probabilities[positives])
+    best = float(candidates.min()) if len(candidates) else 0.5
+    documents = np.unique(groups[positives])
+    for threshold in candidates:
+        rates = [
+            float(np.mean(probabilities[positives & (groups == g)] < threshold)) for g in documents
+        ]
+        if np.mean(rates) <= MAX_FALSE_REFUSALS:
+            best = float(threshold)
+    return best
+
+
+def save(fitted: Fitted, folds: dict[str, Fitted], path: Path, summary: dict[str, Any]) -> None:
+    """Write the shipped scorer, its per-fold twins and where they came from."""
+    model = fitted.model
+    metadata = {
+        "description": "The models of assistant.scorer, fitted by `assistant train`.",
+        "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "data": data_hashes(),
+        "choices": fitted.choices,
+        "validation": summary,
+        "folds": {name: f.model.to_dict() for name, f in folds.items()},
+    }
+    shipped = ScorerModel(model.ranker, model.unit, model.answerable, model.threshold, metadata)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(shipped.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+def fold_scorer(path: Path | None, document: str) -> Scorer:
+    """The scorer that was fitted without ``document`` (for honest evaluation)."""
+    base = Scorer.load(path).model
+    folds = base.metadata.get("folds", {})
+    if document not in folds:
+        return Scorer(base)
+    return Scorer(ScorerModel.from_dict(folds[document]))

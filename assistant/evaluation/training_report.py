@@ -1,0 +1,228 @@
+"""Run the training end to end and report it: train and validation, side by side.
+
+``train()`` collects the samples, fits one scorer per held-out document and the
+shipped one on all documents, and writes the scorer file with a report
+(``training.md`` and ``training.json``) whose validation columns are always
+measured on a document the scorer in question never saw.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.evaluation.training import MAX_FALSE_REFUSALS, Fitted, fit, save
+from assistant.evaluation.training_data import Sample, collect
+from assistant.scorer import Scorer
+
+OWN = ("clean", "typo", "chat")
+NOT_OWN = ("other", "near-miss", "word-swap")
+OWN_EXTRA = ("synonym",)
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What ``assistant train`` did and measured."""
+
+    model_path: Path
+    report_paths: tuple[Path, ...]
+    validation: dict[str, dict[str, float | None]]
+    training: dict[str, dict[str, float | None]]
+    seconds: float
+
+    def table(self) -> str:
+        """The report's main table, for the terminal."""
+        return _table(self.training, self.validation)
+
+
+def measure(scorer: Scorer, samples: Sequence[Sample]) -> dict[str, float | None]:
+    """How a scorer does on samples: unit ranking, refusals, calibration."""
+    scored = [(s, scorer.score(s.features)) for s in samples]
+    answerable = [(s, sc) for s, sc in scored if s.answerable]
+    located = [(s, sc) for s, sc in answerable if s.labels.any()]
+
+    def top_holds(sample: Sample, scores: Any) -> bool:
+        if not scores.ranked:
+            return False
+        best = scores.ranked[0].candidate
+        return any(
+            c is best and label
+            for c, label in zip(sample.features.candidates, sample.labels, strict=True)
+        )
+
+    figures: dict[str, float | None] = {
+        "questions": float(len(samples)),
+        "retrieval_recall": _mean([bool(s.labels.any()) for s, _ in answerable]),
+        "unit_top1": _mean([top_holds(s, sc) for s, sc in located]),
+        "answered_right": _mean([sc.answerable and top_holds(s, sc) for s, sc in answerable]),
+    }
+    for variant in (*OWN, *OWN_EXTRA):
+        rows = [sc for s, sc in answerable if s.variant == variant]
+        figures[f"false_refusal_{variant}"] = _mean([not sc.answerable for sc in rows])
+    own = [sc for s, sc in scored if not s.answerable and s.variant in OWN]
+    figures["refusal_out_of_scope"] = _mean([not sc.answerable for sc in own])
+    for variant in (*NOT_OWN, "unanswerable"):
+        rows = [sc for s, sc in scored if not s.answerable and s.variant == variant]
+        figures[f"refusal_{variant}"] = _mean([not sc.answerable for sc in rows])
+    fitted = [(s, sc) for s, sc in scored if s.fitted]
+    probabilities = np.array([sc.probability for _, sc in fitted])
+    targets = np.array([float(s.answerable) for s, _ in fitted])
+    figures.update(_calibration(probabilities, targets))
+    return figures
+
+
+def _mean(values: Sequence[bool | float]) -> float | None:
+    return float(np.mean(values)) if len(values) else None
+
+
+def _calibration(probabilities: np.ndarray, targets: np.ndarray) -> dict[str, float | None]:
+    if not len(targets) or targets.min() == targets.max():
+        return {"auc": None, "brier": None, "ece": None}
+    order = np.argsort(probabilities)
+    ranks = np.empty(len(order))
+    ranks[order] = np.arange(1, len(order) + 1)
+    positives = targets == 1
+    auc = (ranks[positives].sum() - positives.sum() * (positives.sum() + 1) / 2) / (
+        positives.sum() * (~positives).sum()
+    )
+    bins = np.minimum((probabilities * 10).astype(int), 9)
+    ece = sum(
+        abs(probabilities[bins == b].mean() - targets[bins == b].mean()) * (bins == b).mean()
+        for b in range(10)
+        if (bins == b).any()
+    )
+    brier = float(np.mean((probabilities - targets) ** 2))
+    return {"auc": float(auc), "brier": brier, "ece": float(ece)}
+
+
+def train(
+    model_path: Path,
+    report_dir: Path | None,
+    *,
+    embeddings: Any = None,
+    progress: bool = True,
+) -> TrainingResult:
+    """Collect, fit per fold and on everything, save the scorer and the report."""
+    from assistant.evaluation.runner import default_embeddings
+
+    started = time.perf_counter()
+    embeddings = embeddings or default_embeddings()
+    samples = collect(embeddings, progress=progress)
+    names = list(dict.fromkeys(s.document for s in samples))
+    folds: dict[str, Fitted] = {}
+    validation: dict[str, dict[str, float | None]] = {}
+    training: dict[str, dict[str, float | None]] = {}
+    for held in names:
+        others = [n for n in names if n != held]
+        folds[held] = fit(samples, others)
+        scorer = Scorer(folds[held].model)
+        validation[held] = measure(scorer, [s for s in samples if s.document == held])
+        training[held] = measure(scorer, [s for s in samples if s.document != held])
+    final = fit(samples, names)
+    summary = {
+        name: {k: _round(v) for k, v in figures.items()} for name, figures in validation.items()
+    }
+    save(final, folds, model_path, summary)
+    seconds = time.perf_counter() - started
+    paths: tuple[Path, ...] = ()
+    if report_dir is not None:
+        paths = _write_report(report_dir, (training, validation), final, seconds, len(samples))
+    return TrainingResult(model_path, paths, validation, training, seconds)
+
+
+def _choices(fitted: Fitted) -> str:
+    return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in fitted.choices.items())
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+ROWS = (
+    ("questions", "questions asked of the document"),
+    ("retrieval_recall", "answerable: the evidence is among the candidates"),
+    ("unit_top1", "answerable, evidence retrieved: the top unit holds it"),
+    ("answered_right", "answerable: answered, with the evidence as the top unit"),
+    ("false_refusal_clean", "false refusals, questions as written"),
+    ("false_refusal_typo", "false refusals, with typos"),
+    ("false_refusal_chat", "false refusals, typed as in chat"),
+    ("false_refusal_synonym", "false refusals, its key word said in another word"),
+    ("refusal_out_of_scope", "refused: the document's own out-of-scope questions"),
+    ("refusal_other", "refused: other documents' questions"),
+    ("refusal_near-miss", "refused: near misses (its subject, another's question)"),
+    ("refusal_word-swap", "refused: its own question with one key word swapped out"),
+    ("refusal_unanswerable", "refused: SQuAD 2.0 unanswerable (not fitted; for information)"),
+    ("auc", "answerable or not: AUC"),
+    ("brier", "answerable or not: Brier score"),
+    ("ece", "answerable or not: expected calibration error"),
+)
+
+
+def _table(
+    training: dict[str, dict[str, float | None]], validation: dict[str, dict[str, float | None]]
+) -> str:
+    names = list(validation)
+    header = ["figure"]
+    for name in names:
+        header += [f"{name} (train)", f"{name} (validation)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for key, label in ROWS:
+        cells = [label]
+        for name in names:
+            for figures in (training[name], validation[name]):
+                value = figures.get(key)
+                cells.append(
+                    "n/a"
+                    if value is None
+                    else (f"{value:.0f}" if key == "questions" else f"{value:.3f}")
+                )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _write_report(
+    folder: Path,
+    figures: tuple[dict[str, dict[str, float | None]], dict[str, dict[str, float | None]]],
+    final: Fitted,
+    seconds: float,
+    samples: int,
+) -> tuple[Path, ...]:
+    training, validation = figures
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    text = f"""# Training the scorer
+
+Measured {stamp} on {machine}; `assistant train` took {seconds:.0f} s for {samples} questions.
+
+Leave one document out. Each pair of columns is one scorer, fitted on the
+other four documents: *train* is how it does on those four, *validation* how it
+does on the document it never saw. Every choice inside a fold (regularisation,
+the operating point) was made by a further leave-one-document-out split of its
+four training documents. The operating point refuses at most
+{MAX_FALSE_REFUSALS:.0%} of answerable questions on the training documents.
+
+{_table(training, validation)}
+
+The shipped scorer (`assistant/model/scorer.json`) is fitted the same way on
+all five documents; its choices: {_choices(final)}; operating point
+P(answerable) ≥ {final.model.threshold:.3f}.
+"""
+    markdown = folder / "training.md"
+    markdown.write_text(text, encoding="utf-8")
+    data = folder / "training.json"
+    data.write_text(
+        json.dumps({"training": training, "validation": validation, "seconds": seconds}, indent=1)
+        + "\n",
+        encoding="utf-8",
+    )
+    return markdown, data

@@ -1,0 +1,51 @@
+"""Answers quote the unit most likely to answer first, and read as answers."""
+
+from __future__ import annotations
+
+from assistant.answerers.extractive import ExtractiveAnswerer
+from tests.support import ARTICLE, question_state
+
+TEXT = ARTICLE.read_text()
+
+
+def _answer(question: str):
+    state = question_state(TEXT, question, source=ARTICLE.name, answerable=True)
+    return list(ExtractiveAnswerer().stream(state))[-1]
+
+
+def test_a_sentence_opening_with_a_pronoun_names_its_subject_as_added_context():
+    reply = _answer(
+        "Who is responsible for efficiently coordinating activities in the organization?"
+    )
+    assert reply.text.startswith("[An operations manager:] They are responsible")
+    (citation,) = reply.citations
+    assert citation.quote.startswith("They are responsible")  # the quote stays verbatim
+
+
+def test_a_single_list_item_is_quoted_without_its_lead_in_but_with_its_subject():
+    reply = _answer("Who supervises staff and provides leadership?")
+    assert reply.text.startswith(
+        "[An operations manager:] Supervising staff and providing leadership"
+    )
+    assert "Key responsibilities" not in reply.text
+
+
+def test_a_list_question_gets_the_lead_in_and_the_whole_list():
+    reply = _answer("What are the key responsibilities of a COO?")
+    assert reply.text.startswith("Key responsibilities of a COO include: [1]")
+    assert reply.text.count("\n- ") == 5
+
+
+def test_every_quote_is_the_exact_text_at_its_offsets():
+    reply = _answer("What does a COO do?")
+    for citation in reply.citations:
+        assert TEXT[citation.start : citation.end] == citation.quote
+
+
+def test_a_refused_question_offers_the_closest_passage_separately():
+    state = question_state(TEXT, "How much does a COO earn?", source=ARTICLE.name, answerable=False)
+    reply = list(ExtractiveAnswerer().stream(state))[-1]
+    assert reply.refused
+    assert reply.citations == []
+    assert reply.closest is not None
+    assert reply.closest.quote not in reply.text
