@@ -11,22 +11,55 @@ EXTRAS ?=
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup setup-test browser chat test lint train eval screenshots bench bench-100k clean
+.PHONY: setup setup-test llama-wheel browser chat test lint train eval verify-bench screenshots bench bench-100k clean
 
 setup: $(READY)
 setup-test: $(READY_TEST)
 
+# The local backend (the tests need it) runs llama.cpp. llama-cpp-python compiles from
+# source, and by
+# default for the build machine's own CPU (-march=native): a wheel built on one CPU can
+# crash another with "Illegal instruction" (AMX on Intel cloud machines that advertise
+# it but trap it). So it is built here for any x86-64 CPU with AVX2, FMA and F16C, and
+# no AVX-512 or AMX, into a folder keyed by its version and flags; pip's own wheel
+# cache, which ignores CMAKE_ARGS, is bypassed so that a native wheel built earlier
+# cannot slip back in. About 4-6 minutes on 2 cores, once per machine.
+LLAMA_VERSION := $(shell sed -n 's/^llama[-_]cpp[-_]python==//p' constraints.txt)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON \
+  -DGGML_F16C=ON -DGGML_BMI2=OFF -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF \
+  -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF \
+  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_KEY := $(shell printf '%s %s' '$(LLAMA_VERSION)' '$(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-16)
+LLAMA_WHEELS := $(HOME)/.cache/article-assistant/wheels/llama-$(LLAMA_KEY)
+
+llama-wheel: $(LLAMA_WHEELS)/.built
+
+$(LLAMA_WHEELS)/.built:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Building llama-cpp-python $(LLAMA_VERSION) for any x86-64 CPU with AVX2 (no native"
+	@echo "flags, no AMX): about 4-6 minutes on 2 cores, once per machine. Started $$(date +%H:%M)."
+	rm -rf $(LLAMA_WHEELS) && mkdir -p $(LLAMA_WHEELS)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" FORCE_CMAKE=1 $(BIN)/python -m pip wheel --quiet \
+	  --no-deps --no-cache-dir --no-binary llama-cpp-python \
+	  "llama-cpp-python==$(LLAMA_VERSION)" -w $(LLAMA_WHEELS)
+	touch $@
+
+# Installs the portable llama-cpp-python wheel (pip would otherwise build its own).
+INSTALL_LLAMA := $(BIN)/python -m pip install --quiet --force-reinstall --no-deps --no-index \
+  --find-links $(LLAMA_WHEELS) "llama-cpp-python==$(LLAMA_VERSION)"
+LOCAL_WHEEL := $(if $(findstring local,$(EXTRAS)),$(LLAMA_WHEELS)/.built)
+
 # torch first, pinned: pip takes the CPU build from this machine's disk instead of a
 # several-GB CUDA build. constraints.txt pins everything else to the tested versions.
-$(READY): pyproject.toml constraints.txt
+$(READY): pyproject.toml constraints.txt $(LOCAL_WHEEL)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(if $(LOCAL_WHEEL),$(INSTALL_LLAMA))
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.$(EXTRAS)'
 	touch $@
 
-# The tests also need the local backend: llama-cpp-python compiles from source the
-# first time (about 6 minutes on 2 cores); pip caches the wheel for later runs.
-$(READY_TEST): $(READY)
+$(READY_TEST): $(READY) $(LLAMA_WHEELS)/.built
+	$(INSTALL_LLAMA)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval]'
 	touch $@
 
@@ -56,6 +89,10 @@ train: setup-test
 # The full evaluation; its table, JSON and chart land in docs/evaluation/.
 eval: setup-test
 	$(BIN)/assistant eval --backend extractive --backend local --out docs/evaluation
+
+# The adversarial benchmark of the check of generated sentences: docs/evaluation/verifier.md.
+verify-bench: setup-test
+	$(BIN)/assistant verify-bench --out docs/evaluation
 
 # Screenshots of the main screens for the README, taken by the browser tests.
 screenshots: setup-test browser

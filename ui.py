@@ -22,8 +22,9 @@ import gradio as gr
 
 from assistant import Assistant, AssistantError
 from assistant.backends import backend_names
-from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.formats import SUPPORTED_SUFFIXES
 from assistant.render import Turn, chat_markdown, conversation_markdown, sources_html
+from assistant.signin import SignIn
 from assistant.text import plural
 
 EXAMPLES = [
@@ -35,6 +36,8 @@ EXAMPLES = [
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = """
 .pending { opacity: 0.5; }
+.dropped { opacity: 0.75; font-size: 0.9em; }
+.notice { color: #9a6700; }
 #status { text-align: right; }
 #status p { margin: 0.2em 0; }
 .sources { max-height: 68vh; overflow-y: auto; font-size: 0.93em; }
@@ -174,12 +177,24 @@ class ChatApp:
         """The status line and the corpus list as they are now."""
         return status_text(self.bot), documents_text(self.bot)
 
-    def api_chat(self, message: str) -> str:
-        """Answer one question with the default settings; Markdown with the sources."""
+    def api_chat(
+        self,
+        message: str,
+        history: list[dict[str, Any]] | None = None,
+        backend: str | None = None,
+        top_k: int | None = None,
+    ) -> dict[str, Any]:
+        """Answer one question for a program: the answer as data.
+
+        ``history`` holds earlier turns as ``{"role", "content"}`` messages. The
+        reply is :meth:`Answer.to_dict` (``text`` and each quote verbatim, for the
+        caller to escape for its medium) plus ``markdown``, escaped and ready to render.
+        """
         try:
-            return self.bot.answer(message).markdown()
+            reply = self.bot.answer(message, history, top_k=top_k, backend=backend)
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from exc
+        return {**reply.to_dict(), "markdown": reply.markdown()}
 
 
 @dataclass
@@ -328,7 +343,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         show_error=True,
         inbrowser=False,
         max_file_size=settings.max_upload_bytes,
-        auth=settings.auth,
+        auth=SignIn(*settings.auth) if settings.auth else None,
         auth_message="This assistant is protected: sign in to ask questions.",
         ssr_mode=False,
         theme=THEME,

@@ -3,13 +3,16 @@
 >>> from assistant import answer
 >>> reply = answer("What does a COO do?")     # doctest: +SKIP
 >>> reply.text, reply.citations               # doctest: +SKIP
+
+The names below load on first use, so importing one module of the package (a
+parsing worker, the CLI's ``--help``) does not import the whole pipeline.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from assistant.api import Assistant, answer, default_assistant
 from assistant.errors import (
     AssistantError,
     CorpusError,
@@ -22,8 +25,26 @@ from assistant.errors import (
     QuestionTooLongError,
     StoreUnavailableError,
 )
-from assistant.response import Answer, Citation
-from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant, answer, default_assistant
+    from assistant.response import Answer, Citation
+    from assistant.settings import Settings
+
+_LAZY = {
+    "Assistant": "assistant.api",
+    "answer": "assistant.api",
+    "default_assistant": "assistant.api",
+    "Answer": "assistant.response",
+    "Citation": "assistant.response",
+    "Settings": "assistant.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")
 
 
 def evaluate(*args: Any, **kwargs: Any) -> Any:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from langchain_core.language_models import BaseChatModel
 
 from assistant import timing
@@ -20,33 +20,32 @@ from assistant.answerers.generative import GroundedGenerator
 from assistant.backends import BACKENDS, CUSTOM
 from assistant.bm25 import CorpusStatistics
 from assistant.chain import build_chain
-from assistant.documents import Corpus, load_corpus, load_document
+from assistant.documents import SUPPORTED, Corpus, document_file, load_corpus
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import (
     BackendError,
     CorpusError,
     DocumentError,
-    EmptyQuestionError,
+    IndexChangedError,
+    IndexCorruptError,
     IndexLayoutError,
-    QuestionTooLongError,
+    IndexReadOnlyError,
 )
 from assistant.llm import build_chat_model
 from assistant.progress import Progress, progress_bar
 from assistant.response import Answer
 from assistant.retrieval import HybridRetriever, Retrieval
-from assistant.rewrite import standalone_question
+from assistant.rewrite import HistoryInput, standalone_question, turns_of
 from assistant.scope import ScopeCheck, Verdict
 from assistant.scorer import Scorer
 from assistant.settings import Settings
-from assistant.state import History, QuestionState
-from assistant.store import ChunkStore
+from assistant.state import QuestionState, checked_question, checked_top_k
+from assistant.store import REBUILD_HINT, ChunkStore
 from assistant.sync import Indexer, SyncReport
 from assistant.uploads import UploadResult, store_uploads
 
 log = logging.getLogger("assistant")
-
-HistoryInput = Sequence[tuple[str, str]] | Sequence[dict[str, Any]] | None
-"""Earlier turns: ``(question, answer)`` pairs, or chat messages with ``role``/``content``."""
+_TEXTS_CACHED = 16
 
 
 class Assistant:
@@ -104,6 +103,8 @@ class Assistant:
         )
         self._ready = False
         self._lock = threading.RLock()
+        # Documents shown in the sources panel, by fingerprint (a PDF is parsed once).
+        self._texts: LRUCache[str, str] = LRUCache(_TEXTS_CACHED)
 
     # --- backends -------------------------------------------------------------------
 
@@ -148,24 +149,36 @@ class Assistant:
 
     # --- the index ----------------------------------------------------------------------
 
-    def corpus(self) -> Corpus:
-        """Read the corpus folder (unreadable files are listed in ``skipped``)."""
-        return load_corpus(self.settings.corpus_dir, max_bytes=self.settings.max_document_bytes)
+    def corpus(self, only: list[str] | None = None) -> Corpus:
+        """The corpus folder's files (``only`` these sources, if given), not parsed yet."""
+        return load_corpus(
+            self.settings.corpus_dir, max_bytes=self.settings.max_document_bytes, only=only
+        )
 
-    def index(self, *, rebuild: bool = False, progress: Progress | None = None) -> SyncReport:
-        """Bring the index up to date with the corpus folder; ``rebuild`` re-embeds all."""
-        corpus = self.corpus()
-        for skipped in corpus.skipped:
-            log.warning("Skipped %s: %s", skipped.source, skipped.reason)
-        if not corpus.documents and not self.store.count():
+    def index(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        only: list[str] | None = None,
+    ) -> SyncReport:
+        """Bring the index up to date with the corpus folder; ``rebuild`` re-embeds all.
+
+        ``only`` indexes just these files (new uploads) and leaves the rest as it is.
+        Files that cannot be read are skipped and listed in the report.
+        """
+        corpus = self.corpus(only)
+        if not corpus.files and not corpus.partial and not self.store.count():
             reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped)
             raise CorpusError(
                 f"No readable document in {self.settings.corpus_dir}"
                 + (f" ({reasons})" if reasons else "")
-                + ". Add .md, .txt or .html files there."
+                + f". Add {SUPPORTED} files there."
             )
         sync = self.indexer.rebuild if rebuild else self.indexer.sync
         report = sync(corpus, progress=progress)
+        for skipped in report.skipped:
+            log.warning("Skipped %s", skipped.reason)
         self._ready = True
         return report
 
@@ -177,15 +190,7 @@ class Assistant:
             if self._ready:
                 return
             if self.settings.auto_index:
-                with progress_bar("Indexing corpus") as progress:
-                    try:
-                        report = self.index(progress=progress)
-                    except IndexLayoutError as exc:
-                        # Our own older layout: rebuilding is what the user would do anyway.
-                        log.warning("%s Rebuilding it now.", exc)
-                        report = self.index(rebuild=True, progress=progress)
-                if report.changed:
-                    log.info("Index updated: %s", report.summary())
+                self._bring_up_to_date()
             elif not self.store.sources():
                 raise CorpusError(
                     f"The index at {self.store.location} is empty. Build it with `assistant index`."
@@ -193,6 +198,26 @@ class Assistant:
             self._ready = True
             # Load the model now, so a question's timings measure answering, not start-up.
             self.embeddings.load()
+
+    def _bring_up_to_date(self) -> None:
+        with progress_bar("Indexing corpus") as progress:
+            try:
+                report = self.index(progress=progress)
+            except (IndexLayoutError, IndexCorruptError) as exc:
+                # An older layout or a damaged database: a rebuild from the corpus is
+                # what the user would do anyway, and it never touches the old one.
+                log.warning(
+                    "%s Rebuilding it from the corpus now.",
+                    str(exc).removesuffix(REBUILD_HINT).strip(),
+                )
+                report = self.index(rebuild=True, progress=progress)
+            except IndexReadOnlyError as exc:
+                log.warning("%s Answering from it as it is.", exc)
+                if not self.store.sources():
+                    raise
+                return
+        if report.changed:
+            log.info("Index updated: %s", report.summary())
 
     # --- asking -------------------------------------------------------------------------
 
@@ -226,11 +251,10 @@ class Assistant:
         overrides how many passages are retrieved for this question, ``backend``
         which backend writes the answer.
         """
-        cleaned = self.validate_question(question)
         state = QuestionState(
-            question=cleaned,
-            history=_normalise_history(history, self.settings.max_history_turns),
-            top_k=top_k,
+            question=self.validate_question(question),
+            history=turns_of(history, self.settings.max_history_turns),
+            top_k=checked_top_k(top_k),
             backend=backend or self.backend,
         )
         self.answerer(state.backend)  # an unknown or uninstalled backend fails before any work
@@ -238,7 +262,7 @@ class Assistant:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         first_text: float | None = None
-        for snapshot in timing.timed_iteration(self.chain.stream(state), timings):
+        for snapshot in timing.timed_iteration(self._answers(state), timings):
             now = time.perf_counter() - started
             if first_text is None and (snapshot.text or snapshot.pending):
                 first_text = now
@@ -247,21 +271,16 @@ class Assistant:
                 stamp["ttft"] = first_text
             yield replace(snapshot, timings=stamp)
 
+    def _answers(self, state: QuestionState) -> Iterator[Answer]:
+        """The chain's snapshots; asked once more if the index was replaced before any came."""
+        try:
+            yield from self.chain.stream(state)
+        except IndexChangedError:
+            yield from self.chain.stream(state)
+
     def validate_question(self, question: str) -> str:
         """The question without control characters, or a :class:`QuestionError`."""
-        if not isinstance(question, str):
-            raise EmptyQuestionError("The question must be text.")
-        cleaned = "".join(
-            ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
-        ).strip()
-        if not cleaned:
-            raise EmptyQuestionError("Please type a question: it is empty.")
-        if len(cleaned) > self.settings.max_question_chars:
-            raise QuestionTooLongError(
-                f"The question is {len(cleaned):,} characters long; the limit is "
-                f"{self.settings.max_question_chars:,}. Please shorten it."
-            )
-        return cleaned
+        return checked_question(question, self.settings.max_question_chars)
 
     # --- the chain's steps --------------------------------------------------------------
 
@@ -300,10 +319,17 @@ class Assistant:
         ``files`` holds ``(original name, path)`` pairs. Rejected files are
         reported in the result and never reach the corpus or the index.
         """
+        started = time.perf_counter()
         result = store_uploads(
-            files, self.settings.corpus_dir, max_bytes=self.settings.max_upload_bytes
+            files,
+            self.settings.corpus_dir,
+            max_bytes=self.settings.max_upload_bytes,
+            limits=self.settings.parse_limits,
         )
-        report = self.index(progress=progress) if result.stored else None
+        report = self.index(progress=progress, only=list(result.stored)) if result.stored else None
+        if report is not None:
+            # The whole add, checking and reading the files included, not only the sync.
+            report = replace(report, seconds=time.perf_counter() - started)
         return result, report
 
     def document_text(self, source: str) -> str:
@@ -312,7 +338,14 @@ class Assistant:
         path = (root / source).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             raise DocumentError(f"{source} is not a document of the corpus in {root}.")
-        return load_document(path, root=root, max_bytes=self.settings.max_document_bytes).text
+        file = document_file(path, root=root, max_bytes=self.settings.max_document_bytes)
+        with self._lock:
+            text = self._texts.get(file.fingerprint)
+        if text is None:
+            text = file.read(self.settings.parse_limits).text
+            with self._lock:
+                self._texts[file.fingerprint] = text
+        return text
 
     def status(self, backend: str | None = None) -> dict[str, Any]:
         """What is answering and what it knows: for status lines and health checks."""
@@ -327,36 +360,6 @@ class Assistant:
             "documents": len(sources),
             "chunks": sum(sources.values()),
         }
-
-
-def _normalise_history(history: HistoryInput, limit: int) -> History:
-    if not history:
-        return ()
-    turns: list[tuple[str, str]] = []
-    pending: str | None = None
-    for item in history:
-        if isinstance(item, dict):
-            text = _message_text(item.get("content"))
-            if item.get("role") == "user":
-                pending = text
-            elif item.get("role") == "assistant" and pending is not None:
-                turns.append((pending, text))
-                pending = None
-        else:
-            question, reply = item
-            turns.append((str(question), str(reply)))
-    return tuple(turns[-limit:]) if limit else ()
-
-
-def _message_text(content: Any) -> str:
-    """Text of a chat message's content: a string, or a list of typed parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(
-            part.get("text", "") if isinstance(part, dict) else str(part) for part in content
-        ).strip()
-    return ""
 
 
 _default: Assistant | None = None

@@ -84,11 +84,25 @@ class KeywordIndex:
         """The stemmed terms that occur in the chunks."""
         return self._postings.keys()
 
-    def idf(self, term: str) -> float:
-        """Inverse document frequency of a (stemmed) term; high for rare terms."""
-        n = len(self.chunks)
-        df = len(self._postings[term][0]) if term in self._postings else 0
+    def idf(self, term: str, sources: frozenset[str] | None = None) -> float:
+        """Inverse document frequency of a (stemmed) term; high for rare terms.
+
+        With ``sources``, counted over those documents' chunks only: how rare a word
+        is among the documents that answer, whatever else the corpus holds (a
+        thousand pages about zebras must not make "COO" look rare).
+        """
+        if sources is None:
+            n = len(self.chunks)
+            df = len(self._postings[term][0]) if term in self._postings else 0
+        else:
+            n = sum(self._source_sizes.get(s, 0) for s in sources)
+            rows = self._postings[term][0] if term in self._postings else ()
+            df = sum(1 for row in rows if self.chunks[row].source in sources)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    @cached_property
+    def _source_sizes(self) -> Counter[str]:
+        return Counter(chunk.source for chunk in self.chunks)
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` best-scoring chunks with a positive score, best first."""

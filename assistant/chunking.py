@@ -10,7 +10,9 @@ source text, so a citation can point at the exact words.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -21,9 +23,11 @@ from typing import Any, Literal
 from langchain_core.documents import Document
 
 from assistant.blocks import Block, parse_blocks, split_sentences, trimmed
-from assistant.documents import STRUCTURE, SourceDocument
+from assistant.formats import STRUCTURE, SourceDocument
 
 TokenCounter = Callable[[str], int]
+TokenEnds = Callable[[str], list[int]]
+"""Where each wordpiece of a text ends (character offsets): one tokenizer pass."""
 UNIT_ID_PREFIX = "u-"
 UnitKind = Literal["sentence", "leadin", "item"]
 
@@ -247,7 +251,11 @@ def _units(doc: SourceDocument, group: _Group, blocks: list[Block]) -> tuple[Uni
 
 
 def chunk_document(
-    doc: SourceDocument, *, count_tokens: TokenCounter, max_tokens: int
+    doc: SourceDocument,
+    *,
+    count_tokens: TokenCounter,
+    max_tokens: int,
+    token_ends: TokenEnds | None = None,
 ) -> list[Chunk]:
     """Cut a document into chunks of at most ``max_tokens`` wordpieces.
 
@@ -263,7 +271,7 @@ def chunk_document(
         units = list(_units(doc, group, members))
         leadin_text = doc.text[group.leadin.start : group.leadin.end] if group.leadin else ""
         budget = max_tokens - (count_tokens(leadin_text) if leadin_text else 0)
-        for window in _pack(doc.text, units, budget, count_tokens):
+        for window in _pack(doc.text, units, budget, count_tokens, token_ends):
             context = leadin_text if window[0].kind != "leadin" else ""
             pieces.append((group.section, context, window))
 
@@ -310,12 +318,16 @@ def _pages(doc: SourceDocument, start: int, end: int) -> tuple[tuple[int, int], 
 
 
 def _pack(
-    text: str, units: list[Unit], budget: int, count_tokens: TokenCounter
+    text: str,
+    units: list[Unit],
+    budget: int,
+    count_tokens: TokenCounter,
+    token_ends: TokenEnds | None,
 ) -> Iterator[list[Unit]]:
     """Consecutive runs of units whose source span fits in ``budget`` tokens."""
     window: list[Unit] = []
     for unit in units:
-        for piece in _fit(text, unit, budget, count_tokens):
+        for piece in _fit(text, unit, budget, count_tokens, token_ends):
             if window and count_tokens(text[window[0].start : piece.end]) > budget:
                 yield window
                 window = []
@@ -324,19 +336,32 @@ def _pack(
         yield window
 
 
-def _fit(text: str, unit: Unit, budget: int, count_tokens: TokenCounter) -> Iterator[Unit]:
-    """The unit itself, or word-boundary slices of it when it alone is over budget."""
-    if count_tokens(text[unit.start : unit.end]) <= budget:
+def _fit(
+    text: str,
+    unit: Unit,
+    budget: int,
+    count_tokens: TokenCounter,
+    token_ends: TokenEnds | None,
+) -> Iterator[Unit]:
+    """The unit itself, or word-boundary slices of it when it alone is over budget.
+
+    Linear in the unit's length: a megabyte-long "sentence" is tokenized once
+    (or word by word), never once per cut.
+    """
+    body = text[unit.start : unit.end]
+    if len(body) <= budget or count_tokens(body) <= budget:
         yield unit
         return
-    start = unit.start
-    words = [m.end() for m in re.finditer(r"\S+", text[unit.start : unit.end])]
-    cut = start
-    for word_end in words:
-        end = unit.start + word_end
-        if count_tokens(text[start:end]) > budget and cut > start:
-            yield Unit(*trimmed(text, start, cut), unit.kind)
-            start = cut
-        cut = end
-    if cut > start:
-        yield Unit(*trimmed(text, start, cut), unit.kind)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
+    if token_ends is not None:
+        ends = token_ends(body)
+        tokens_to = [bisect.bisect_right(ends, end) for _, end in words]
+    else:
+        tokens_to = list(itertools.accumulate(count_tokens(body[s:e]) for s, e in words))
+    start, used, before = 0, 0, 0
+    for (word_start, _), total in zip(words, tokens_to, strict=True):
+        if total - used > budget and word_start > start:
+            yield Unit(*trimmed(text, unit.start + start, unit.start + word_start), unit.kind)
+            start, used = word_start, before
+        before = total
+    yield Unit(*trimmed(text, unit.start + start, unit.start + len(body)), unit.kind)

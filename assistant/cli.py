@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | chat | serve | eval``.
+"""Command line: ``assistant index | ask | chat | serve`` (and the evaluation's commands).
 
 A thin layer over :class:`assistant.Assistant`; errors meant for users are
 printed as one line and exit with status 1 (usage errors exit with 2).
@@ -7,46 +7,24 @@ printed as one line and exit with status 1 (usage errors exit with 2).
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import replace
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from assistant.backends import backend_names
-from assistant.errors import AssistantError
+from assistant.console import user_errors
+from assistant.escape import terminal_text
+from assistant.evaluation.commands import evaluation_commands
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_ERROR = 1
 CHAT_HELP = """\
 /sources  the passages the last answer quotes
 /reset    start over
 /quit     leave (or Ctrl-D)"""
-
-
-def _fail(message: str) -> None:
-    click.secho(f"Error: {message}", fg="red", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _user_errors(func: F) -> F:
-    """Show an :class:`AssistantError` as a one-line message, not a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except AssistantError as exc:
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _corpus_options(func: F) -> F:
@@ -108,7 +86,7 @@ def cli(verbose: bool) -> None:
 @cli.command("index")
 @_corpus_options
 @click.option("--rebuild", is_flag=True, help="Re-embed everything instead of updating.")
-@_user_errors
+@user_errors
 def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool) -> None:
     """Build the index, or update it with the corpus's new and changed files."""
     from assistant.progress import progress_bar
@@ -117,7 +95,9 @@ def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool
     with progress_bar("Embedding chunks") as progress:
         report = bot.index(rebuild=rebuild, progress=progress)
     for skipped in report.skipped:
-        click.secho(f"Skipped {skipped.source}: {skipped.reason}", fg="yellow", err=True)
+        click.secho(
+            terminal_text(f"Skipped {skipped.source}: {skipped.reason}"), fg="yellow", err=True
+        )
     click.echo(f"Index at {bot.store.location}: {report.summary()}")
 
 
@@ -126,7 +106,7 @@ def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool
 @_corpus_options
 @_backend_option
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
-@_user_errors
+@user_errors
 def ask_command(
     question: str,
     corpus_dir: Path | None,
@@ -150,34 +130,41 @@ def _console() -> Any:
 
 
 def show_answer(reply: Any, *, sources: bool = True) -> None:
-    """An answer in the terminal: the text as Markdown, then its quoted sources."""
-    from rich.markdown import Markdown
+    """An answer in the terminal, then its quoted sources; all shown as plain text.
+
+    Nothing from a document is interpreted: not as Markdown, not as rich markup,
+    and its escape sequences never reach the terminal.
+    """
     from rich.padding import Padding
     from rich.text import Text
 
     console = _console()
-    console.print(Markdown(reply.text))
-    if sources and reply.refused and reply.closest is not None:
-        closest = reply.closest
-        console.print()
-        console.print(
-            Text.assemble(("Closest passage (not an answer) ", "bold"), (closest.label(), "dim"))
-        )
-        quote = " ".join(closest.quote.split())
+    if reply.notice:
+        click.secho(f"Warning: {terminal_text(reply.notice)}", fg="yellow", err=True)
+    console.print(Text(terminal_text(reply.text)))
+    if reply.dropped:
+        console.print(Text(terminal_text(reply.dropped_note()), style="dim italic"))
+
+    def quoted(title: str, style: str, citation: Any) -> None:
+        label = terminal_text(citation.label())
+        console.print(Text.assemble((title, style), (label, "dim")))
+        quote = terminal_text(" ".join(citation.quote.split()))
         console.print(Padding(Text(f"“{quote}”", style="italic"), (0, 0, 0, 4)))
+
+    if sources and reply.refused and reply.closest is not None:
+        console.print()
+        quoted("Closest passage (not an answer) ", "bold", reply.closest)
     if sources and reply.citations:
         console.print()
         console.print(Text("Sources", style="bold"))
-        for c in reply.citations:
-            console.print(Text.assemble((f"[{c.marker}] ", "bold cyan"), (c.label(), "dim")))
-            quote = " ".join(c.quote.split())
-            console.print(Padding(Text(f"“{quote}”", style="italic"), (0, 0, 0, 4)))
+        for citation in reply.citations:
+            quoted(f"[{citation.marker}] ", "bold cyan", citation)
 
 
 @cli.command("chat")
 @_corpus_options
 @_backend_option
-@_user_errors
+@user_errors
 def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str | None) -> None:
     """Chat in the terminal; follow-up questions use the conversation so far.
 
@@ -221,13 +208,14 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str |
         try:
             last = bot.answer(line, history)
         except QuestionError as exc:
-            click.secho(str(exc), fg="yellow")
+            click.secho(terminal_text(str(exc)), fg="yellow")
             continue
         history.append((line, last.text))
         show_answer(last, sources=False)
         if last.citations:
             click.secho(
-                "  sources: " + ", ".join(f"[{c.marker}] {c.section}" for c in last.citations),
+                "  sources: "
+                + ", ".join(f"[{c.marker}] {terminal_text(c.section)}" for c in last.citations),
                 dim=True,
             )
 
@@ -237,7 +225,7 @@ def chat_command(corpus_dir: Path | None, index_dir: Path | None, backend: str |
 @_backend_option
 @click.option("--host", help="Interface to bind (default 127.0.0.1, or ASSISTANT_HOST).")
 @click.option("--port", type=int, help="Port (default 7860, or ASSISTANT_PORT).")
-@_user_errors
+@user_errors
 def serve_command(
     corpus_dir: Path | None,
     index_dir: Path | None,
@@ -256,110 +244,8 @@ def serve_command(
     ui.launch(_assistant(corpus_dir, index_dir, backend), **overrides)
 
 
-@cli.command("eval")
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    type=click.Choice(["article", "article-noisy", "article-unseen", "squad"]),
-    help="Question sets to run (default: all; squad is the bundled SQuAD articles, or --squad).",
-)
-@click.option(
-    "--squad",
-    "squad_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Another SQuAD-format JSON file (v1.1 or v2.0) for the squad set.",
-)
-@click.option("--squad-title", help="Which article of the SQuAD file (default: the first).")
-@click.option(
-    "--limit", type=click.IntRange(min=1), help="First N answerable and N other questions."
-)
-@click.option(
-    "--generative-limit",
-    type=click.IntRange(min=1),
-    default=40,
-    show_default=True,
-    help="Generative backends answer the first N answerable and N other questions of a set.",
-)
-@click.option("--no-baseline", is_flag=True, help="Skip the plain LangChain recipe.")
-@click.option(
-    "--backend",
-    "backends",
-    multiple=True,
-    type=click.Choice(backend_names()),
-    help="Backends to compare, each its own column (default: extractive).",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/evaluation"),
-    show_default=True,
-    help="Folder for evaluation.md, evaluation.json and evaluation.png.",
-)
-@_user_errors
-def eval_command(
-    *,
-    sets: tuple[str, ...],
-    squad_path: Path | None,
-    squad_title: str | None,
-    limit: int | None,
-    generative_limit: int,
-    no_baseline: bool,
-    backends: tuple[str, ...],
-    out: Path,
-) -> None:
-    """Measure answer quality on question sets, beside the plain LangChain recipe.
-
-    Prints a table (retrieval hit@1/hit@3/MRR, citation support precision and
-    evidence recall, key-fact recall, SQuAD containment and F1, refusal rates,
-    latency) and writes it with the per-question results and a chart to --out.
-    """
-    from assistant.evaluation import SETS, evaluate
-
-    report = evaluate(
-        list(sets) or list(SETS),
-        squad_path=squad_path,
-        squad_title=squad_title,
-        baseline=not no_baseline,
-        backends=list(backends) or ["extractive"],
-        limit=limit,
-        generative_limit=generative_limit,
-    )
-    click.echo(report.tables())
-    paths = report.save(out)
-    click.echo("\nWrote " + ", ".join(str(p) for p in paths.values()))
-
-
-@cli.command("train")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the scorer (default: the package's assistant/model/scorer.json).",
-)
-@click.option(
-    "--report",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/evaluation"),
-    show_default=True,
-    help="Folder for training.md and training.json.",
-)
-@_user_errors
-def train_command(out: Path | None, report: Path) -> None:
-    """Fit the answer scorer on the bundled public data, leaving one document out.
-
-    Prints train and validation figures per held-out document and writes the
-    scorer with the hash and date of the data it was fitted on.
-    """
-    from assistant.evaluation import require_extra
-    from assistant.evaluation.training_report import train
-
-    require_extra()
-    target = out or Path(__file__).resolve().parent / "model" / "scorer.json"
-    result = train(target, report)
-    click.echo(result.table())
-    written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
-    click.echo(f"\nWrote {written} in {result.seconds:.0f} s")
+for command in evaluation_commands():
+    cli.add_command(command)
 
 
 def main() -> None:

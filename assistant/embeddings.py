@@ -137,6 +137,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         """Number of wordpieces in ``text``, without special tokens."""
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
+    def token_ends(self, text: str) -> list[int]:
+        """Where each wordpiece of ``text`` ends, as character offsets (one tokenizer pass)."""
+        return [end for _, end in self._tokenizer.encode(text, add_special_tokens=False).offsets]
+
     # --- the model ----------------------------------------------------------------
 
     @property

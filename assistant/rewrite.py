@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
@@ -22,6 +23,11 @@ log = logging.getLogger("assistant")
 
 History = Sequence[tuple[str, str]]
 """Earlier turns as ``(question, answer)`` pairs, oldest first."""
+HistoryInput = Sequence[tuple[str, str]] | Sequence[dict[str, Any]] | None
+"""Earlier turns: ``(question, answer)`` pairs, or chat messages with ``role``/``content``."""
+
+MAX_TURN_CHARS = 4000
+"""The most of one earlier question or answer a follow-up reads."""
 
 PhraseCount = Callable[[str], int]
 """How often a phrase occurs in the corpus: tells a real noun phrase from a run of words."""
@@ -227,3 +233,36 @@ def _rewrite_with_model(chat_model: BaseChatModel, question: str, history: Histo
     if rewritten and keeps_subject(rewritten, question):
         return rewritten
     return None
+
+
+def turns_of(history: HistoryInput, limit: int) -> tuple[tuple[str, str], ...]:
+    """The last ``limit`` turns of ``history`` as ``(question, answer)`` pairs."""
+    if not history:
+        return ()
+    turns: list[tuple[str, str]] = []
+    pending: str | None = None
+    for item in history:
+        if isinstance(item, dict):
+            text = _message_text(item.get("content"))
+            if item.get("role") == "user":
+                pending = text
+            elif item.get("role") == "assistant" and pending is not None:
+                turns.append((pending, text))
+                pending = None
+        else:
+            question, reply = item
+            turns.append((str(question), str(reply)))
+    # History comes from callers of the API too: bound what one turn may cost.
+    kept = turns[-limit:] if limit else []
+    return tuple((q[:MAX_TURN_CHARS], a[:MAX_TURN_CHARS]) for q, a in kept)
+
+
+def _message_text(content: Any) -> str:
+    """Text of a chat message's content: a string, or a list of typed parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            part.get("text", "") if isinstance(part, dict) else str(part) for part in content
+        ).strip()
+    return ""

@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.backends import BackendName
+from assistant.isolation import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,10 @@ def _default_home() -> Path:
     if (PROJECT_ROOT / "corpus").is_dir():
         return PROJECT_ROOT
     return Path.cwd()
+
+
+MAX_TOP_K = 50
+"""The most passages one question may retrieve (the cost of a question is bounded)."""
 
 
 class Settings(BaseSettings):
@@ -53,15 +58,19 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = Field(default=8000, ge=1, le=65535)
     chroma_ssl: bool = False
+    exact_search_max_units: int = Field(default=100_000, ge=0)
 
     # Ingestion and chunking.
     max_document_bytes: int = Field(default=20_000_000, ge=1)
+    max_document_chars: int = Field(default=10_000_000, ge=1)
+    parse_timeout: float = Field(default=30.0, gt=0)
+    parse_memory_mb: int = Field(default=1500, ge=64)
     max_upload_bytes: int = Field(default=10_000_000, ge=1)
     chunk_max_tokens: int = Field(default=200, ge=16)
     auto_index: bool = True
 
     # Retrieval.
-    top_k: int = Field(default=4, ge=1, le=50)
+    top_k: int = Field(default=4, ge=1, le=MAX_TOP_K)
     fetch_k: int = Field(default=20, ge=1, le=500)
     fusion: Literal["relative", "rrf"] = "relative"
     rrf_k: int = Field(default=60, ge=1)
@@ -91,8 +100,8 @@ class Settings(BaseSettings):
     openai_max_retries: int = Field(default=1, ge=0)
 
     # Grounding of generated answers.
-    grounding_min_similarity: float = Field(default=0.6, ge=-1.0, le=1.0)
-    grounding_min_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
+    grounding_min_similarity: float = Field(default=0.35, ge=-1.0, le=1.0)
+    grounding_min_overlap: float = Field(default=0.05, ge=0.0, le=1.0)
     show_unsupported: bool = False
 
     # The chat app.
@@ -113,6 +122,15 @@ class Settings(BaseSettings):
         if self.auth_username and self.auth_password:
             return self.auth_username, self.auth_password.get_secret_value()
         return None
+
+    @property
+    def parse_limits(self) -> Limits:
+        """What reading one document may cost."""
+        return Limits(
+            seconds=self.parse_timeout,
+            memory_bytes=self.parse_memory_mb * 1_000_000,
+            max_chars=self.max_document_chars,
+        )
 
     @property
     def server_mode(self) -> bool:

@@ -9,11 +9,14 @@ A trace of the chain shows the question at every step.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from assistant.bm25 import KeywordIndex
+from assistant.errors import EmptyQuestionError, QuestionError, QuestionTooLongError
 from assistant.retrieval import Passage, Retrieval
 from assistant.scope import Verdict
+from assistant.settings import MAX_TOP_K
 from assistant.spelling import Normalized
 
 History = tuple[tuple[str, str], ...]
@@ -58,3 +61,29 @@ class QuestionState:
         """How many documents the index held when this question was searched."""
         statistics = self.statistics or (self.retrieval.statistics if self.retrieval else None)
         return len(statistics.sources) if statistics else 0
+
+
+def checked_question(question: str, max_chars: int) -> str:
+    """The question without control characters, or a :class:`QuestionError`."""
+    if not isinstance(question, str):
+        raise EmptyQuestionError("The question must be text.")
+    cleaned = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
+    ).strip()
+    if not cleaned:
+        raise EmptyQuestionError("Please type a question: it is empty.")
+    if len(cleaned) > max_chars:
+        raise QuestionTooLongError(
+            f"The question is {len(cleaned):,} characters long; the limit is "
+            f"{max_chars:,}. Please shorten it."
+        )
+    return cleaned
+
+
+def checked_top_k(top_k: int | None) -> int | None:
+    """``top_k`` if it is a number of passages a question may ask for."""
+    if top_k is not None and not (
+        isinstance(top_k, int) and not isinstance(top_k, bool) and 1 <= top_k <= MAX_TOP_K
+    ):
+        raise QuestionError(f"top_k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}.")
+    return top_k

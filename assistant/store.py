@@ -5,9 +5,11 @@ run`` server when ``chroma_host`` is set. The collection records the embedding
 model and dimension it was built with; opening it with another model is an error
 that names both and the command that rebuilds. Writing is :mod:`assistant.sync`.
 
-The collection holds two kinds of records: a chunk (the passage, its metadata
-and the mean of its units' vectors) and a unit (a sentence or list item, with
-its own vector). Dense search runs over units; a chunk scores as its best unit.
+Two collections: *units* (each sentence or list item with its own vector; dense
+search runs here, and a chunk scores as its best unit) and *passages* (each
+chunk with its metadata, fetched by id and never searched). Keeping passages
+out of the searched graph keeps thousands of near-identical pages (a templated
+PDF) from knotting it.
 """
 
 from __future__ import annotations
@@ -20,13 +22,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant import builds, views
 from assistant.chunking import Chunk
+from assistant.dense import ExactSearch, UnitMatrix, approximate_nearest_chunks
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import (
+    IndexChangedError,
     IndexCorruptError,
     IndexLayoutError,
     IndexMismatchError,
@@ -34,12 +40,10 @@ from assistant.errors import (
 )
 from assistant.settings import Settings
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PAGE = 5000
 """Records read or written per Chroma call."""
-CHUNKS = {"kind": "chunk"}
-UNITS = {"kind": "unit"}
-_UNITS_PER_CHUNK = 4
+PASSAGES_SUFFIX = "-passages"
 REBUILD_HINT = "Rebuild it with `assistant index --rebuild`."
 log = logging.getLogger("assistant")
 
@@ -55,14 +59,29 @@ class ScoredChunk:
 class ChunkStore:
     """The chunks of one corpus in a Chroma collection (reading side)."""
 
-    def __init__(self, settings: Settings, embeddings: SentenceTransformerEmbeddings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: SentenceTransformerEmbeddings,
+        *,
+        path: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.embeddings = embeddings
+        self._fixed_path = path
+        """A build to read and write whatever the index folder's current one is (a rebuild's)."""
+        self.path: Path | None = None
+        """The Chroma folder this store is connected to (embedded mode)."""
+        self.read_only = False
         self._client: Any = None
         self._collection: Any = None
+        self._passages: Any = None
         self.lock = threading.RLock()
         """Held by writers; readers never wait on it."""
-        self._epoch = _EPOCH.value
+        self._epoch = views.epoch()
+        self._seen_revision: str | None = None
+        self.exact = ExactSearch(settings.exact_search_max_units)
+        """Every unit vector in memory, per revision, for exact dense search."""
 
     # --- connection ---------------------------------------------------------------
 
@@ -72,7 +91,7 @@ class ChunkStore:
         if self.settings.server_mode:
             scheme = "https" if self.settings.chroma_ssl else "http"
             return f"{scheme}://{self.settings.chroma_host}:{self.settings.chroma_port}"
-        return str(self.settings.index_dir)
+        return str(self._fixed_path or self.settings.index_dir)
 
     @property
     def client(self) -> Any:
@@ -90,13 +109,15 @@ class ChunkStore:
         return self._client is not None
 
     def forget(self) -> None:
-        """Drop the client and collection; the next use connects again."""
+        """Drop the client and collections; the next use connects again."""
         self._client = None
         self._collection = None
+        self._passages = None
+        self.path = None
 
     def _follow_resets(self) -> None:
-        if self._epoch != _EPOCH.value:
-            self._epoch = _EPOCH.value
+        if self._epoch != views.epoch():
+            self._epoch = views.epoch()
             self.forget()
 
     def _connect(self) -> Any:
@@ -119,21 +140,28 @@ class ChunkStore:
                     f"--port {self.settings.chroma_port}`, or unset ASSISTANT_CHROMA_HOST to "
                     "use the embedded index."
                 ) from exc
-        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        path = self._chroma_folder()
         try:
-            return chromadb.PersistentClient(
-                path=str(self.settings.index_dir), settings=chroma_settings
-            )
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         except Exception as exc:  # any failure to open the folder means it is unusable
             raise IndexCorruptError(
                 f"The index at {self.location} cannot be opened ({exc}). {REBUILD_HINT}"
             ) from exc
+        self.path = path
+        return client
+
+    def _chroma_folder(self) -> Path:
+        """The build to open: the given one, or the index folder's (see :func:`builds.to_open`)."""
+        if self._fixed_path is not None:
+            return self._fixed_path
+        path, self.read_only = builds.to_open(self.settings.index_dir)
+        return path
 
     @contextlib.contextmanager
     def translate_errors(self) -> Iterator[None]:
         """Turn Chroma and network failures into errors a user can act on."""
         import httpx
-        from chromadb.errors import InternalError
+        from chromadb.errors import InternalError, InvalidArgumentError, NotFoundError
 
         try:
             yield
@@ -143,7 +171,16 @@ class ChunkStore:
                 f"Lost the Chroma server at {self.location} ({exc}). Check that it is "
                 "running; the assistant reconnects by itself once it is back."
             ) from exc
-        except (InternalError, sqlite3.DatabaseError) as exc:
+        except NotFoundError as exc:
+            # The collection was replaced under us (a rebuild on the server, or another
+            # process's sync): reconnect, and let the caller ask again.
+            self.forget()
+            raise IndexChangedError(
+                f"The index at {self.location} changed while it was being read; ask again."
+            ) from exc
+        except (InternalError, InvalidArgumentError, sqlite3.DatabaseError) as exc:
+            # A damaged database surfaces as any of these ("Failed to pull logs from the
+            # log store", "database disk image is malformed").
             raise IndexCorruptError(
                 f"The index at {self.location} is damaged ({exc}). {REBUILD_HINT}"
             ) from exc
@@ -170,19 +207,30 @@ class ChunkStore:
 
     @property
     def collection(self) -> Any:
-        """The validated collection, created if it does not exist yet."""
+        """The validated units collection, created (with its passages) if it does not exist."""
         self._follow_resets()
         if self._collection is None:
             with self.lock, self.translate_errors():
                 if self._collection is None:
-                    collection = self.create_collection(self.settings.collection, existing_ok=True)
+                    name = self.settings.collection
+                    collection = self.create_collection(name, existing_ok=True)
                     self._check_compatible(collection.metadata or {})
+                    self._passages = self.create_collection(
+                        name + PASSAGES_SUFFIX, existing_ok=True
+                    )
                     self._collection = collection
         return self._collection
 
-    def use_collection(self, collection: Any) -> None:
-        """Read and write ``collection`` from now on (a rebuild's staging collection)."""
-        self._collection = collection
+    @property
+    def passages(self) -> Any:
+        """The passages collection: each chunk's text and metadata, fetched by id."""
+        self.collection  # noqa: B018 - connects both collections
+        return self._passages
+
+    def use_collections(self, units: Any, passages: Any) -> None:
+        """Read and write these collections from now on (a rebuild's staging pair)."""
+        self._collection = units
+        self._passages = passages
 
     def _check_compatible(self, metadata: dict[str, Any]) -> None:
         built_model = metadata.get("embedding_model")
@@ -214,19 +262,23 @@ class ChunkStore:
         beside the running app) makes this process reopen the index: Chroma keeps
         the vector index in memory and would otherwise search the old one.
         """
+        if not self.settings.server_mode and self._fixed_path is None and not self.read_only:
+            active = builds.active(self.settings.index_dir)
+            if self.path is not None and active is not None and active != self.path:
+                log.info("The index at %s was rebuilt; switching to it.", self.location)
+                self.forget()
         with self.translate_errors():
             name = self.collection.name
             current = str((self.client.get_collection(name).metadata or {}).get("revision", ""))
         if self.settings.server_mode:
-            return current
-        key = str(self.settings.index_dir)
-        with _VIEWS_LOCK:
-            seen = _VIEWS.setdefault(key, current)
-            if seen != current:
-                log.info("The index at %s changed in another process; reopening it.", key)
-                _VIEWS[key] = current
-                _reset_chroma_cache()
-        return current
+            token = current
+        else:
+            assert self.path is not None
+            if views.changed_elsewhere(self.path, current):
+                log.info("The index at %s changed in another process; reopening it.", self.path)
+            token = f"{self.path}:{current}"
+        self._seen_revision = token
+        return token
 
     def bump_revision(self) -> None:
         """Announce a change of content to every reader, here and in other processes."""
@@ -234,47 +286,41 @@ class ChunkStore:
         metadata = dict(collection.metadata or {})
         metadata["revision"] = uuid.uuid4().hex
         collection.modify(metadata=metadata)
-        if not self.settings.server_mode:
-            with _VIEWS_LOCK:
-                _VIEWS[str(self.settings.index_dir)] = metadata["revision"]
+        if not self.settings.server_mode and self.path is not None:
+            views.written(self.path, metadata["revision"])
 
     # --- reading --------------------------------------------------------------------
 
     def count(self) -> int:
         """Number of chunks in the index."""
-        return sum(len(ids) for ids, _, _ in self.pages(CHUNKS, include=[]))
+        with self.translate_errors():
+            return int(self.passages.count())
 
     def search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
-        """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first."""
-        query = np.asarray(vector, dtype=np.float32).tolist()
-        best: dict[str, float] = {}
-        with self.translate_errors():
-            total = self.collection.count()
-            if total == 0:
-                return []
-            # A chunk has a few units; fetch enough of them to fill k distinct chunks.
-            wanted = min(total, max(k * _UNITS_PER_CHUNK, k))
-            # Chunk records share the collection. Filtering them out in the query
-            # (where kind=unit) scans every record's metadata, about 50 ms at 10k
-            # chunks and growing with the index, so over-fetch and skip them here;
-            # only if too few units come back does the filtered query run.
-            self._collect_units(best, query, min(total, 2 * wanted), where=None)
-            if len(best) < k and 2 * wanted < total:
-                self._collect_units(best, query, wanted, where=UNITS)
-            ranked = sorted(best, key=lambda i: -best[i])[:k]
-            chunks = {c.id: c for c in self._get_chunks(ranked)}
-        return [ScoredChunk(chunks[i], best[i]) for i in ranked if i in chunks]
+        """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first.
 
-    def _collect_units(
-        self, best: dict[str, float], query: list[float], n: int, where: dict[str, Any] | None
-    ) -> None:
-        """Add each unit hit's chunk with its best similarity to ``best``."""
-        result = self.collection.query(
-            query_embeddings=[query], n_results=n, where=where, include=["metadatas", "distances"]
-        )
-        for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
-            if metadata.get("kind") == "unit":
-                best.setdefault(str(metadata["chunk_id"]), 1.0 - float(distance))
+        Exact (every unit scored, see :mod:`assistant.dense`) up to
+        ``exact_search_max_units``; Chroma's approximate HNSW search beyond.
+        """
+        matrix = self.exact.matrix(self._seen_revision or self.revision(), self._load_matrix)
+        if matrix is not None:
+            nearest = matrix.nearest_chunks(vector, k)
+            with self.translate_errors():
+                chunks = {c.id: c for c in self._get_chunks([i for i, _ in nearest])}
+            return [ScoredChunk(chunks[i], score) for i, score in nearest if i in chunks]
+        return self._approximate_search(vector, k)
+
+    def _load_matrix(self, limit: int) -> UnitMatrix | None:
+        with self.translate_errors():
+            if self.collection.count() > limit:
+                return None  # Chroma's HNSW search, without holding every vector
+            return UnitMatrix.load(self.collection, dimension=self.embeddings.dimension)
+
+    def _approximate_search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
+        with self.translate_errors():
+            nearest = approximate_nearest_chunks(self.collection, vector, k)
+            chunks = {c.id: c for c in self._get_chunks([i for i, _ in nearest])}
+        return [ScoredChunk(chunks[i], score) for i, score in nearest if i in chunks]
 
     def unit_vectors(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
         """The stored vectors of every unit of the given chunks, one row per unit in order.
@@ -285,6 +331,10 @@ class ChunkStore:
         ids = list(dict.fromkeys(i for unit_ids in wanted.values() for i in unit_ids))
         if not ids:
             return {}
+        matrix = self.exact.cached(self._seen_revision)
+        if matrix is not None:
+            rows = {chunk_id: matrix.vectors_of(unit_ids) for chunk_id, unit_ids in wanted.items()}
+            return {chunk_id: r for chunk_id, r in rows.items() if r is not None}
         with self.translate_errors():
             found = self.collection.get(ids=ids, include=["embeddings"])
         embeddings = found.get("embeddings")
@@ -300,7 +350,9 @@ class ChunkStore:
     def chunks(self) -> list[Chunk]:
         """Every chunk, in document order."""
         records: list[Chunk] = []
-        for ids, documents, metadatas in self.pages(CHUNKS, include=["documents", "metadatas"]):
+        for ids, documents, metadatas in self.pages(
+            self.passages, include=["documents", "metadatas"]
+        ):
             records.extend(
                 Chunk.from_record(i, d, m)
                 for i, d, m in zip(ids, documents, metadatas, strict=True)
@@ -310,7 +362,7 @@ class ChunkStore:
     def sources(self) -> dict[str, int]:
         """Indexed documents and their number of chunks."""
         counts: dict[str, int] = defaultdict(int)
-        for _, _, metadatas in self.pages(CHUNKS, include=["metadatas"]):
+        for _, _, metadatas in self.pages(self.passages, include=["metadatas"]):
             for metadata in metadatas:
                 counts[str(metadata["source"])] += 1
         return dict(sorted(counts.items()))
@@ -318,20 +370,20 @@ class ChunkStore:
     def _get_chunks(self, ids: list[str]) -> list[Chunk]:
         if not ids:
             return []
-        found = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        found = self.passages.get(ids=ids, include=["documents", "metadatas"])
         return [
             Chunk.from_record(i, d, m)
             for i, d, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
         ]
 
     def pages(
-        self, where: dict[str, Any] | None, include: list[str]
+        self, collection: Any, include: list[str]
     ) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
-        """Every record matching ``where``, a page at a time: ``(ids, documents, metadatas)``."""
+        """Every record of ``collection``, a page at a time: ``(ids, documents, metadatas)``."""
         offset = 0
         while True:
             with self.translate_errors():
-                page = self.collection.get(where=where, include=include, limit=PAGE, offset=offset)
+                page = collection.get(include=include, limit=PAGE, offset=offset)
             ids = page["ids"]
             if not ids:
                 return
@@ -341,31 +393,3 @@ class ChunkStore:
             offset += len(ids)
             if len(ids) < PAGE:
                 return
-
-
-@dataclass
-class _Epoch:
-    value: int = 0
-
-
-# Per index folder, the revision this process's Chroma view reflects. Chroma shares
-# one in-memory system per folder within a process; when another process has
-# written, the only public way to see it is to reset Chroma's cache of systems,
-# which every store of this process notices (the epoch) and reconnects after.
-_VIEWS: dict[str, str] = {}
-_VIEWS_LOCK = threading.Lock()
-_EPOCH = _Epoch()
-
-
-def _reset_chroma_cache() -> None:
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
-    _EPOCH.value += 1
-
-
-def reset_chroma_cache() -> None:
-    """Make every store of this process reopen its index from disk (after a wipe or swap)."""
-    with _VIEWS_LOCK:
-        _VIEWS.clear()
-        _reset_chroma_cache()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import shutil
 import time
 import uuid
 from collections import defaultdict
@@ -21,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chunking import Chunk, chunk_document
+from assistant import builds
+from assistant.chunking import UNIT_ID_PREFIX, Chunk, chunk_document
 from assistant.documents import Corpus, SkippedFile
-from assistant.errors import IndexCorruptError
+from assistant.errors import DocumentError, IndexReadOnlyError
 from assistant.progress import Progress
-from assistant.store import PAGE, ChunkStore, reset_chroma_cache
+from assistant.store import PAGE, PASSAGES_SUFFIX, ChunkStore
 from assistant.text import plural
 
 _BUILDING_SUFFIX = "-building-"
@@ -93,10 +93,25 @@ class _Plan:
     deleted_chunks: int = 0
     unchanged: int = 0
     total_chunks: int = 0
+    unreadable: list[SkippedFile] = field(default_factory=list)
+    """Files that could not be read this time (their previous chunks are kept)."""
 
     @property
     def writes(self) -> bool:
         return bool(self.add or self.keep or self.delete)
+
+
+class _Records(dict[str, list[Any]]):
+    """Column lists for one Chroma ``upsert``."""
+
+    def __init__(self) -> None:
+        super().__init__(ids=[], embeddings=[], documents=[], metadatas=[])
+
+    def add(self, record_id: str, vector: np.ndarray, document: str, metadata: Any) -> None:
+        self["ids"].append(record_id)
+        self["embeddings"].append(vector.tolist())
+        self["documents"].append(document)
+        self["metadatas"].append(metadata)
 
 
 class Indexer:
@@ -113,32 +128,46 @@ class Indexer:
         Files that could not be read this time keep their previous chunks, so a
         transient read error never deletes indexed content.
         """
+        with self.store.lock, self._file_lock():
+            return self._sync(corpus, progress)
+
+    def _sync(self, corpus: Corpus, progress: Progress | None) -> SyncReport:
         started = time.perf_counter()
-        with self.store.lock, self._file_lock(), self.store.translate_errors():
+        with self.store.translate_errors():
             plan = self._plan(corpus, self._indexed_by_source())
             self._apply(plan, progress)
         return SyncReport(
-            documents=len(corpus.documents),
+            documents=len(corpus.files) - len(plan.unreadable),
             chunks=plan.total_chunks,
             added=len(plan.add),
             updated=len(plan.keep),
             deleted=plan.deleted_chunks,
             unchanged_documents=plan.unchanged,
             seconds=time.perf_counter() - started,
-            skipped=corpus.skipped,
+            skipped=(*corpus.skipped, *plan.unreadable),
         )
 
     def _plan(self, corpus: Corpus, indexed: dict[str, _Indexed]) -> _Plan:
         plan = _Plan()
         max_tokens = min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2)
-        for doc in corpus.documents:
-            previous = indexed.get(doc.source, _Indexed())
-            if previous.complete_for(doc.fingerprint):
+        limits = self.settings.parse_limits
+        for file in corpus.files:
+            previous = indexed.get(file.source, _Indexed())
+            if previous.complete_for(file.fingerprint):
                 plan.unchanged += 1
                 plan.total_chunks += len(previous.chunk_ids)
                 continue
+            try:
+                doc = file.read(limits)
+            except DocumentError as exc:
+                plan.unreadable.append(SkippedFile(file.source, str(exc)))
+                plan.total_chunks += len(previous.chunk_ids)
+                continue
             chunks = chunk_document(
-                doc, count_tokens=self.embeddings.count_tokens, max_tokens=max_tokens
+                doc,
+                count_tokens=self.embeddings.count_tokens,
+                max_tokens=max_tokens,
+                token_ends=self.embeddings.token_ends,
             )
             plan.total_chunks += len(chunks)
             wanted = {c.id for c in chunks}
@@ -153,7 +182,9 @@ class Indexer:
                 (plan.keep if kept else plan.add).append((chunk, len(chunks)))
             plan.delete.extend(sorted(previous.all_ids() - wanted))
             plan.deleted_chunks += len(previous.chunk_ids - wanted)
-        unreadable = {s.source for s in corpus.skipped}
+        if corpus.partial:
+            return plan
+        unreadable = {s.source for s in (*corpus.skipped, *plan.unreadable)}
         for source, previous in indexed.items():
             if corpus.get(source) is None and source not in unreadable:
                 plan.delete.extend(sorted(previous.all_ids()))
@@ -162,22 +193,27 @@ class Indexer:
 
     def _indexed_by_source(self) -> dict[str, _Indexed]:
         indexed: dict[str, _Indexed] = defaultdict(_Indexed)
-        for ids, documents, metadatas in self.store.pages(None, include=["documents", "metadatas"]):
-            for record_id, document, metadata in zip(ids, documents, metadatas, strict=True):
+        store = self.store
+        for ids, documents, metadatas in store.pages(
+            store.passages, include=["documents", "metadatas"]
+        ):
+            for chunk_id, document, metadata in zip(ids, documents, metadatas, strict=True):
                 entry = indexed[str(metadata["source"])]
                 entry.fingerprints.add(str(metadata.get("fingerprint", "")))
-                if metadata.get("kind") == "unit":
-                    entry.unit_ids.add(record_id)
-                    continue
-                entry.chunk_ids.add(record_id)
+                entry.chunk_ids.add(chunk_id)
                 entry.expected.add(int(metadata.get("file_chunks", -1)))
                 entry.referenced_units.update(
-                    Chunk.from_record(record_id, document or "", metadata).unit_ids
+                    Chunk.from_record(chunk_id, document or "", metadata).unit_ids
                 )
+        for ids, _, metadatas in store.pages(store.collection, include=["metadatas"]):
+            for unit_id, metadata in zip(ids, metadatas, strict=True):
+                entry = indexed[str(metadata["source"])]
+                entry.fingerprints.add(str(metadata.get("fingerprint", "")))
+                entry.unit_ids.add(unit_id)
         return indexed
 
     def _apply(self, plan: _Plan, progress: Progress | None) -> None:
-        collection = self.store.collection
+        units, passages = self.store.collection, self.store.passages
         total = len(plan.add)
         if progress:
             progress(0, total)
@@ -186,51 +222,48 @@ class Indexer:
             # even if this run is killed halfway.
             self.store.bump_revision()
         written: set[str] = set()
-        # Order matters for interrupted runs: add, then update, then delete.
+        # Order matters for interrupted runs: add (units before their chunks), then
+        # update, then delete.
         batch = max(1, self.settings.embedding_batch_size)
         for start in range(0, total, batch):
-            part = plan.add[start : start + batch]
-            collection.upsert(**self._records(part, plan, written))
+            unit_records, chunk_records = self._records(
+                plan.add[start : start + batch], plan, written
+            )
+            if unit_records["ids"]:
+                units.upsert(**unit_records)
+            passages.upsert(**chunk_records)
             if progress:
                 progress(min(start + batch, total), total)
         for start in range(0, len(plan.keep), PAGE):
             part = plan.keep[start : start + PAGE]
-            collection.update(
+            passages.update(
                 ids=[c.id for c, _ in part],
                 metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
             )
             # Ownership may have moved to another chunk since these units were written.
-            units = list(dict.fromkeys(i for c, _ in part for i in c.unit_ids if i not in written))
-            written.update(units)
-            if units:
-                collection.update(
-                    ids=units,
-                    metadatas=[plan.owners[i][0].unit_metadata(plan.owners[i][1]) for i in units],
+            owned = list(dict.fromkeys(i for c, _ in part for i in c.unit_ids if i not in written))
+            written.update(owned)
+            if owned:
+                units.update(
+                    ids=owned,
+                    metadatas=[plan.owners[i][0].unit_metadata(plan.owners[i][1]) for i in owned],
                 )
-        for start in range(0, len(plan.delete), PAGE):
-            collection.delete(ids=plan.delete[start : start + PAGE])
+        unit_ids = [i for i in plan.delete if i.startswith(UNIT_ID_PREFIX)]
+        chunk_ids = [i for i in plan.delete if not i.startswith(UNIT_ID_PREFIX)]
+        for collection, ids in ((passages, chunk_ids), (units, unit_ids)):
+            for start in range(0, len(ids), PAGE):
+                collection.delete(ids=ids[start : start + PAGE])
         if plan.writes:
             self.store.bump_revision()
 
     def _records(
         self, part: list[tuple[Chunk, int]], plan: _Plan, written: set[str]
-    ) -> dict[str, list[Any]]:
-        """Embedded records of a batch of chunks: each new unit once, then the chunk."""
+    ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+        """Embedded records of a batch of chunks: each new unit once, and the chunks."""
         texts = list(dict.fromkeys(c.unit_embed_text(u) for c, _ in part for u in c.units))
         vector_of = dict(zip(texts, self.embeddings.encode(texts), strict=True))
-        records: dict[str, list[Any]] = {
-            "ids": [],
-            "embeddings": [],
-            "documents": [],
-            "metadatas": [],
-        }
-
-        def add(record_id: str, vector: np.ndarray, document: str, metadata: Any) -> None:
-            records["ids"].append(record_id)
-            records["embeddings"].append(vector.tolist())
-            records["documents"].append(document)
-            records["metadatas"].append(metadata)
-
+        unit_records = _Records()
+        chunk_records = _Records()
         for chunk, file_chunks in part:
             mine = np.stack([vector_of[chunk.unit_embed_text(u)] for u in chunk.units])
             for index, unit_id in enumerate(chunk.unit_ids):
@@ -238,44 +271,68 @@ class Indexer:
                     continue
                 written.add(unit_id)
                 owner, at = plan.owners[unit_id]
-                add(
+                unit_records.add(
                     unit_id,
                     mine[index],
                     chunk.unit_embed_text(chunk.units[index]),
                     owner.unit_metadata(at),
                 )
-            # The chunk's own vector is the mean of its units': no extra model call.
+            # Passages are fetched by id, never searched; Chroma still wants a vector,
+            # and the mean of the units' costs no model call.
             centre = mine.mean(axis=0)
             centre /= max(float(np.linalg.norm(centre)), 1e-12)
-            add(chunk.id, centre, chunk.text, chunk.to_metadata(file_chunks=file_chunks))
-        return records
+            chunk_records.add(
+                chunk.id, centre, chunk.text, chunk.to_metadata(file_chunks=file_chunks)
+            )
+        return unit_records, chunk_records
 
     def rebuild(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
-        """Re-embed everything from scratch.
+        """Re-embed everything from the corpus alone, then swap the new index in.
 
-        The new index is built beside the old one and swapped in at the end, so
-        an interrupted rebuild leaves the previous index working. An index that
-        cannot even be opened is wiped first.
+        Embedded, the new index is a new build folder, published by one atomic
+        rename when it is complete (see :mod:`assistant.builds`): the old index,
+        damaged or not, is never opened, and readers see the old one or the new
+        one. Against a server, the new collection is built beside the old one and
+        renamed when complete.
         """
+        if self.settings.server_mode:
+            return self._rebuild_on_server(corpus, progress)
+        store = self.store
+        folder = self.settings.index_dir
+        with store.lock, self._file_lock():
+            previous = builds.active(folder)
+            build = builds.new_build(folder)
+            staging = Indexer(ChunkStore(self.settings, self.embeddings, path=build))
+            report = staging._sync(corpus, progress)
+            staging.store.forget()
+            builds.publish(folder, build)
+            store.forget()
+            builds.prune(folder, keep={build, *([previous] if previous else [])})
+        return report
+
+    def _rebuild_on_server(self, corpus: Corpus, progress: Progress | None) -> SyncReport:
         store = self.store
         with store.lock:
-            try:
-                with store.translate_errors():
-                    store.client.list_collections()
-            except IndexCorruptError:
-                self._wipe_local_index()
             client = store.client
             name = self.settings.collection
             staging = f"{name}{_BUILDING_SUFFIX}{uuid.uuid4().hex[:8]}"
             with store.translate_errors():
                 self._drop_stale_staging(client)
-                store.use_collection(store.create_collection(staging, existing_ok=False))
-            report = self.sync(corpus, progress=progress)
+                store.use_collections(
+                    store.create_collection(staging, existing_ok=False),
+                    store.create_collection(staging + PASSAGES_SUFFIX, existing_ok=False),
+                )
+            report = self._sync(corpus, progress)
             with store.translate_errors():
-                if any(c.name == name for c in client.list_collections()):
-                    client.delete_collection(name)
-                store.collection.modify(name=name)
-                store.use_collection(None)
+                existing = {c.name for c in client.list_collections()}
+                for final, built in (
+                    (name + PASSAGES_SUFFIX, store.passages),
+                    (name, store.collection),
+                ):
+                    if final in existing:
+                        client.delete_collection(final)
+                    built.modify(name=final)
+                store.forget()
         return report
 
     def _drop_stale_staging(self, client: Any) -> None:
@@ -283,33 +340,6 @@ class Indexer:
         for collection in client.list_collections():
             if collection.name.startswith(prefix):
                 client.delete_collection(collection.name)
-
-    def _wipe_local_index(self) -> None:
-        if self.settings.server_mode:
-            raise IndexCorruptError(
-                f"The Chroma server at {self.store.location} reports a damaged store."
-            )
-        folder = self.settings.index_dir
-        unexpected = [
-            p.name
-            for p in folder.iterdir()
-            if not (p.name in {"chroma.sqlite3", ".gitkeep", ".lock"} or _is_uuid(p.name))
-        ]
-        if unexpected:
-            raise IndexCorruptError(
-                f"The index at {folder} is damaged, but it also holds files the assistant did not "
-                f"write ({', '.join(sorted(unexpected)[:5])}), so it was left alone. Move them "
-                "away or point ASSISTANT_INDEX_DIR at an empty folder."
-            )
-        for path in folder.iterdir():
-            if path.name in {".gitkeep", ".lock"}:
-                continue
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-        self.store.forget()
-        reset_chroma_cache()
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -319,17 +349,14 @@ class Indexer:
             return
         folder = Path(self.settings.index_dir)
         folder.mkdir(parents=True, exist_ok=True)
+        if not builds.writable(folder):
+            raise IndexReadOnlyError(
+                f"The index folder {folder} is read-only: it can answer, but not be updated or "
+                "rebuilt. Make it writable, or point ASSISTANT_INDEX_DIR at a writable folder."
+            )
         with (folder / ".lock").open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _is_uuid(name: str) -> bool:
-    try:
-        uuid.UUID(name)
-    except ValueError:
-        return False
-    return True

@@ -14,8 +14,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents import SUPPORTED_SUFFIXES, parse_document
 from assistant.errors import DocumentError
+from assistant.formats import SUPPORTED_SUFFIXES
+from assistant.isolation import Limits, read_bytes
 
 UPLOAD_FOLDER = "uploads"
 
@@ -50,9 +51,17 @@ def safe_name(original: str, suffix: str) -> str:
 
 
 def store_uploads(
-    files: list[tuple[str, Path]], corpus_dir: Path, *, max_bytes: int
+    files: list[tuple[str, Path]],
+    corpus_dir: Path,
+    *,
+    max_bytes: int,
+    limits: Limits | None = None,
 ) -> UploadResult:
-    """Check each ``(original name, temporary path)`` and copy the good ones into the corpus."""
+    """Check each ``(original name, temporary path)`` and copy the good ones into the corpus.
+
+    Each file is judged on its own: a bad one is reported and the others go on.
+    Reading it (to check it has text) runs within ``limits``.
+    """
     stored: list[str] = []
     rejected: list[Rejected] = []
     folder = corpus_dir / UPLOAD_FOLDER
@@ -78,7 +87,7 @@ def store_uploads(
             rejected.append(Rejected(name, f"could not be read ({exc.strerror or exc})"))
             continue
         try:
-            parse_document(raw, source=name, kind=kind)
+            read_bytes(raw, source=name, kind=kind, limits=limits or Limits())
         except DocumentError as exc:
             rejected.append(Rejected(name, str(exc).removeprefix(name).strip(" :") or str(exc)))
             continue

@@ -92,7 +92,7 @@ def _app_first_answer(work: Path, env: dict[str, str]) -> tuple[float, float]:
         reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
             QUESTION, api_name="/chat"
         )
-        assert "[1]" in reply
+        assert "[1]" in reply["text"]
         return listening, time.perf_counter() - started
     finally:
         stop(process)

@@ -144,8 +144,8 @@ def question_state(text: str, question: str, *, source: str = "roles.md", answer
 
     from assistant.bm25 import KeywordIndex
     from assistant.chunking import chunk_document
-    from assistant.documents import parse_document
     from assistant.features import FeatureExtractor
+    from assistant.formats import parse_document
     from assistant.retrieval import Passage, Retrieval
     from assistant.scope import Verdict
     from assistant.scorer import Scorer
@@ -188,6 +188,28 @@ def make_pdf(pages: list[str]) -> bytes:
 
     Written by hand so tests need no PDF library; pypdf reads its text back.
     """
+    streams = []
+    for text in pages:
+        lines = []
+        for line in text.splitlines():
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            lines.append(f"({escaped}) Tj T*")
+        streams.append(
+            ("BT /F1 11 Tf 14 TL 72 720 Td " + " ".join(lines) + " ET").encode("latin-1")
+        )
+    return pdf_from_streams(streams)
+
+
+def pdf_from_streams(
+    streams: list[bytes], *, flate: bool = False, pages: int | None = None
+) -> bytes:
+    """A PDF whose pages draw the given content streams, as hostile as they are.
+
+    With ``flate`` the streams are compressed; with ``pages`` larger than the
+    number of streams, pages share them (one stream drawn by many pages).
+    """
+    import zlib
+
     objects: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -195,22 +217,23 @@ def make_pdf(pages: list[str]) -> bytes:
         return len(objects)
 
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    pages_id = len(objects) + 1 + 2 * len(pages)
-    page_ids = []
-    for text in pages:
-        lines = []
-        for line in text.splitlines():
-            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            lines.append(f"({escaped}) Tj T*")
-        stream = ("BT /F1 11 Tf 14 TL 72 720 Td " + " ".join(lines) + " ET").encode("latin-1")
-        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        page_ids.append(
-            add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] "
-                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
-                % (pages_id, font, content)
-            )
+    contents = []
+    for stream in streams:
+        data = zlib.compress(stream, 9) if flate else stream
+        flt = b" /Filter /FlateDecode" if flate else b""
+        contents.append(
+            add(b"<< /Length %d%s >>\nstream\n" % (len(data), flt) + data + b"\nendstream")
         )
+    count = pages or len(streams)
+    pages_id = len(objects) + 1 + count
+    page_ids = [
+        add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+            % (pages_id, font, contents[n % len(contents)])
+        )
+        for n in range(count)
+    ]
     kids = b" ".join(b"%d 0 R" % i for i in page_ids)
     add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids)))
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.chunking import Chunk
-from assistant.response import Answer, Citation, RetrievedPassage
+from assistant.response import Answer, Citation, RetrievedPassage, Segment
 from assistant.scope import Verdict
 from assistant.state import QuestionState
 
@@ -82,4 +82,5 @@ def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | N
             score=verdict.closest.probability,
         )
     text = refusal_text(state.documents, verdict)
-    return base, replace(base, text=text, refused=True, closest=closest)
+    segments = (Segment("sentence", text),)
+    return base, replace(base, text=text, refused=True, closest=closest, segments=segments)

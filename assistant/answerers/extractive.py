@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answerers.base import cite, refusal_text, start_answer
 from assistant.answerers.context import subject_of
-from assistant.response import Answer, Citation
+from assistant.response import Answer, Citation, Segment, compose
 from assistant.scorer import ScoredCandidate
 from assistant.state import QuestionState
 from assistant.timing import stage
@@ -65,13 +65,20 @@ class ExtractiveAnswerer:
         with stage("compose"):
             groups = self.select(state.verdict.ranked, phrase_count)
         if not groups:
-            yield replace(base, text=refusal_text(state.documents), refused=True)
+            text = refusal_text(state.documents)
+            yield replace(base, text=text, refused=True, segments=(Segment("sentence", text),))
             return
         citations = [_citation(group, marker) for marker, group in enumerate(groups, start=1)]
-        for shown in range(1, len(groups)):
-            partial = _compose(groups[:shown])
-            yield replace(base, text=partial, citations=citations[:shown], complete=False)
-        yield replace(base, text=_compose(groups), citations=citations, complete=True)
+        segments = [_segments(group, marker) for marker, group in enumerate(groups, start=1)]
+        for shown in range(1, len(groups) + 1):
+            pieces = tuple(piece for group in segments[:shown] for piece in group)
+            yield replace(
+                base,
+                text=compose(pieces),
+                segments=pieces,
+                citations=citations[:shown],
+                complete=shown == len(groups),
+            )
 
     def select(
         self, ranked: tuple[ScoredCandidate, ...], phrase_count: PhraseCount
@@ -115,26 +122,14 @@ def _citation(group: _Group, marker: int) -> Citation:
     return cite(first.chunk, first.unit.start, last.unit.end, marker=marker, score=score)
 
 
-def _compose(groups: list[_Group]) -> str:
-    """Answer text: sentences run on inline, lists stand as Markdown bullets."""
-    paragraphs: list[str] = []
-    inline = False  # whether the last paragraph is running prose that can be extended
-    for marker, group in enumerate(groups, start=1):
-        if not group.is_list:
-            context = f"[{group.context}:] " if group.context else ""
-            piece = f"{context}{group.members[0].candidate.text} [{marker}]"
-            if inline:
-                paragraphs[-1] += f" {piece}"
-            else:
-                paragraphs.append(piece)
-            inline = True
-            continue
-        members = [m.candidate for m in group.members]
-        if members[0].unit.kind == "leadin":
-            lines = [f"{members.pop(0).text} [{marker}]"] + [f"- {c.text}" for c in members]
-        else:
-            lines = [f"- {c.text}" for c in members]
-            lines[-1] += f" [{marker}]"
-        paragraphs.append("\n".join(lines))
-        inline = False
-    return "\n\n".join(paragraphs)
+def _segments(group: _Group, marker: int) -> list[Segment]:
+    """A group as answer segments: a sentence or item alone, or a list with its marker once."""
+    members = [m.candidate for m in group.members]
+    if not group.is_list:
+        return [Segment("sentence", members[0].text, marker, group.context)]
+    if members[0].unit.kind == "leadin":
+        leadin, *items = members
+        return [Segment("leadin", leadin.text, marker)] + [Segment("item", c.text) for c in items]
+    return [Segment("item", c.text) for c in members[:-1]] + [
+        Segment("item", members[-1].text, marker)
+    ]

@@ -11,6 +11,7 @@ model is never called.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from assistant.answerers.base import cite, start_answer
 from assistant.answerers.extractive import ExtractiveAnswerer
@@ -26,8 +28,14 @@ from assistant.answerers.injection import addresses_the_model
 from assistant.answerers.verify import SentenceVerifier, Support, claims, complete_sentences
 from assistant.candidates import Candidate, candidates_of, stored_vectors
 from assistant.chunking import Chunk
-from assistant.errors import AssistantError, BackendError, EndpointError
-from assistant.response import Answer, Citation
+from assistant.errors import (
+    AssistantError,
+    BackendError,
+    BackendNotInstalledError,
+    EndpointError,
+)
+from assistant.redact import redact
+from assistant.response import Answer, Citation, Dropped, Segment, SegmentKind, compose
 from assistant.retrieval import Passage
 from assistant.state import QuestionState
 from assistant.timing import record, stage
@@ -40,6 +48,7 @@ SYSTEM_PROMPT = (
     "If the passages do not answer the question, reply: The article does not say."
 )
 LEFT_OUT = "[text addressed to an assistant, left out]"
+log = logging.getLogger("assistant")
 UNSUPPORTED_FLAG = "⚠ unsupported"
 
 
@@ -73,16 +82,18 @@ def _readable(chunk: Chunk) -> str:
 class _Draft:
     """The verified part of an answer being written."""
 
-    sentences: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     markers: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
+    dropped: list[Dropped] = field(default_factory=list)
+    """Generated sentences no passage supports, with why."""
     held: tuple[str, Support] | None = None
     """A supported lead-in ("... include:") waiting for a supported item to introduce."""
 
     def add(self, sentence: str, support: Support | None, *, flagged: bool) -> None:
         if flagged or support is None:
-            self.sentences.append(f"{sentence} [{UNSUPPORTED_FLAG}]")
+            self.segments.append(Segment("sentence", f"{sentence} [{UNSUPPORTED_FLAG}]"))
             return
         if sentence.endswith(":"):
             self.held = (sentence, support)
@@ -107,21 +118,18 @@ class _Draft:
                     score=support.similarity,
                 )
             )
-        bullet = "\n- " if candidate.unit.kind == "item" else ""
-        self.sentences.append(f"{bullet}{sentence} [{self.markers[key]}]")
+        kind: SegmentKind = "item" if candidate.unit.kind == "item" else "sentence"
+        self.segments.append(Segment(kind, sentence, self.markers[key]))
 
     def says(self, sentence: str) -> bool:
-        """Whether the draft already holds this sentence (ignoring case and markers)."""
+        """Whether the draft already holds this sentence (ignoring case)."""
         key = " ".join(sentence.lower().split())
-        return any(s.lower().lstrip("\n- ").startswith(key + " [") for s in self.sentences)
+        return any(" ".join(s.text.lower().split()) == key for s in self.segments)
 
     @property
     def text(self) -> str:
         """Sentences run on; list items each start a bullet line."""
-        out = ""
-        for sentence in self.sentences:
-            out += sentence if sentence.startswith("\n") or not out else " " + sentence
-        return out.strip()
+        return compose(self.segments)
 
     @property
     def supported(self) -> bool:
@@ -149,10 +157,11 @@ class GroundedGenerator:
         extractive: ExtractiveAnswerer,
         *,
         name: str,
-        min_similarity: float = 0.6,
-        min_overlap: float = 0.5,
+        min_similarity: float = 0.35,
+        min_overlap: float = 0.05,
         passages: int = 3,
         show_unsupported: bool = False,
+        check_claims: bool = True,
     ) -> None:
         self.chat_model = chat_model
         self.embeddings = embeddings
@@ -162,6 +171,8 @@ class GroundedGenerator:
         self.min_overlap = min_overlap
         self.passages = passages
         self.show_unsupported = show_unsupported
+        self.check_claims = check_claims
+        """Whether sentences are also checked for who does what (needs spaCy)."""
 
     def stream(self, state: QuestionState) -> Iterator[Answer]:
         """Yield growing answers while the model writes; the last one is complete."""
@@ -174,8 +185,41 @@ class GroundedGenerator:
         shown = state.passages[: self.passages]
         verifier = self._verifier(shown, state)
         draft = _Draft()
+        try:
+            yield from self._generate(base, shown, verifier, draft, time.perf_counter())
+        except BackendNotInstalledError:
+            raise  # a setup problem, to fix before asking again
+        except BackendError as exc:
+            # The model failed (its endpoint is down, it crashed): the quotes still
+            # answer, and the notice says what happened.
+            log.warning("%s", exc)
+            for snapshot in self.extractive.stream(state):
+                yield replace(snapshot, backend=self.name, fallback=True, notice=str(exc))
+            return
+        dropped = tuple(draft.dropped)
+        if not draft.supported:
+            for snapshot in self.extractive.stream(state):
+                yield replace(snapshot, backend=self.name, fallback=True, dropped=dropped)
+            return
+        yield replace(
+            base,
+            text=draft.text,
+            segments=tuple(draft.segments),
+            citations=draft.citations,
+            complete=True,
+            dropped=dropped,
+        )
+
+    def _generate(
+        self,
+        base: Answer,
+        shown: tuple[Passage, ...],
+        verifier: SentenceVerifier,
+        draft: _Draft,
+        started: float,
+    ) -> Iterator[Answer]:
+        """The model's answer as it streams, sentence by sentence checked into ``draft``."""
         buffer = ""
-        started = time.perf_counter()
         first = True
         with stage("generate"):
             for piece in self._tokens(build_messages(base.query, shown)):
@@ -188,27 +232,25 @@ class GroundedGenerator:
                 yield replace(
                     base,
                     text=draft.text,
+                    segments=tuple(draft.segments),
                     citations=list(draft.citations),
                     pending=buffer,
                     complete=False,
                 )
             finished, _ = complete_sentences(buffer, final=True)
             self._check(finished, verifier, draft)
-        if not draft.supported:
-            for snapshot in self.extractive.stream(state):
-                yield replace(snapshot, backend=self.name, fallback=True)
-            return
-        yield replace(base, text=draft.text, citations=draft.citations, complete=True)
 
     def _check(self, sentences: list[str], verifier: SentenceVerifier, draft: _Draft) -> None:
         with stage("verify"):
             for sentence in (claim for raw in sentences for claim in claims(raw)):
                 if draft.says(sentence):
                     continue  # small models repeat themselves
-                support = verifier.best(sentence)
-                if verifier.supports(support):
-                    draft.add(sentence, support, flagged=False)
-                elif self.show_unsupported:
+                check = verifier.check(sentence)
+                if check.kept:
+                    draft.add(sentence, check.support, flagged=False)
+                    continue
+                draft.dropped.append(Dropped(sentence, check.reasons[0]))
+                if self.show_unsupported:
                     draft.add(sentence, None, flagged=True)
 
     def _tokens(self, messages: list[BaseMessage]) -> Iterator[str]:
@@ -228,7 +270,7 @@ class GroundedGenerator:
             if wrote:
                 raise
         except Exception as exc:
-            raise _backend_error(exc, self.name) from exc
+            raise _backend_error(exc, self.name, _secrets(self.chat_model)) from exc
         if not wrote:
             # A model always says something; silence means the endpoint answered in a form
             # the client could not read (not a chat completion stream).
@@ -252,10 +294,23 @@ class GroundedGenerator:
             min_similarity=self.min_similarity,
             min_overlap=self.min_overlap,
             idf=state.retrieval.statistics.idf if state.retrieval else None,
+            structure=self.check_claims,
         )
 
 
-def _backend_error(exc: Exception, backend: str) -> BackendError:
+def _secrets(chat_model: BaseChatModel) -> list[str]:
+    """The credentials a chat model holds, to keep out of its error messages."""
+    found = []
+    for name in ("openai_api_key", "api_key"):
+        value = getattr(chat_model, name, None)
+        if isinstance(value, SecretStr):
+            found.append(value.get_secret_value())
+        elif isinstance(value, str):
+            found.append(value)
+    return found
+
+
+def _backend_error(exc: Exception, backend: str, secrets: list[str]) -> BackendError:
     """Our error for a failing model call: says what happened, never echoes a key."""
     import httpx
     import openai
@@ -273,9 +328,14 @@ def _backend_error(exc: Exception, backend: str) -> BackendError:
         )
     if isinstance(exc, openai.APIError):
         status = getattr(exc, "status_code", None)
+        if status in {401, 403}:
+            return EndpointError(
+                f"The {backend} endpoint rejected the API key (HTTP {status}). Check "
+                "ASSISTANT_OPENAI_API_KEY (or OPENAI_API_KEY)."
+            )
         return EndpointError(
             f"The {backend} endpoint refused the request ({kind}"
             + (f", HTTP {status}" if status else "")
             + "). Check ASSISTANT_OPENAI_MODEL and the API key."
         )
-    return BackendError(f"The {backend} model failed: {kind}: {exc}")
+    return BackendError(f"The {backend} model failed: {kind}: {redact(str(exc), secrets)}")

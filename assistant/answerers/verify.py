@@ -1,9 +1,9 @@
 """Check generated sentences against the passages, without trusting the model.
 
 A sentence is supported by a unit of the retrieved passages (a sentence, or a
-list item read with its lead-in) when it is close in meaning (cosine similarity
-of their embeddings) and when most of its content words are in that unit. The
-second test is what catches a fluent sentence that adds a fact of its own.
+list item read with its lead-in) when it is close in meaning, when most of its
+content words are in that unit (what catches a fluent sentence that adds a fact
+of its own), and when it says what the unit says about who does what.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.answerers.reading import UnitReader
 from assistant.blocks import split_sentences
 from assistant.candidates import Candidate
 from assistant.text import terms
@@ -33,8 +34,30 @@ class Support:
     overlap: float
 
 
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one generated claim: its support, or why it has none."""
+
+    claim: str
+    support: Support | None
+    reasons: tuple[str, ...] = ()
+    """Why the nearest unit does not support it ("the passage says this of the COO")."""
+
+    @property
+    def kept(self) -> bool:
+        """Whether the claim may stand in the answer."""
+        return self.support is not None and not self.reasons
+
+
 class SentenceVerifier:
-    """Finds, for a generated sentence, the passage unit that supports it (if any)."""
+    """Finds, for a generated sentence, a passage unit that supports what it claims.
+
+    A unit supports a claim when it is close in meaning (cosine similarity of
+    their embeddings), covers its content words (idf-weighted overlap, with
+    synonyms for nouns), and when the claim agrees with it clause by clause:
+    the same agent, the same direction of every comparison, the same polarity,
+    and no name or number the unit lacks (:mod:`assistant.answerers.claims`).
+    """
 
     def __init__(
         self,
@@ -45,6 +68,7 @@ class SentenceVerifier:
         min_similarity: float,
         min_overlap: float,
         idf: Callable[[str], float] | None = None,
+        structure: bool = True,
     ) -> None:
         self.embeddings = embeddings
         self.candidates = candidates
@@ -53,12 +77,40 @@ class SentenceVerifier:
         self.min_overlap = min_overlap
         self.idf = idf or (lambda _term: 1.0)
         self._terms = [set(terms(c.scoring_text)) for c in candidates]
+        self.reader = UnitReader(candidates, embeddings) if structure else None
 
-    def best(self, sentence: str) -> Support | None:
-        """The best-supporting unit of ``sentence``, or ``None`` if there are no units."""
+    def check(self, claim: str) -> Check:
+        """Whether some unit supports ``claim`` (one claim: see :func:`claims`)."""
+        ranked = self._ranked(claim)
+        if not ranked:
+            return Check(claim, None, ("there are no passages to check it against",))
+        top = ranked[0]
+        if self.reader is None:
+            ok = self._close(top)
+            return Check(claim, top if ok else None, () if ok else (_NOT_CLOSE,))
+        reasons: tuple[str, ...] = ()
+        best = top.similarity + top.overlap
+        for support in ranked[:_TRIED]:
+            # A claim whose nearest unit says it of someone else is not rescued by a
+            # vaguer unit further down (the introduction names every role).
+            if support.similarity + support.overlap < best - _MARGIN:
+                break
+            if not self._close(support):
+                continue
+            found = self.reader.conflicts(claim, support.candidate)
+            if not found:
+                return Check(claim, support)
+            reasons = reasons or tuple(found)
+        return Check(claim, None, reasons or (_NOT_CLOSE,))
+
+    def _close(self, support: Support) -> bool:
+        return support.similarity >= self.min_similarity and support.overlap >= self.min_overlap
+
+    def _ranked(self, sentence: str) -> list[Support]:
+        """Every unit with its similarity and overlap to ``sentence``, best first."""
         words = set(terms(sentence))
         if not self.candidates or not words:
-            return None
+            return []
         vector = np.asarray(self.embeddings.embed_query(sentence), dtype=np.float32)
         vector /= max(float(np.linalg.norm(vector)), 1e-12)
         similarity = self.vectors @ vector
@@ -66,16 +118,14 @@ class SentenceVerifier:
         weights = {w: self.idf(w) for w in words}
         total = sum(weights.values()) or 1.0
         overlap = np.array([sum(weights[w] for w in words & unit) / total for unit in self._terms])
-        index = int(np.argmax(similarity + overlap))
-        return Support(self.candidates[index], float(similarity[index]), float(overlap[index]))
+        order = np.argsort(-(similarity + overlap), kind="stable")
+        return [Support(self.candidates[i], float(similarity[i]), float(overlap[i])) for i in order]
 
-    def supports(self, support: Support | None) -> bool:
-        """Whether a support is strong enough to keep the sentence."""
-        return (
-            support is not None
-            and support.similarity >= self.min_similarity
-            and support.overlap >= self.min_overlap
-        )
+
+_TRIED = 5
+_MARGIN = 0.25
+"""Units tried per claim, nearest first: the nearest may be the other role's."""
+_NOT_CLOSE = "no passage says anything close to it"
 
 
 def clean_sentence(sentence: str) -> str:

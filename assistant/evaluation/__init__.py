@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from assistant.evaluation.datasets import (
     article_noisy_set,
     article_set,
     bundled_squad_sets,
+    distractor_set,
     squad_set,
     unseen_set,
 )
@@ -38,12 +39,13 @@ __all__ = [
     "article_noisy_set",
     "article_set",
     "bundled_squad_sets",
+    "distractor_set",
     "evaluate",
     "squad_set",
     "unseen_set",
 ]
 
-SETS = ("article", "article-noisy", "article-unseen", "squad")
+SETS = ("article", "article-noisy", "article-unseen", "article-distractors", "squad")
 """The question sets ``evaluate`` knows by name."""
 
 
@@ -127,12 +129,14 @@ def _resolve(
 ) -> list[QuestionSet]:
     if isinstance(item, QuestionSet):
         return [item]
-    if item == "article":
-        return [article_set()]
-    if item == "article-noisy":
-        return [article_noisy_set()]
-    if item == "article-unseen":
-        return [unseen_set()]
+    named: dict[str, Callable[[], QuestionSet]] = {
+        "article": article_set,
+        "article-noisy": article_noisy_set,
+        "article-unseen": unseen_set,
+        "article-distractors": distractor_set,
+    }
+    if item in named:
+        return [named[item]()]
     if item == "squad":
         if squad_path is not None:
             return [squad_set(squad_path, title=title)]

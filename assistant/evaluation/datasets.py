@@ -136,6 +136,31 @@ def article_noisy_set(seed: int = 20261126) -> QuestionSet:
     )
 
 
+def distractor_set(pages: int = 5000) -> QuestionSet:
+    """The gold set asked of a corpus where the article is one document among junk and others.
+
+    Beside the article: a document of ``pages`` near-identical one-line pages
+    (thousands of chunks that say nothing) and the four SQuAD articles. Compare
+    with ``article`` to see what a large irrelevant document costs.
+    """
+    gold = article_set()
+    documents = dict(gold.documents)
+    documents["zebra-pages.txt"] = "\n\n".join(
+        f"Zebra page {n} tiny text." for n in range(1, pages + 1)
+    )
+    for squad in bundled_squad_sets():
+        documents.update(squad.documents)
+    return replace(
+        gold,
+        name="article-distractors",
+        documents=documents,
+        description=(
+            f"{gold.description} Asked of a corpus that also holds {pages:,} pages of junk "
+            "and the four SQuAD articles."
+        ),
+    )
+
+
 def unseen_set() -> QuestionSet:
     """Questions about the article written by someone who never saw the system or its data.
 

@@ -1,7 +1,12 @@
-"""The local backend: SmolLM2-135M run in-process by llama.cpp, grounded."""
+"""The local backend: SmolLM2-135M run by llama.cpp in a worker process, grounded."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +14,7 @@ from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 pytest.importorskip("llama_cpp", reason="the local backend is the [local] extra")
 
-from assistant import Assistant
+from assistant import Assistant, llama_worker
 from assistant.llm import LlamaCppChatModel
 
 pytestmark = pytest.mark.slow
@@ -87,3 +92,46 @@ def test_a_follow_up_is_rewritten_before_retrieval_with_the_model(local_bot):
     reply = local_bot.answer("And what about the COO?", history=history)
     assert "COO" in reply.query
     assert "operations manager?" not in reply.query.removeprefix("And what about the COO?")
+
+
+def test_a_crash_of_the_model_is_a_notice_the_quotes_still_answer_and_it_restarts(local_bot):
+    question = "What does a COO do?"
+    local_bot.answer(question)
+    (worker,) = [w for w in llama_worker._WORKERS.values() if w._process is not None]
+    os.kill(worker._process.pid, signal.SIGILL)  # as a CPU that traps AMX does
+    crashed = local_bot.answer(question)
+    assert "Illegal instruction" in crashed.notice
+    assert crashed.fallback and crashed.citations
+    again = local_bot.answer(question)
+    assert not again.notice and again.citations
+
+
+def test_a_cpu_without_avx2_is_told_so_before_anything_runs(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 ssse3 sse4_1 sse4_2 avx\n")
+    problem = llama_worker.cpu_problem(cpuinfo)
+    assert problem is not None and "AVX2, FMA, F16C" in problem
+    cpuinfo.write_text("flags\t\t: fpu sse2 avx avx2 fma f16c amx_tile\n")
+    assert llama_worker.cpu_problem(cpuinfo) is None
+
+
+def test_the_installed_llama_cpp_build_uses_no_amx_or_avx512():
+    # A build with -march=native on an Intel host carries AMX (tileloadd) and AVX-512
+    # (zmm registers); on a CPU that traps them, the model dies. `make setup-test`
+    # builds a portable wheel; this checks that it is the one installed.
+    objdump = shutil.which("objdump")
+    if objdump is None:
+        pytest.fail("objdump (binutils) is needed to inspect the llama.cpp build")
+    import llama_cpp
+
+    libraries = sorted(Path(llama_cpp.__file__).parent.rglob("libggml-cpu*.so"))
+    assert libraries, "llama_cpp ships no libggml-cpu library"
+    for library in libraries:
+        code = subprocess.run(
+            [objdump, "-d", "--no-show-raw-insn", str(library)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "tileloadd" not in code and "tdpb" not in code, f"{library} uses AMX"
+        assert "%zmm" not in code, f"{library} uses AVX-512"

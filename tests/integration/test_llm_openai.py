@@ -11,7 +11,6 @@ import pytest
 pytest.importorskip("llama_cpp.server", reason="the server is part of the [local] extra")
 
 from assistant import Assistant
-from assistant.errors import EndpointError
 from tests.support import free_port
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -53,12 +52,13 @@ def test_the_endpoint_streams(llama_server, endpoint_bot):
     assert "ttft" in snapshots[-1].timings
 
 
-def test_a_dead_endpoint_is_a_clear_error_within_the_timeout(endpoint_bot):
+def test_a_dead_endpoint_gives_quotes_and_a_clear_notice_within_the_timeout(endpoint_bot):
     bot = endpoint_bot(f"http://127.0.0.1:{free_port()}/v1", openai_timeout=3, openai_max_retries=0)
     started = time.monotonic()
-    with pytest.raises(EndpointError, match="Cannot reach the openai endpoint"):
-        bot.answer("What does a COO do?")
+    reply = bot.answer("What does a COO do?")
     assert time.monotonic() - started < 15
+    assert "Cannot reach the openai endpoint" in reply.notice
+    assert reply.fallback and reply.citations
 
 
 @pytest.fixture
@@ -91,9 +91,10 @@ def silent_server():
 def test_a_hung_endpoint_times_out_with_a_clear_error(silent_server, endpoint_bot):
     bot = endpoint_bot(silent_server, openai_timeout=2, openai_max_retries=0)
     started = time.monotonic()
-    with pytest.raises(EndpointError, match="did not answer in time"):
-        bot.answer("What does a COO do?")
+    reply = bot.answer("What does a COO do?")
     assert time.monotonic() - started < 15
+    assert "did not answer in time" in reply.notice
+    assert reply.fallback and reply.citations
 
 
 def test_the_api_key_never_appears_in_errors_or_settings(endpoint_bot):
@@ -103,8 +104,8 @@ def test_the_api_key_never_appears_in_errors_or_settings(endpoint_bot):
         openai_timeout=2,
         openai_max_retries=0,
     )
-    with pytest.raises(EndpointError) as error:
-        bot.answer("What does a COO do?")
-    assert SECRET not in str(error.value)
+    reply = bot.answer("What does a COO do?")
+    assert reply.notice
+    assert SECRET not in reply.to_json()
     assert SECRET not in repr(bot.settings)
     assert SECRET not in str(bot.status())

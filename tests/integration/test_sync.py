@@ -87,24 +87,21 @@ def test_a_repeated_sentence_stays_findable_when_its_first_passage_is_removed(fr
     assert hit.page_content == "Zebra crossings need paint. Second."
 
 
-def test_search_falls_back_to_a_filtered_query_when_passages_crowd_out_sentences(
-    fresh, monkeypatch
-):
+def test_sentences_are_searched_and_passages_are_stored_apart(fresh):
     fresh.index()
-    collection = fresh.store.collection
-    query = collection.query
+    units = fresh.store.collection.get(include=["metadatas"])["metadatas"]
+    passages = fresh.store.passages.get(include=["metadatas"])["metadatas"]
+    assert {m["kind"] for m in units} == {"unit"}
+    assert {m["kind"] for m in passages} == {"chunk"}
+    assert len(units) > len(passages)
 
-    def passages_only(**kwargs):
-        result = query(**kwargs)
-        if kwargs.get("where") is None:  # as if every near record were a whole passage
-            result["metadatas"] = [[{"kind": "chunk"} for _ in result["metadatas"][0]]]
-        return result
 
-    monkeypatch.setattr(collection, "query", passages_only)
+def test_search_fills_k_distinct_passages_when_sentences_crowd_into_few(fresh):
+    fresh.index()
+    total = fresh.store.count()
     vector = fresh.embeddings.encode_query("What does a COO do?")
-    hits = fresh.store.search(vector, 2)
-    assert len(hits) == 2
-    assert "COO" in hits[0].chunk.text
+    hits = fresh.store.search(vector, total)
+    assert len({h.chunk.id for h in hits}) == total
 
 
 def test_a_file_that_became_unreadable_keeps_its_previous_chunks(fresh):

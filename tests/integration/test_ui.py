@@ -16,25 +16,51 @@ def client(app_url):
     return Client(app_url, verbose=False)
 
 
-def test_the_app_answers_with_cited_sources(client):
+def test_the_chat_api_answers_with_cited_sources_as_data(client):
     reply = client.predict("What are the key responsibilities of a COO?", api_name="/chat")
-    assert "[1]" in reply
-    assert "**Sources**" in reply
-    assert "Developing and implementing business strategies" in reply
+    assert "[1]" in reply["text"]
+    assert "Developing and implementing business strategies" in reply["text"]
+    assert reply["citations"][0]["marker"] == 1
+    assert reply["citations"][0]["source"] == "operations-manager-vs-coo.md"
+    assert "**Sources**" in reply["markdown"]
+
+
+def test_the_chat_api_takes_the_conversation_so_far(client):
+    history = [
+        {"role": "user", "content": "What are the key responsibilities of an operations manager?"},
+        {"role": "assistant", "content": "Managing day-to-day activities [1]"},
+    ]
+    reply = client.predict("And what about the COO?", history, api_name="/chat")
+    assert "Developing and implementing business strategies" in reply["text"]
+
+
+def test_the_chat_api_takes_a_backend_and_a_number_of_passages(client):
+    reply = client.predict("What does a COO do?", None, "extractive", 2, api_name="/chat")
+    assert reply["backend"] == "extractive"
+    assert not reply["refused"]
 
 
 def test_an_out_of_corpus_question_gets_a_plain_refusal(client):
     reply = client.predict("What is the capital of France?", api_name="/chat")
-    assert "does not say" in reply
-    assert "Sources" not in reply
+    assert reply["refused"]
+    assert "does not say" in reply["text"]
+    assert reply["citations"] == []
 
 
-def test_an_empty_question_gets_a_friendly_error_not_a_crash(client):
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("   ",), "Please type a question"),
+        (("What does a COO do?", None, None, 10_000), "top_k must be"),
+        (("What does a COO do?", None, "nonsense"), "Unknown backend"),
+    ],
+)
+def test_bad_api_input_gets_a_clear_error_not_a_crash(client, arguments, message):
     from gradio_client.exceptions import AppError
 
-    with pytest.raises(AppError, match="Please type a question"):
-        client.predict("   ", api_name="/chat")
-    assert "[1]" in client.predict("What does a COO do?", api_name="/chat")
+    with pytest.raises(AppError, match=message):
+        client.predict(*arguments, api_name="/chat")
+    assert "[1]" in client.predict("What does a COO do?", api_name="/chat")["text"]
 
 
 def _non_loopback_addresses() -> list[str]:
@@ -76,5 +102,5 @@ def test_the_app_answers_with_the_local_backend(article_corpus, article_index, r
     reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
         "What does a COO do?", api_name="/chat"
     )
-    assert "[1]" in reply
-    assert "**Sources**" in reply
+    assert reply["backend"] == "local"
+    assert "[1]" in reply["text"]

@@ -15,8 +15,22 @@ PACKAGE = REPO / "assistant"
 # The pipeline, first step first. A module may import modules of its own layer or
 # of an earlier one, never of a later one (lazy imports inside functions count).
 LAYERS = [
-    {"errors", "text", "timing", "progress", "backends", "response", "model"},
-    {"settings", "spelling", "topics"},
+    {
+        "errors",
+        "escape",
+        "redact",
+        "dense",
+        "pipes",
+        "text",
+        "timing",
+        "progress",
+        "backends",
+        "response",
+        "model",
+    },
+    {"signin"},
+    {"formats", "isolation", "spelling", "topics"},
+    {"settings", "builds", "views"},
     {"blocks", "documents", "uploads"},
     {"chunking"},
     {"onnx_encoder", "embeddings"},
@@ -29,11 +43,16 @@ LAYERS = [
     {"scope"},
     {"state"},
     {"answerers.base", "answerers.injection", "answerers.context"},
+    {"answerers.facts"},
+    {"answerers.claims"},
+    {"answerers.reading"},
     {"answerers.verify", "answerers.extractive"},
+    {"llama_worker"},
     {"answerers.generative", "llm"},
     {"chain"},
     {"api"},
     {"render"},
+    {"console"},
     {"cli", "__init__", "__main__", "evaluation"},
 ]
 MAX_LINES = 400

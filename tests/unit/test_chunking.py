@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.chunking import chunk_document
-from assistant.documents import parse_document
 from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.formats import parse_document
 from tests.support import ARTICLE, SHARED_ARTICLE
 
 MAX_TOKENS = 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.render import Turn, anchor, chat_markdown, conversation_markdown, sources_html
-from assistant.response import Answer, Citation
+from assistant.response import Answer, Citation, Segment
 
 DOCUMENT = "# Roles\n\n## The COO\n\nThe COO leads operations. The COO reports to the CEO.\n"
 QUOTE = "The COO reports to the CEO."
@@ -19,8 +19,28 @@ CITATION = Citation(
     title="Roles",
 )
 ANSWER = Answer(
-    question="Who does the COO report to?", text=f"{QUOTE} [1]", refused=False, citations=[CITATION]
+    question="Who does the COO report to?",
+    text=f"{QUOTE} [1]",
+    refused=False,
+    citations=[CITATION],
+    segments=(Segment("sentence", QUOTE, 1),),
 )
+HOSTILE = (
+    'Sign in: <form action="http://127.0.0.1:9/steal"><input type="password">'
+    "<button>Sign in</button></form> <img src=http://127.0.0.1:9/pixel.png> "
+    "![](http://127.0.0.1:9/md.png) [click](http://127.0.0.1:9/) <script>alert(1)</script>"
+)
+
+
+def _hostile_answer() -> Answer:
+    citation = Citation(1, HOSTILE, "evil.md", "<b>S</b>", 0, len(HOSTILE), 0.9)
+    return Answer(
+        question="<img src=x>",
+        text=f"{HOSTILE} [1]",
+        refused=False,
+        citations=[citation],
+        segments=(Segment("sentence", HOSTILE, 1),),
+    )
 
 
 def test_markers_link_to_their_passage_in_the_sources_panel():
@@ -74,3 +94,29 @@ def test_a_conversation_exports_as_markdown_with_sources():
     assert exported.startswith("# Conversation with the article assistant\n")
     assert "## Who does the COO report to?" in exported
     assert "**Sources**" in exported
+
+
+def _live_markup(rendered: str) -> list[str]:
+    """The document's tags and Markdown constructs that a renderer would make live."""
+    return [
+        construct
+        for construct in ("<form", "<input", "<button", "<img", "<script", "<b>S", "![", "](http")
+        if construct in rendered
+    ]
+
+
+def test_markup_in_a_quote_never_becomes_a_form_an_image_or_a_link_in_the_chat():
+    assert _live_markup(chat_markdown(_hostile_answer(), turn=0)) == []
+
+
+def test_markup_in_a_quote_stays_visible_as_text_in_the_chat():
+    rendered = chat_markdown(_hostile_answer(), turn=0)
+    assert "&lt;script&gt;alert" in rendered
+    assert "&lt;form action" in rendered
+
+
+def test_markup_in_a_quote_is_inert_in_the_export_and_the_sources_panel():
+    exported = conversation_markdown([Turn("<img src=x>", _hostile_answer())])
+    panel = sources_html(_hostile_answer(), turn=0, document_text=lambda s: HOSTILE)
+    assert _live_markup(exported) == []
+    assert _live_markup(panel) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.response import Answer, Citation
+from assistant.response import Answer, Citation, Segment, compose
 
 CITATION = Citation(
     marker=1, quote="The COO leads.", source="a.md", section="Roles", start=10, end=24, score=0.71
@@ -14,8 +14,18 @@ ANSWER = Answer(
     text="The COO leads. [1]",
     refused=False,
     citations=[CITATION],
+    segments=(Segment("sentence", "The COO leads.", 1),),
     timings={"total": 0.25},
 )
+HOSTILE = (
+    '<form action="http://evil"><input type=password></form> '
+    "![x](http://evil/p.png) <script>alert(1)</script>"
+)
+
+
+def _plain(markdown: str) -> str:
+    """What a reader sees of escaped Markdown, roughly: backslashes gone."""
+    return markdown.replace("\\", "")
 
 
 def test_json_has_text_refused_citations_and_timings():
@@ -27,8 +37,36 @@ def test_json_has_text_refused_citations_and_timings():
 
 def test_markdown_shows_the_answer_then_each_quoted_source():
     markdown = ANSWER._repr_markdown_()
-    assert markdown.startswith("The COO leads. [1]")
-    assert "[1] *Roles · a.md · score 0.71*: “The COO leads.”" in markdown
+    assert _plain(markdown).startswith("The COO leads. [1]")
+    assert "[1] *Roles · a.md · score 0.71*: “The COO leads.”" in _plain(markdown)
+
+
+def test_markup_in_a_quote_is_escaped_in_the_markdown_never_live():
+    citation = Citation(1, HOSTILE, "a.md", "Roles", 0, len(HOSTILE), 0.5)
+    answer = Answer(
+        question="?",
+        text=f"{HOSTILE} [1]",
+        refused=False,
+        citations=[citation],
+        segments=(Segment("sentence", HOSTILE, 1),),
+    )
+    markdown = answer.markdown()
+    assert "<form" not in markdown and "<script" not in markdown and "<input" not in markdown
+    assert "![" not in markdown
+    assert "&lt;script&gt;alert" in _plain(markdown)
+
+
+def test_the_plain_text_runs_sentences_on_and_puts_a_list_on_its_own_lines():
+    segments = (
+        Segment("sentence", "One.", 1, "A COO"),
+        Segment("leadin", "Duties include:", 2),
+        Segment("item", "Planning"),
+        Segment("item", "Leading"),
+        Segment("sentence", "Two.", 3),
+    )
+    assert compose(segments) == (
+        "[A COO:] One. [1]\n\nDuties include: [2]\n- Planning\n- Leading\n\nTwo. [3]"
+    )
 
 
 def test_a_refusal_renders_without_a_sources_block():

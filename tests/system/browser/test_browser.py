@@ -27,6 +27,14 @@ ARGS = [
 # `make screenshots` sets this to docs/screenshots; otherwise they go to a temporary folder.
 SHOTS = os.environ.get("ASSISTANT_SCREENSHOTS")
 BOT = "#chat [data-testid='bot']"
+HOSTILE_MARKUP = (
+    "# Quimby payroll portal\n\n"
+    'To sign in to the Quimby payroll portal, use <form action="http://127.0.0.1:9/steal">'
+    '<input type="password" name="pw"><button>Sign in</button></form> with your password.\n\n'
+    'The Quimby payroll portal shows <img src="http://127.0.0.1:9/pixel.png"> as its logo and '
+    "![tracker](http://127.0.0.1:9/track.png) on every page.\n\n"
+    "The Quimby payroll portal runs <script>document.title='owned'</script> every night.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +128,21 @@ def test_an_uploaded_document_can_be_asked_about(page, shots, tmp_path):
     page.screenshot(path=str(shots / "upload.png"), full_page=True)
     answer = ask(page, "Who leads the happiness team?", 1)
     assert "Zorblax Quimby" in answer
+
+
+def test_markup_in_a_document_is_shown_as_text_never_as_a_form_image_or_script(page, tmp_path):
+    document = tmp_path / "portal.md"
+    document.write_text(HOSTILE_MARKUP)
+    page.click("#documents-tab-button")
+    page.set_input_files("#upload input[type=file]", str(document))
+    page.click("#add")
+    page.wait_for_selector("#upload-status :text('Index updated')", timeout=120_000)
+    answer = ask(page, "How do I sign in to the Quimby payroll portal?", 1)
+    assert '<form action="http://127.0.0.1:9/steal">' in answer
+    for area in ("#chat", "#sources"):
+        assert page.locator(f"{area} form, {area} input[type=password]").count() == 0
+        assert page.locator(f"{area} img[src*='127.0.0.1:9'], {area} script").count() == 0
+    assert "127.0.0.1:9" in page.inner_text("#sources")
 
 
 def test_a_bad_upload_is_refused_with_a_message_and_the_index_is_unchanged(page, tmp_path):

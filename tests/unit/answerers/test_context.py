@@ -6,7 +6,7 @@ from assistant.answerers.context import subject_of
 from assistant.bm25 import KeywordIndex
 from assistant.candidates import candidates_of
 from assistant.chunking import chunk_document
-from assistant.documents import parse_document
+from assistant.formats import parse_document
 from assistant.retrieval import Passage
 from tests.support import ARTICLE
 

@@ -1,0 +1,82 @@
+"""Checking the chat app's sign-in, with a growing lock-out after failed attempts.
+
+Gradio accepts an ``auth`` callable; a plain ``(username, password)`` pair lets
+a script try passwords as fast as the server answers. After a few failures for
+a name, further attempts for it are refused without being checked until a
+delay passes, and the delay doubles with each further failure.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+log = logging.getLogger("assistant")
+
+
+@dataclass
+class _Record:
+    failures: int = 0
+    locked_until: float = 0.0
+
+
+class SignIn:
+    """A Gradio ``auth`` callable for one username and password."""
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        free_attempts: int = 5,
+        first_delay: float = 1.0,
+        max_delay: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._username = username.encode()
+        self._password = password.encode()
+        self.free_attempts = free_attempts
+        self.first_delay = first_delay
+        self.max_delay = max_delay
+        self._clock = clock
+        self._records: dict[str, _Record] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, username: str, password: str) -> bool:
+        """True when both match and the name is not locked out."""
+        key = username.strip().casefold()[:256]
+        with self._lock:
+            record = self._records.setdefault(key, _Record())
+            if self._clock() < record.locked_until:
+                return False
+            ok = hmac.compare_digest(username.encode(), self._username) & hmac.compare_digest(
+                password.encode(), self._password
+            )
+            if ok:
+                self._records.pop(key, None)
+                return True
+            record.failures += 1
+            if record.failures >= self.free_attempts:
+                delay = min(
+                    self.max_delay,
+                    self.first_delay * 2 ** (record.failures - self.free_attempts),
+                )
+                record.locked_until = self._clock() + delay
+                log.warning(
+                    "%d failed sign-ins for %r; refusing it for %.0fs.",
+                    record.failures,
+                    username[:64],
+                    delay,
+                )
+            if len(self._records) > 10_000:  # names are attacker-chosen: bound the memory
+                self._records.pop(next(iter(self._records)))
+            return False
+
+    def locked(self, username: str) -> bool:
+        """Whether attempts for ``username`` are refused right now."""
+        record = self._records.get(username.strip().casefold()[:256])
+        return record is not None and self._clock() < record.locked_until
