@@ -52,18 +52,23 @@ LOCAL_WHEEL := $(if $(findstring local,$(EXTRAS)),$(LLAMA_WHEELS)/.built)
 # torch first, pinned: pip takes the CPU build from this machine's disk instead of a
 # several-GB CUDA build. constraints.txt pins everything else to the tested versions.
 $(READY): pyproject.toml constraints.txt $(LOCAL_WHEEL)
+	@echo "==> Setting up $(VENV) (Python from $(PYTHON))"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "==> Installing torch 2.13.0, the CPU build (about a minute the first time)"
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(if $(LOCAL_WHEEL),$(INSTALL_LLAMA))
+	@echo "==> Installing the assistant and its pinned dependencies (2-4 minutes the first time)"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.$(EXTRAS)'
 	touch $@
 
 $(READY_TEST): $(READY) $(LLAMA_WHEELS)/.built
+	@echo "==> Installing the portable llama-cpp-python wheel and the test tools (about a minute)"
 	$(INSTALL_LLAMA)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval]'
 	touch $@
 
 chat: setup
+	@echo "==> Starting the chat (the first start builds the index, a few seconds)"
 	$(BIN)/assistant serve
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
@@ -73,11 +78,13 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 lint: setup-test
+	@echo "==> Lint and type checks (ruff, mypy)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: lint browser
+	@echo "==> The test suite (about 10 minutes on 2 cores; each dot is a test)"
 	$(BIN)/pytest
 
 # Fit the answer scorer on the bundled public data (about 3 minutes on 2 cores):

@@ -36,6 +36,12 @@ EXAMPLES = [
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = """
 .pending { opacity: 0.5; }
+/* The chat's toolbar floats over the messages by default: give it its own row. */
+#chat .wrapper { display: flex; flex-direction: column; }
+#chat .top-panel { position: static; align-self: flex-end; }
+#chat .bubble-wrap { flex: 1 1 auto; min-height: 0; }
+/* Toasts at the bottom right, clear of the status line at the top. */
+.toast-wrap { top: auto !important; bottom: var(--size-4); }
 .dropped { opacity: 0.75; font-size: 0.9em; }
 .notice { color: #9a6700; }
 #status { text-align: right; }
@@ -308,9 +314,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
         outputs = [page.chatbot, page.sources, page.question, turns, page.export]
         page.question.submit(app.respond, inputs, outputs, concurrency_limit=limit, **private)
         page.ask.click(app.respond, inputs, outputs, concurrency_limit=limit, **private)
-        page.clear.click(
-            app.clear, None, [page.chatbot, page.sources, turns, page.export], **private
-        )
+        cleared = [page.chatbot, page.sources, turns, page.export]
+        page.clear.click(app.clear, None, cleared, **private)
+        # The chat's own trash icon clears everything too, not only what it shows.
+        page.chatbot.clear(app.clear, None, cleared, **private)
         page.show_scores.change(app.rescore, [turns, page.show_scores], page.sources, **private)
         page.add.click(
             app.add_files,
@@ -348,7 +355,13 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         ssr_mode=False,
         theme=THEME,
         css=CSS,
+        footer_links=["api", "gradio"],  # the app's own Settings tab is the only one
+        quiet=True,  # no "share=True" hint: the app stays on this machine
+        prevent_thread_lock=True,
     )
+    where = "127.0.0.1" if settings.host in {"0.0.0.0", "::"} else settings.host
+    print(f"The chat is at http://{where}:{blocks.server_port}/ (Ctrl+C stops it).", flush=True)
+    blocks.block_thread()
 
 
 if __name__ == "__main__":

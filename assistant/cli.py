@@ -38,7 +38,7 @@ def _corpus_options(func: F) -> F:
         "--corpus",
         "corpus_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of .md/.txt/.html documents (default: ./corpus, or ASSISTANT_CORPUS_DIR).",
+        help="Folder of .md, .txt, .html and .pdf files (default: ./corpus, ASSISTANT_CORPUS_DIR).",
     )(func)
 
 

@@ -95,7 +95,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         # The ONNX export of the same weights (see onnx_encoder): used while the torch
         # model is not loaded, so a cold start skips importing sentence-transformers.
         self._onnx_file = (
-            onnx_encoder.onnx_path(self.path, cache_dir)
+            onnx_encoder.onnx_path(self.path, cache_dir, self.name)
             if fast
             and cache_dir is not None
             and device == "cpu"
@@ -191,8 +191,10 @@ class SentenceTransformerEmbeddings(Embeddings):
             raise EmbeddingModelError(
                 f"Could not load the embedding model from {self.path}: {exc}"
             ) from exc
-        if self._onnx_file is not None and not self._onnx_file.is_file():
-            onnx_encoder.export(model, self._onnx_file)  # once; later starts skip torch
+        onnx = self._onnx_file
+        # Exported once; later starts skip torch.
+        if onnx is not None and not onnx.is_file() and onnx_encoder.export(model, onnx):
+            onnx_encoder.remove_stale(onnx)
         return model
 
     def encode(self, texts: list[str]) -> np.ndarray:

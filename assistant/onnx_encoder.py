@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -49,12 +50,35 @@ def supported(model_dir: Path) -> bool:
     return types == _EXPECTED_MODULES and bool(mean_only)
 
 
-def onnx_path(model_dir: Path, cache_dir: Path) -> Path:
-    """Where the export of this model lives: named by the weights it came from."""
+def onnx_path(model_dir: Path, cache_dir: Path, name: str) -> Path:
+    """Where the export of this model lives: named by the model and its weights' content,
+    so every virtual environment holding the same weights shares one export."""
     weights = sorted(model_dir.glob("*.safetensors")) or sorted(model_dir.glob("*.bin"))
-    stamp = "|".join(f"{p.name}:{p.stat().st_size}:{int(p.stat().st_mtime)}" for p in weights)
-    digest = hashlib.sha256(f"{model_dir.resolve()}|{stamp}".encode()).hexdigest()[:16]
-    return cache_dir / f"encoder-{digest}.onnx"
+    digest = hashlib.sha256()
+    for path in weights:
+        size = path.stat().st_size
+        digest.update(f"{path.name}:{size}".encode())
+        with path.open("rb") as handle:  # both ends: cheap, and changes with the weights
+            digest.update(handle.read(_SAMPLE))
+            handle.seek(max(0, size - _SAMPLE))
+            digest.update(handle.read(_SAMPLE))
+    return cache_dir / f"encoder-{_slug(name)}-{digest.hexdigest()[:16]}.onnx"
+
+
+def remove_stale(current: Path) -> None:
+    """Delete earlier exports of the same model (other weights, older layouts)."""
+    prefix = current.name.rsplit("-", 1)[0]
+    for path in current.parent.glob("encoder-*.onnx"):
+        old_layout = path.name.count("-") == 1  # encoder-<digest>.onnx, keyed by venv path
+        if path != current and (path.name.startswith(f"{prefix}-") or old_layout):
+            path.unlink(missing_ok=True)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+_SAMPLE = 1 << 20
 
 
 def export(sentence_transformer: Any, target: Path) -> bool:

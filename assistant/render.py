@@ -117,7 +117,8 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
     spans = sorted(citations, key=lambda c: c.start)
     windows: list[list[int]] = []
     for c in spans:
-        start, end = max(0, c.start - _CONTEXT_CHARS), min(len(text), c.end + _CONTEXT_CHARS)
+        start = _snap_start(text, max(0, c.start - _CONTEXT_CHARS), c.start)
+        end = _snap_end(text, min(len(text), c.end + _CONTEXT_CHARS), c.end)
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
@@ -144,6 +145,33 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
         for c in citations
     )
     return "".join(out) + legend
+
+
+_BOUNDARY = re.compile(r"(?<=[.!?:])\s+|\n+")
+_SNAP = 80
+"""How far an excerpt's edge may move to reach a sentence boundary."""
+
+
+def _snap_start(text: str, start: int, keep: int) -> int:
+    """``start`` moved to the nearest sentence start (or else word start) before ``keep``."""
+    if start == 0:
+        return 0
+    starts = [m.end() for m in _BOUNDARY.finditer(text, max(0, start - _SNAP), keep)]
+    if starts:
+        return min(starts, key=lambda p: abs(p - start))
+    space = text.find(" ", start, keep)
+    return space + 1 if space >= 0 else start
+
+
+def _snap_end(text: str, end: int, keep: int) -> int:
+    """``end`` moved to the nearest sentence end (or else word end) after ``keep``."""
+    if end >= len(text):
+        return len(text)
+    ends = [m.start() for m in _BOUNDARY.finditer(text, keep, min(len(text), end + _SNAP))]
+    if ends:
+        return min(ends, key=lambda p: abs(p - end))
+    space = text.rfind(" ", keep, end)
+    return space if space >= 0 else end
 
 
 _HEADING_LINE = re.compile(r"^(?:&#35;){1,6} (.+)$", re.MULTILINE)  # "#", escaped

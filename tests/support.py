@@ -11,8 +11,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 ARTICLE = CORPUS / "operations-manager-vs-coo.md"
-SHARED_ARTICLE = REPO.parent / "shared" / "article" / "operations-manager-vs-coo.txt"
-SHARED_SQUAD = REPO.parent / "shared" / "eval" / "squad-v2-dev-normans.json"
+SOURCE_ARTICLE = REPO / "tests" / "data" / "operations-manager-vs-coo.txt"
+"""The article as the project received it (plain text); the corpus holds it as Markdown."""
 PYTHON = sys.executable
 
 

@@ -65,3 +65,31 @@ def test_a_damaged_export_is_ignored_and_replaced(tmp_path, embeddings):
     vector = model.encode(["What does a COO do?"])
     assert np.allclose(vector, embeddings.encode(["What does a COO do?"]), atol=1e-5)
     assert model._onnx_file.stat().st_size > 1_000_000  # exported again by the torch load
+
+
+def test_the_export_is_named_by_model_and_weights_not_by_where_they_are_installed(
+    tmp_path, embeddings
+):
+    import shutil
+
+    from assistant import onnx_encoder
+
+    elsewhere = tmp_path / "another-venv-copy"
+    shutil.copytree(embeddings.path, elsewhere)
+    here = onnx_encoder.onnx_path(embeddings.path, tmp_path, embeddings.name)
+    there = onnx_encoder.onnx_path(elsewhere, tmp_path, embeddings.name)
+    assert here == there
+    assert "all-minilm-l6-v2" in here.name
+
+
+def test_a_new_export_removes_the_stale_ones(tmp_path):
+    from assistant import onnx_encoder
+
+    stale_layout = tmp_path / "encoder-0123456789abcdef.onnx"  # keyed by a venv path
+    older_weights = tmp_path / "encoder-all-minilm-l6-v2-aaaaaaaaaaaaaaaa.onnx"
+    other_model = tmp_path / "encoder-some-other-model-bbbbbbbbbbbbbbbb.onnx"
+    current = tmp_path / "encoder-all-minilm-l6-v2-cccccccccccccccc.onnx"
+    for path in (stale_layout, older_weights, other_model, current):
+        path.write_bytes(b"x")
+    onnx_encoder.remove_stale(current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([other_model.name, current.name])

@@ -1,20 +1,16 @@
-"""The Markdown article in corpus/ is the shared article, with its structure restored."""
+"""The Markdown article in corpus/ is the article as received, with its structure restored."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.support import ARTICLE, SHARED_ARTICLE
+from tests.support import ARTICLE, SOURCE_ARTICLE
 
 _MARKUP = re.compile(r"^(#{1,6} |- )")
 
 
 def _shared_lines() -> list[str]:
-    if not SHARED_ARTICLE.is_file():
-        pytest.skip(f"the shared article is not at {SHARED_ARTICLE}")
-    lines = [line.strip() for line in SHARED_ARTICLE.read_text().splitlines() if line.strip()]
+    lines = [line.strip() for line in SOURCE_ARTICLE.read_text().splitlines() if line.strip()]
     return lines[:-1]  # the last line is a stray keyword line, not content
 
 

@@ -7,7 +7,7 @@ import pytest
 from assistant.chunking import chunk_document
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.formats import parse_document
-from tests.support import ARTICLE, SHARED_ARTICLE
+from tests.support import ARTICLE, SOURCE_ARTICLE
 
 MAX_TOKENS = 200
 
@@ -108,9 +108,7 @@ def test_a_long_list_keeps_its_lead_in_as_context_in_every_piece(count_tokens):
 
 
 def test_plain_text_with_one_line_per_block_finds_headings_and_lists(count_tokens):
-    if not SHARED_ARTICLE.is_file():
-        pytest.skip("the shared article is not available")
-    doc = parse_document(SHARED_ARTICLE.read_bytes(), source="article.txt", kind="text")
+    doc = parse_document(SOURCE_ARTICLE.read_bytes(), source="article.txt", kind="text")
     chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
     sections = {c.section for c in chunks}
     assert "The Role of a Chief Operating Officer (COO)" in sections

@@ -141,3 +141,14 @@ def test_fingerprints_change_with_content_only(tmp_corpus: Path):
     assert Read(tmp_corpus).documents[0].fingerprint == first
     path.write_text("Version two.")
     assert Read(tmp_corpus).documents[0].fingerprint != first
+
+
+def test_every_list_of_document_types_names_pdf():
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+    from assistant.documents import SUPPORTED
+
+    assert ".pdf" in SUPPORTED
+    for command in ("index", "ask", "serve"):
+        assert ".pdf" in CliRunner().invoke(cli, [command, "--help"]).output

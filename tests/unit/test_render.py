@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.render import Turn, anchor, chat_markdown, conversation_markdown, sources_html
 from assistant.response import Answer, Citation, Segment
 
@@ -120,3 +122,18 @@ def test_markup_in_a_quote_is_inert_in_the_export_and_the_sources_panel():
     panel = sources_html(_hostile_answer(), turn=0, document_text=lambda s: HOSTILE)
     assert _live_markup(exported) == []
     assert _live_markup(panel) == []
+
+
+def test_an_excerpt_starts_and_ends_on_a_sentence_or_word_boundary():
+    filler = "Filler words run on and on without a full stop here " * 12
+    text = f"{filler}. The COO reports to the CEO. {filler}."
+    start = text.index("The COO")
+    citation = Citation(1, "The COO reports to the CEO.", "a.md", "Roles", start, start + 27, 0.8)
+    answer = Answer(question="?", text="The COO reports to the CEO. [1]", refused=False,
+                    citations=[citation])  # fmt: skip
+    panel = sources_html(answer, turn=0, document_text=lambda _: text)
+    excerpt = re.search(r'<div class="excerpt">(.*?)</div>', panel, re.S).group(1)
+    plain = re.sub(r"<sup>.*?</sup>|<[^>]+>", "", excerpt).removeprefix("…").removesuffix("…")
+    first, last = plain.split()[0], plain.split()[-1]
+    assert first in [*filler.split(), "The"]
+    assert last.strip(".") in [*filler.split(), "CEO"]

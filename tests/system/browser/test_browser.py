@@ -204,9 +204,55 @@ def test_the_answer_streams_from_the_local_model(page):
     assert "[1]" in page.inner_text("#chat")
 
 
+def _toolbar_clears_the_first_message(page) -> None:
+    page.evaluate("document.querySelector('#chat .bubble-wrap').scrollTop = 0")
+    toolbar = page.locator("#chat .top-panel").bounding_box()
+    message = page.locator("#chat [data-testid='user']").first.bounding_box()
+    assert message["y"] >= toolbar["y"] + toolbar["height"], "the toolbar covers a message"
+
+
 def test_the_page_reads_on_a_phone_width_window(page, shots):
     page.set_viewport_size({"width": 390, "height": 844})
     ask(page, "What does a COO do?", 1)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, "no horizontal scrolling on a phone"
+    _toolbar_clears_the_first_message(page)
     page.screenshot(path=str(shots / "phone.png"), full_page=True)
+
+
+def test_at_desktop_width_the_chat_toolbar_covers_no_message(page):
+    ask(page, "What does a COO do?", 1)
+    _toolbar_clears_the_first_message(page)
+
+
+def test_the_chats_own_clear_icon_clears_the_sources_and_the_export_too(page):
+    ask(page, "What does a COO do?", 1)
+    page.wait_for_selector("#sources mark")
+    page.click("#chat button[aria-label='Clear']")
+    page.wait_for_function(f'document.querySelectorAll("{BOT}").length === 0')
+    page.wait_for_function("!document.querySelector('#sources mark')")
+    assert "appear here" in page.inner_text("#sources")
+    assert page.locator("#export").is_disabled()
+    answer = ask(page, "And what about the operations manager?", 1)
+    assert "Managing day-to-day activities" in answer  # no follow-up of the cleared turn
+
+
+def test_a_warning_leaves_the_status_line_in_view(page):
+    page.click("#ask")
+    toast = page.wait_for_selector("text=Please type a question", timeout=30_000).bounding_box()
+    status = page.locator("#status").bounding_box()
+    apart = (
+        toast["y"] >= status["y"] + status["height"] or toast["y"] + toast["height"] <= status["y"]
+    )
+    assert apart, "the toast covers the status line"
+
+
+def test_there_is_one_settings(page):
+    # The app's tab; Gradio's footer link is turned off. (Gradio keeps a one-pixel
+    # copy of each tab for measuring, inside .visually-hidden.)
+    shown = page.evaluate(
+        """Array.from(document.querySelectorAll('button, a')).filter(e =>
+            e.textContent.trim() === 'Settings' && !e.closest('.visually-hidden')
+            && e.getBoundingClientRect().height > 0).length"""
+    )
+    assert shown == 1
