@@ -84,8 +84,12 @@ class LlamaWorker:
                 raise BackendError(self._death()) from exc
 
     def _ensure(self) -> subprocess.Popen[bytes]:
-        if self._process is not None and self._process.poll() is None:
-            return self._process
+        if self._process is not None:
+            if self._process.poll() is None:
+                return self._process
+            # It died between requests (a crash, the OOM killer): say so once, as a
+            # crash during a request would; the next request starts a new worker.
+            raise BackendError(self._death())
         problem = cpu_problem()
         if problem:
             raise BackendError(problem)
