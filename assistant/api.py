@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -189,14 +190,25 @@ class Assistant:
         with self._lock:
             if self._ready:
                 return
-            if self.settings.auto_index:
-                self._bring_up_to_date()
-            elif not self.store.sources():
-                raise CorpusError(
-                    f"The index at {self.store.location} is empty. Build it with `assistant index`."
-                )
+            # Load the model meanwhile (its ONNX session is native code and runs beside
+            # the index check), so a question's timings measure answering, not start-up.
+            loading = threading.Thread(target=self._load_quietly, daemon=True)
+            loading.start()
+            try:
+                if self.settings.auto_index:
+                    self._bring_up_to_date()
+                elif not self.store.sources():
+                    raise CorpusError(
+                        f"The index at {self.store.location} is empty. "
+                        "Build it with `assistant index`."
+                    )
+            finally:
+                loading.join()
+            self.embeddings.load()  # raises here, in this thread, if it failed there
             self._ready = True
-            # Load the model now, so a question's timings measure answering, not start-up.
+
+    def _load_quietly(self) -> None:
+        with contextlib.suppress(Exception):
             self.embeddings.load()
 
     def _bring_up_to_date(self) -> None:

@@ -163,7 +163,7 @@ class SentenceTransformerEmbeddings(Embeddings):
             _ = self.model
 
     def _onnx_encoder(self) -> onnx_encoder.OnnxEncoder | None:
-        """The ONNX encoder if its file exists (and the torch model is not loaded)."""
+        """The ONNX encoder if its file exists."""
         if self._onnx is None and self._onnx_file is not None and self._onnx_file.is_file():
             with self._lock:
                 if self._onnx is None:
@@ -201,8 +201,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         """Unit-length embeddings of ``texts`` as a ``(len(texts), dimension)`` array."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        onnx = self._onnx_encoder() if self._model is None else None
+        onnx = self._onnx_encoder()
         if onnx is not None:
+            # Three times faster than torch on a CPU for a short query, and the torch
+            # model (loaded once to make the export) is no longer needed.
+            self._model = None
             return onnx.encode(texts, self.batch_size)
         vectors = self.model.encode(
             texts,

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import cold_start, ingest, latency, load, scale
+from benchmarks import cold_start, ingest, latency, load, scale, versus
 from benchmarks.common import write_report
 
 
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> Path:
     sections: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="assistant-bench-") as folder:
         work = Path(folder)
+        print("beside the LangChain recipe…", flush=True)
+        beside = versus.run(work / "versus", questions=20 if args.quick else 100)
+        sections.append(("Beside the LangChain recipe", beside["markdown"]))
         print("cold start…", flush=True)
         sections.append(
             (

@@ -57,12 +57,15 @@ def run(
                 started = time.perf_counter()
                 report = bot.index()
                 build = time.perf_counter() - started
-                bot.retriever.invoke("warm-up question about the harbour")
+                bot.answer("warm-up question about the harbour")
                 latencies = []
+                stages: dict[str, list[float]] = {}
                 for question in asked:
-                    started = time.perf_counter()
-                    bot.retriever.invoke(question)
-                    latencies.append((time.perf_counter() - started) * 1000)
+                    timings = bot.answer(question).timings
+                    for stage, seconds in timings.items():
+                        stages.setdefault(stage, []).append(seconds * 1000)
+                    # Retrieval: the query's vector, dense and keyword search, fusion.
+                    latencies.append(sum(timings.get(s, 0.0) for s in RETRIEVAL) * 1000)
                 p50, p95, _ = summary(latencies)
                 results.append(
                     {
@@ -72,6 +75,7 @@ def run(
                         "p50": p50,
                         "p95": p95,
                         "bytes": folder_size(index),
+                        "stages": {k: summary(v)[0] for k, v in stages.items()},
                     }
                 )
             finally:
@@ -90,9 +94,36 @@ def run(
         for r in results
     ]
     markdown = table(
-        ["chunks", "store", "build s", "chunks/s", "query p50 ms", "query p95 ms", "on disk"], rows
+        [
+            "chunks",
+            "store",
+            "build s",
+            "chunks/s",
+            "retrieval p50 ms",
+            "retrieval p95 ms",
+            "on disk",
+        ],
+        rows,
+    )
+    shown = [s for s in STAGES if any(s in r["stages"] for r in results)]  # type: ignore[operator]
+    by_stage = table(
+        ["chunks", "store", *shown, "whole answer"],
+        [
+            [r["size"], r["mode"]]
+            + [f"{r['stages'].get(s, 0.0):.1f}" for s in shown]  # type: ignore[union-attr]
+            + [f"{r['stages'].get('total', 0.0):.1f}"]  # type: ignore[union-attr]
+            for r in results
+        ],
+    )
+    markdown += (
+        "\n\nWhole answers (extractive), p50 milliseconds by stage: which stage grows."
+        "\n\n" + by_stage
     )
     return {"markdown": markdown, "results": results}
+
+
+STAGES = ("read", "embed", "search", "keyword", "fuse", "score", "compose")
+RETRIEVAL = ("embed", "search", "keyword", "fuse")
 
 
 def plot(results: list[dict[str, object]], path: Path) -> Path:
@@ -102,7 +133,7 @@ def plot(results: list[dict[str, object]], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (latency, build) = plt.subplots(1, 2, figsize=(11, 4))
+    figure, (latency, build, parts) = plt.subplots(1, 3, figsize=(16, 4))
     for mode in sorted({str(r["mode"]) for r in results}):
         rows = sorted((r for r in results if r["mode"] == mode), key=lambda r: r["size"])
         sizes = [r["size"] for r in rows]
@@ -111,6 +142,17 @@ def plot(results: list[dict[str, object]], path: Path) -> Path:
             sizes, [r["p95"] for r in rows], marker="x", linestyle="--", label=f"{mode} p95"
         )
         build.plot(sizes, [r["build"] for r in rows], marker="o", label=mode)
+    embedded = sorted((r for r in results if r["mode"] == "embedded"), key=lambda r: r["size"])
+    bottom = [0.0] * len(embedded)
+    labels = [str(r["size"]) for r in embedded]
+    for stage in STAGES:
+        heights = [float(r["stages"].get(stage, 0.0)) for r in embedded]  # type: ignore[union-attr]
+        parts.bar(labels, heights, bottom=bottom, label=stage)
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    parts.set_xlabel("chunks in the corpus (embedded store)")
+    parts.set_ylabel("ms (p50)")
+    parts.set_title("A whole answer, by stage")
+    parts.legend(fontsize=7)
     for axis, title, unit in (
         (latency, "Retrieval latency", "ms"),
         (build, "Index build time", "s"),
@@ -133,10 +175,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--chart", type=Path, help="Write the curve as a PNG here.")
     parser.add_argument("--report", type=Path, help="Write the table as Markdown here.")
+    parser.add_argument(
+        "--modes", nargs="+", choices=["embedded", "server"], default=["embedded", "server"]
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        outcome = run(Path(folder), args.sizes)
+        outcome = run(Path(folder), args.sizes, modes=tuple(args.modes))
     text = str(outcome["markdown"])
     if args.chart:
         chart = plot(outcome["results"], args.chart)

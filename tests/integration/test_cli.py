@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 from pathlib import Path
@@ -53,6 +54,18 @@ def test_ask_prints_the_answer_and_its_sources(runner, article_corpus, article_i
         "The Role of a Chief Operating Officer (COO) · operations-manager-vs-coo.md"
         in result.output
     )
+
+
+@pytest.mark.parametrize(("question", "exit_code"), [("What does a COO do?", 0), ("   ", 1)])
+def test_ask_turns_garbage_collection_back_on_answered_or_failed(
+    runner, article_corpus, article_index, question, exit_code
+):
+    # `ask` starts up with the collector off (see cli._start_up); a notebook or test
+    # process that invokes it must not be left without one.
+    result = runner.invoke(cli, ["ask", question, *_args(article_corpus, article_index)])
+    assert result.exit_code == exit_code, result.output
+    assert gc.isenabled()
+    gc.unfreeze()
 
 
 def test_ask_json_prints_one_object_with_the_documented_keys(runner, article_corpus, article_index):

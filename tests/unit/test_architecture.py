@@ -53,7 +53,9 @@ LAYERS = [
     {"api"},
     {"render"},
     {"console"},
-    {"cli", "__init__", "__main__", "evaluation"},
+    {"evaluation"},
+    {"evaluation_cli"},
+    {"cli", "__init__", "__main__"},
 ]
 MAX_LINES = 400
 
