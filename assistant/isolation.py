@@ -25,7 +25,7 @@ from typing import Any
 
 from assistant.errors import DocumentError
 from assistant.formats import SourceDocument, parse_document
-from assistant.pipes import receive, send
+from assistant.pipes import receive, send, stop
 
 ISOLATED_KINDS = frozenset({"pdf", "html"})
 """Formats parsed out of process: their parsers recurse, decompress or backtrack."""
@@ -103,11 +103,7 @@ class _Worker:
     def close(self) -> None:
         """Stop the worker (it is started again when needed)."""
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            for pipe in (self._process.stdin, self._process.stdout):
-                if pipe is not None:
-                    pipe.close()
+            stop(self._process)
             self._process = None
 
 

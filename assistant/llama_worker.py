@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import BackendError, BackendNotInstalledError
-from assistant.pipes import receive, send
+from assistant.pipes import receive, send, stop
 
 INSTALL_LOCAL = "make setup-test (or `pip install -e '.[local]'`)"
 REQUIRED_FLAGS = ("avx2", "fma", "f16c")
@@ -138,12 +138,7 @@ class LlamaWorker:
     def close(self) -> None:
         """Stop the worker (a new one starts when needed)."""
         if self._process is not None:
-            if self._process.poll() is None:
-                self._process.kill()
-            self._process.wait()
-            for pipe in (self._process.stdin, self._process.stdout):
-                if pipe is not None:
-                    pipe.close()
+            stop(self._process)
             self._process = None
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import selectors
 import struct
+import subprocess
 import time
 from typing import IO, Any
 
@@ -21,6 +22,16 @@ def send(pipe: IO[bytes], message: dict[str, Any]) -> None:
     body = json.dumps(message).encode()
     pipe.write(_HEADER.pack(len(body)) + body)
     pipe.flush()
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill a worker if it still runs, reap it, and close this side's pipes."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()
 
 
 def receive(pipe: IO[bytes], *, deadline: float | None = None) -> dict[str, Any]:
