@@ -249,10 +249,11 @@ def test_a_warning_leaves_the_status_line_in_view(page):
 
 def test_there_is_one_settings(page):
     # The app's tab; Gradio's footer link is turned off. (Gradio keeps a one-pixel
-    # copy of each tab for measuring, inside .visually-hidden.)
-    shown = page.evaluate(
-        """Array.from(document.querySelectorAll('button, a')).filter(e =>
-            e.textContent.trim() === 'Settings' && !e.closest('.visually-hidden')
-            && e.getBoundingClientRect().height > 0).length"""
-    )
-    assert shown == 1
+    # copy of each tab for measuring, inside .visually-hidden, and shows the real
+    # tab buttons only once it has measured them: wait for that, then count.)
+    visible = """() => Array.from(document.querySelectorAll('button, a')).filter(e =>
+        e.textContent.trim() === 'Settings' && !e.closest('.visually-hidden')
+        && e.getBoundingClientRect().height > 0).length"""
+    page.wait_for_function(f"({visible})() > 0", timeout=30_000)
+    page.wait_for_selector("footer", timeout=30_000)
+    assert page.evaluate(visible) == 1
