@@ -232,7 +232,7 @@ def test_the_chats_own_clear_icon_clears_the_sources_and_the_export_too(page):
     page.wait_for_function(f'document.querySelectorAll("{BOT}").length === 0')
     page.wait_for_function("!document.querySelector('#sources mark')")
     assert "appear here" in page.inner_text("#sources")
-    assert page.locator("#export").is_disabled()
+    playwright.expect(page.locator("#export")).to_be_disabled()  # retries until it is
     answer = ask(page, "And what about the operations manager?", 1)
     assert "Managing day-to-day activities" in answer  # no follow-up of the cleared turn
 
