@@ -6,7 +6,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -178,8 +178,6 @@ class Assistant:
             )
         sync = self.indexer.rebuild if rebuild else self.indexer.sync
         report = sync(corpus, progress=progress)
-        for skipped in report.skipped:
-            log.warning("Skipped %s", skipped.reason)
         self._ready = True
         return report
 
@@ -228,6 +226,9 @@ class Assistant:
                 if not self.store.sources():
                     raise
                 return
+        # Whoever calls index() gets the report; here nobody else would say it.
+        for skipped in report.skipped:
+            log.warning("Skipped %s", skipped.reason)
         if report.changed:
             log.info("Index updated: %s", report.summary())
 
@@ -324,7 +325,7 @@ class Assistant:
     # --- documents ----------------------------------------------------------------------
 
     def add_documents(
-        self, files: list[tuple[str, Path]], *, progress: Progress | None = None
+        self, files: Sequence[tuple[str, str | Path]], *, progress: Progress | None = None
     ) -> tuple[UploadResult, SyncReport | None]:
         """Copy user files into the corpus (checked, under safe names) and index them.
 

@@ -59,6 +59,13 @@ def _assistant(corpus_dir: Path | None, index_dir: Path | None, backend: str | N
     return Assistant(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
 
 
+class _TerminalFormatter(logging.Formatter):
+    """Log lines for a terminal: a file name or quote in them cannot drive it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_text(super().format(record))
+
+
 @contextlib.contextmanager
 def _start_up() -> Iterator[None]:
     """Run start-up without garbage collection, then freeze what it made.
@@ -96,10 +103,9 @@ def cli(verbose: bool) -> None:
     Settings come from ASSISTANT_* environment variables (see the README); the
     options below override them for one command.
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 @cli.command("index")

@@ -27,7 +27,7 @@ from typing import Any
 from assistant.errors import BackendError, BackendNotInstalledError
 from assistant.pipes import receive, send, stop
 
-INSTALL_LOCAL = "make setup-test (or `pip install -e '.[local]'`)"
+INSTALL_LOCAL = "`make chat EXTRAS='[local]'` (or `pip install -e '.[local]'`)"
 REQUIRED_FLAGS = ("avx2", "fma", "f16c")
 """What the project's portable llama.cpp build needs of an x86-64 CPU (see the Makefile)."""
 _START_SECONDS = 120.0

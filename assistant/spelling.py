@@ -51,6 +51,7 @@ ABBREVIATIONS = {
     "dept": "department",
     "depts": "departments",
     "diff": "difference",
+    "diffs": "differences",
     "dif": "difference",
     "doesnt": "does not",
     "dont": "do not",
@@ -59,7 +60,7 @@ ABBREVIATIONS = {
     "govt": "government",
     "hr": "human resources",
     "info": "information",
-    "btw": "",
+    "btw": "between",
     "fyi": "",
     "gonna": "going to",
     "gotta": "have to",
@@ -108,6 +109,10 @@ ABBREVIATIONS = {
     "yr": "year",
     "yrs": "years",
 }
+
+# Read differently at the start of a question: "btw, what does a COO do?" is "by
+# the way"; "the diffs btw them" is "between".
+OPENERS = {"btw": ""}
 
 # British and American spellings of the same word: tried both ways.
 _SPELLING_VARIANTS = [
@@ -236,7 +241,9 @@ class Vocabulary:
         for key in (lower, singular):
             if key in self.acronyms:
                 return tuple(self.acronyms[key].split())
-        expansion = ABBREVIATIONS.get(lower)
+        expansion = OPENERS.get(lower) if first else None
+        if expansion is None:
+            expansion = ABBREVIATIONS.get(lower)
         if expansion is not None:
             return tuple(expansion.split())
         if word.isupper() or (len(singular) <= 5 and singular not in english_frequencies()):

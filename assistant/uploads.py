@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def safe_name(original: str, suffix: str) -> str:
 
 
 def store_uploads(
-    files: list[tuple[str, Path]],
+    files: Sequence[tuple[str, str | Path]],
     corpus_dir: Path,
     *,
     max_bytes: int,
@@ -65,7 +66,8 @@ def store_uploads(
     stored: list[str] = []
     rejected: list[Rejected] = []
     folder = corpus_dir / UPLOAD_FOLDER
-    for original, path in files:
+    for original, given in files:
+        path = Path(given)  # a notebook passes a string as often as a Path
         name = Path(original.replace("\\", "/")).name or "file"
         suffix = Path(name).suffix.lower()
         kind = SUPPORTED_SUFFIXES.get(suffix)

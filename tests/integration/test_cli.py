@@ -136,6 +136,24 @@ def test_python_dash_m_assistant_runs_the_same_cli(article_corpus, article_index
     assert json.loads(result.stdout)["refused"] is False
 
 
+def test_a_skipped_file_is_warned_once_and_its_name_cannot_drive_the_terminal(
+    article_corpus, tmp_path
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for file in article_corpus.iterdir():
+        (corpus / file.name).write_bytes(file.read_bytes())
+    (corpus / "bad\x1b]0;owned\x07\x1b[31m.txt").write_bytes(b"\xff\xfe\xfa")
+    result = subprocess.run(
+        [PYTHON, "-m", "assistant", "ask", "What does a COO do?", "--corpus", str(corpus),
+         "--index", str(tmp_path / "idx")],
+        cwd=REPO, check=False, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Skipped bad.txt is not UTF-8 text") == 1, result.stderr
+    assert "\x1b" not in result.stderr + result.stdout
+
+
 def test_every_command_has_help(runner):
     for command in ["index", "ask", "chat", "serve"]:
         result = runner.invoke(cli, [command, "--help"])

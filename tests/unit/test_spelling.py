@@ -51,6 +51,13 @@ def test_chat_fillers_are_read_as_nothing(words):
     assert words.normalize("ok so whats the tl;dr lol").text == "so what is the summary"
 
 
+def test_btw_opening_a_question_is_by_the_way_and_inside_it_between(words):
+    assert words.normalize("btw what does a coo do").text == "what does a coo do"
+    assert words.normalize("main diffs btw ops mgr and coo").text == (
+        "main differences between operations manager and coo"
+    )
+
+
 def test_every_change_is_recorded_with_what_was_typed(words):
     changes = words.normalize("wat abt the coo").changes
     assert ("wat", "what") in changes

@@ -30,6 +30,13 @@ def test_a_good_file_is_stored_under_a_generated_name_in_uploads(tmp_corpus, inc
     assert result.rejected == ()
 
 
+def test_a_path_given_as_a_string_is_read_like_a_path(tmp_corpus, incoming):
+    path = incoming / "notes.txt"
+    path.write_text("The team meets on Mondays.\n")
+    result = store_uploads([("notes.txt", str(path))], tmp_corpus, max_bytes=LIMIT)
+    assert len(result.stored) == 1 and result.rejected == ()
+
+
 def test_a_path_in_the_client_name_is_never_used(tmp_corpus, incoming):
     path = incoming / "x.md"
     path.write_text("Some text.")
