@@ -44,6 +44,9 @@ _REFERRING = re.compile(
     r"he|she|him|her|his|hers|former|latter)\b",
     re.IGNORECASE,
 )
+_SUBJECTS_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+"""The "(operations manager, COO)" a pronoun follow-up is read with."""
+_POSSESSIVE = re.compile(r"^(?:their|its|his|her)\s+", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 _QUESTION_WORDS = frozenset(
     [
@@ -69,19 +72,34 @@ _WORD = re.compile(r"[A-Za-z0-9][\w'-]*")
 def condense_question(
     question: str, history: History, *, phrase_count: PhraseCount | None = None
 ) -> str:
-    """Rewrite a follow-up into a standalone question; other questions pass through."""
+    """Rewrite a follow-up into a standalone question; other questions pass through.
+
+    The question before is read as it was understood, each earlier follow-up
+    resolved against the one before it, so a chain of follow-ups keeps its subject.
+    """
     if not history:
         return question
-    previous = history[-1][0].strip()
+    previous = ""
+    for asked, _ in history:
+        if asked.strip():
+            previous = _resolve(asked.strip(), previous, phrase_count)
+    if not previous:
+        return question
+    return _resolve(question, previous, phrase_count)
+
+
+def _resolve(question: str, previous: str, phrase_count: PhraseCount | None) -> str:
+    """``question`` read against the (resolved) question before it."""
     if not previous:
         return question
     match = _WHAT_ABOUT.match(question) or _AND_X.match(question)
     if match and match.group("x").split()[0].lower() not in _QUESTION_WORDS:
-        replacement = match.group("x").strip()
-        target = _subject(previous, replacement, phrase_count)
-        if target:
-            return _replace_phrase(previous, target, replacement)
-        return f"{previous} {replacement}"
+        # "what about their impact?": the owner is whoever the question before asked about.
+        replacement = _POSSESSIVE.sub("", match.group("x").strip()) or match.group("x").strip()
+        base = _SUBJECTS_NOTE.sub("", previous)  # what it asked, not whom it referred to
+        target = _subject(base, replacement, phrase_count)
+        swapped = _replace_phrase(base, target, replacement) if target else base
+        return swapped if swapped != base else f"{base} {replacement}"
     content = [w for w in _WORD.findall(question) if _is_content(w)]
     if _REFERRING.search(question) and len(content) <= 3:
         subjects = subject_phrases(previous)

@@ -51,6 +51,18 @@ def test_a_pronoun_follow_up_carries_the_previous_subjects():
     assert "COO" in rewritten
 
 
+def test_a_chain_of_follow_ups_keeps_the_subject_the_first_one_resolved():
+    history = [(FIRST, "..."), ("And what about the COO?", "...")]
+    rewritten = condense_question("And the operations manager?", history)
+    assert rewritten == "What are the key responsibilities of the operations manager?"
+
+
+def test_a_possessive_follow_up_asks_about_the_previous_subject():
+    history = [("Which role has more decision-making authority?", "...")]
+    rewritten = condense_question("what about their impact?", history)
+    assert rewritten == "Which role has more impact?"
+
+
 def test_a_standalone_question_after_history_is_unchanged():
     question = "What does the article say about collaboration between the roles?"
     assert condense_question(question, [(FIRST, "...")]) == question
