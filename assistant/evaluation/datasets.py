@@ -87,35 +87,55 @@ def article_set(document: Path | None = None) -> QuestionSet:
         raise DatasetError(f"The gold set needs the article at {path}.")
     text = path.read_text(encoding="utf-8")
     source = raw["document"]
+    questions = _article_questions(
+        raw["answerable"], raw["out_of_corpus"], source, text, kind="kind", where=str(path)
+    )
+    return QuestionSet(
+        name=raw["name"],
+        documents={source: text},
+        questions=questions,
+        description=raw["description"],
+        scorer_document="article",
+    )
+
+
+def _article_questions(
+    answerable: list[dict[str, Any]],
+    unanswerable: list[dict[str, Any]],
+    source: str,
+    text: str,
+    *,
+    kind: str,
+    where: str,
+) -> tuple[EvalQuestion, ...]:
+    """Questions about the article, each evidence string located in ``text``.
+
+    ``kind`` names the field that classifies a question ("kind" in the gold set,
+    "style" in the unseen set); ``where`` names the text in errors.
+    """
     questions: list[EvalQuestion] = []
-    for item in raw["answerable"]:
+    for item in answerable:
         groups = []
         for evidence in item["evidence"]:
             start = text.find(evidence)
             if start < 0:
-                raise DatasetError(f"Evidence of {item['id']} is not in {path}: {evidence!r}")
+                raise DatasetError(f"Evidence of {item['id']} is not in {where}: {evidence!r}")
             groups.append((Span(source, start, start + len(evidence)),))
         questions.append(
             EvalQuestion(
                 id=item["id"],
                 question=item["question"],
-                kind=item["kind"],
+                kind=item[kind],
                 answerable=True,
                 evidence=tuple(groups),
                 facts=tuple(tuple(f) for f in item["facts"]),
             )
         )
     questions.extend(
-        EvalQuestion(id=i["id"], question=i["question"], kind=i["kind"], answerable=False)
-        for i in raw["out_of_corpus"]
+        EvalQuestion(id=i["id"], question=i["question"], kind=i[kind], answerable=False)
+        for i in unanswerable
     )
-    return QuestionSet(
-        name=raw["name"],
-        documents={source: text},
-        questions=tuple(questions),
-        description=raw["description"],
-        scorer_document="article",
-    )
+    return tuple(questions)
 
 
 def article_noisy_set(seed: int = 20261126) -> QuestionSet:
@@ -171,32 +191,13 @@ def unseen_set() -> QuestionSet:
     )
     gold = article_set()
     source, text = next(iter(gold.documents.items()))
-    questions: list[EvalQuestion] = []
-    for item in raw["answerable"]:
-        groups = []
-        for evidence in item["evidence"]:
-            start = text.find(evidence)
-            if start < 0:
-                raise DatasetError(f"Evidence of {item['id']} is not in the article: {evidence!r}")
-            groups.append((Span(source, start, start + len(evidence)),))
-        questions.append(
-            EvalQuestion(
-                id=item["id"],
-                question=item["question"],
-                kind=item["style"],
-                answerable=True,
-                evidence=tuple(groups),
-                facts=tuple(tuple(f) for f in item["facts"]),
-            )
-        )
-    questions.extend(
-        EvalQuestion(id=i["id"], question=i["question"], kind=i["style"], answerable=False)
-        for i in raw["unanswerable"]
+    questions = _article_questions(
+        raw["answerable"], raw["unanswerable"], source, text, kind="style", where="the article"
     )
     return QuestionSet(
         name="article-unseen",
         documents=gold.documents,
-        questions=tuple(questions),
+        questions=questions,
         description=raw["description"],
     )
 
