@@ -119,11 +119,18 @@ def train_command(out: Path | None, report: Path) -> None:
     from assistant.evaluation.training_report import train
 
     require_extra()
-    target = out or Path(__file__).resolve().parent.parent / "model" / "scorer.json"
+    target = out or shipped_scorer()
     result = train(target, report)
     click.echo(result.table())
     written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
     click.echo(f"\nWrote {written} in {result.seconds:.0f} s")
+
+
+def shipped_scorer() -> Path:
+    """The scorer file the package loads by default (``assistant/model/scorer.json``)."""
+    from assistant.scorer import MODEL_FILE
+
+    return Path(__file__).resolve().parent / "model" / MODEL_FILE
 
 
 @click.command("verify-bench")

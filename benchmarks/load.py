@@ -71,7 +71,7 @@ def run(
     return {"markdown": markdown, "levels": results}
 
 
-def _level(url: str, users: int, per_user: int, reference: dict[str, str], timeout: float) -> dict:
+def _level(url: str, users: int, per_user: int, reference: dict[str, Any], timeout: float) -> dict:
     from gradio_client import Client
 
     latencies: list[float] = []
@@ -115,6 +115,11 @@ def _level(url: str, users: int, per_user: int, reference: dict[str, str], timeo
     }
 
 
+def _essence(reply: dict[str, Any]) -> tuple[str, list[tuple[str, int, int]]]:
+    """What must not change under load: the text and what it cites (not the timings)."""
+    return reply["text"], [(c["source"], c["start"], c["end"]) for c in reply["citations"]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[1, 4, 16])
@@ -126,8 +131,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _essence(reply: dict[str, Any]) -> tuple[str, list[tuple[str, int, int]]]:
-    """What must not change under load: the text and what it cites (not the timings)."""
-    return reply["text"], [(c["source"], c["start"], c["end"]) for c in reply["citations"]]
