@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import time
@@ -299,10 +300,11 @@ class Assistant:
 
     def _rewrite(self, state: QuestionState) -> str:
         model = self.chat_model(state.backend) if self.settings.llm_rewrite else None
+        snapshot = functools.cache(self.statistics.current)  # one look at the index per question
         return standalone_question(
             state.question,
             state.history,
-            phrase_count=lambda phrase: self.statistics.current().phrase_count(phrase),
+            phrase_count=lambda phrase: snapshot().phrase_count(phrase),
             chat_model=model,
         )
 

@@ -77,8 +77,8 @@ def condense_question(
     The question before is read as it was understood, each earlier follow-up
     resolved against the one before it, so a chain of follow-ups keeps its subject.
     """
-    if not history:
-        return question
+    if not is_follow_up(question, history):
+        return question  # nothing below would change it; skip resolving the history
     previous = ""
     for asked, _ in history:
         if asked.strip():
