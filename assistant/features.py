@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from cachetools import LRUCache
@@ -278,11 +278,18 @@ def _substitutes(
     return total
 
 
+@cache
+def _english_span() -> tuple[int, float]:
+    """The commonest English word's count, and the log-ratio down to the rarest's."""
+    frequencies = english_frequencies()
+    top = max(frequencies.values())
+    return top, math.log(top / min(frequencies.values()))
+
+
 def _rarity(words: list[str]) -> float:
     """How rare in English the rarest of ``words`` is: 0 for "the", 1 for unseen words."""
     frequencies = english_frequencies()
-    top = max(frequencies.values())
-    floor = math.log(top / min(frequencies.values()))
+    top, floor = _english_span()
     return max(
         min(1.0, math.log(top / frequencies[w]) / floor) if w in frequencies else 1.0 for w in words
     )

@@ -205,7 +205,7 @@ class Vocabulary:
             word = match.group(0)
             pieces.append(question[cursor : match.start()])
             cursor = match.end()
-            read = self.read(word, first=not pieces or not "".join(pieces).strip())
+            read = self.read(word, first=not "".join(pieces).strip())
             if read is None:
                 pieces.append(word)
                 if word.lower() not in STOPWORDS and word.lower() not in QUESTION_FILLER:
