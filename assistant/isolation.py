@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import base64
-import os
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from typing import Any
 
 from assistant.errors import DocumentError
 from assistant.formats import SourceDocument, parse_document
-from assistant.pipes import receive, send, stop
+from assistant.pipes import receive, send, spawn, stop
 
 ISOLATED_KINDS = frozenset({"pdf", "html"})
 """Formats parsed out of process: their parsers recurse, decompress or backtrack."""
@@ -88,15 +87,7 @@ class _Worker:
     def _ensure(self, memory: int) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None or self._memory != memory:
             self.close()
-            # Unbuffered pipes: what select() says is there is all there is.
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "assistant.isolation", str(memory)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                bufsize=0,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-            )
+            self._process = spawn("assistant.isolation", str(memory))
             self._memory = memory
         return self._process
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import BackendError, BackendNotInstalledError
-from assistant.pipes import receive, send, stop
+from assistant.pipes import receive, send, spawn, stop
 
 INSTALL_LOCAL = "`make chat EXTRAS='[local]'` (or `pip install -e '.[local]'`)"
 REQUIRED_FLAGS = ("avx2", "fma", "f16c")
@@ -97,14 +97,7 @@ class LlamaWorker:
             raise BackendError(
                 f"The model file {self.model_path} does not exist (ASSISTANT_LLM_MODEL_PATH)."
             )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "assistant.llama_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            bufsize=0,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-        )
+        process = spawn("assistant.llama_worker")
         assert process.stdin is not None and process.stdout is not None
         self._process = process
         try:

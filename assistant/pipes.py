@@ -12,6 +12,7 @@ import os
 import selectors
 import struct
 import subprocess
+import sys
 import time
 from typing import IO, Any
 
@@ -22,6 +23,22 @@ def send(pipe: IO[bytes], message: dict[str, Any]) -> None:
     body = json.dumps(message).encode()
     pipe.write(_HEADER.pack(len(body)) + body)
     pipe.flush()
+
+
+def spawn(module: str, *args: str) -> subprocess.Popen[bytes]:
+    """Start ``python -m module args`` as a worker: its stdin and stdout are our pipes.
+
+    Unbuffered, so what ``select`` says is readable is all there is; its stderr is
+    discarded (native libraries print there); it imports this interpreter's packages.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        bufsize=0,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+    )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
