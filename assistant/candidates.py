@@ -21,8 +21,6 @@ class Candidate:
     """Rank of the passage it comes from (0 is the best)."""
     index: int
     """Position of the unit in its chunk (the row of its stored vector)."""
-    dense: float | None = None
-    """Cosine similarity to the question, when the retriever already knows it."""
 
     @property
     def text(self) -> str:
@@ -47,20 +45,18 @@ class Candidate:
 
 
 def candidates_of(passages: tuple[Passage, ...] | list[Passage]) -> list[Candidate]:
-    """Every unit of the passages, once, with the similarity the retriever computed."""
+    """Every unit of the passages, once."""
     candidates: list[Candidate] = []
     seen: set[tuple[str, int, int]] = set()
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
         leadin = next((u for u in chunk.units if u.kind == "leadin"), None)
-        known = passage.unit_similarities
         for index, unit in enumerate(chunk.units):
             key = (chunk.source, unit.start, unit.end)
             if key in seen:
                 continue
             seen.add(key)
-            similarity = known[index] if len(known) == len(chunk.units) else None
-            candidates.append(Candidate(chunk, unit, leadin, rank, index, similarity))
+            candidates.append(Candidate(chunk, unit, leadin, rank, index))
     return candidates
 
 

@@ -61,11 +61,6 @@ class UnitMatrix:
                 break
         return cls.build(unit_ids, chunk_ids, np.concatenate(vectors))
 
-    @property
-    def nbytes(self) -> int:
-        """Memory the matrix holds."""
-        return int(self.vectors.nbytes + self.chunk_of.nbytes)
-
     def nearest_chunks(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ``k`` chunks whose best unit is most similar to ``vector``, best first."""
         if not self.unit_ids or k <= 0:

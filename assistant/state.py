@@ -57,9 +57,14 @@ class QuestionState:
         return self.normalized.text if self.normalized else self.standalone
 
     @property
+    def corpus_statistics(self) -> KeywordIndex | None:
+        """The corpus statistics this question was read with, or its retrieval's."""
+        return self.statistics or (self.retrieval.statistics if self.retrieval else None)
+
+    @property
     def documents(self) -> int:
         """How many documents the index held when this question was searched."""
-        statistics = self.statistics or (self.retrieval.statistics if self.retrieval else None)
+        statistics = self.corpus_statistics
         return len(statistics.sources) if statistics else 0
 
 

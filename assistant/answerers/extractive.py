@@ -60,7 +60,7 @@ class ExtractiveAnswerer:
             yield refusal
             return
         assert state.verdict is not None
-        statistics = state.statistics or (state.retrieval.statistics if state.retrieval else None)
+        statistics = state.corpus_statistics
         phrase_count = statistics.phrase_count if statistics else (lambda _: 0)
         with stage("compose"):
             groups = self.select(state.verdict.ranked, phrase_count)
