@@ -349,12 +349,15 @@ def _fit(
     (or word by word), never once per cut.
     """
     body = text[unit.start : unit.end]
-    if len(body) <= budget or count_tokens(body) <= budget:
+    if len(body) <= budget:  # a wordpiece is at least one character
+        yield unit
+        return
+    ends = token_ends(body) if token_ends is not None else None  # counts them too
+    if (len(ends) if ends is not None else count_tokens(body)) <= budget:
         yield unit
         return
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
-    if token_ends is not None:
-        ends = token_ends(body)
+    if ends is not None:
         tokens_to = [bisect.bisect_right(ends, end) for _, end in words]
     else:
         tokens_to = list(itertools.accumulate(count_tokens(body[s:e]) for s, e in words))
