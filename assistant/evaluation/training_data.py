@@ -285,10 +285,5 @@ def _labels(features: Features, evidence: tuple[Span, ...]) -> np.ndarray:
 
 def _holds(source: str, start: int, end: int, evidence: tuple[Span, ...]) -> bool:
     """Whether a unit holds most of one evidence span (or the span most of the unit)."""
-    for span in evidence:
-        if span.source != source:
-            continue
-        overlap = min(end, span.end) - max(start, span.start)
-        if overlap > 0 and overlap >= 0.5 * min(end - start, span.end - span.start):
-            return True
-    return False
+    unit = Span(source, start, end)
+    return any(unit.covers(span, 0.5) or span.covers(unit, 0.5) for span in evidence)
