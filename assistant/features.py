@@ -177,7 +177,7 @@ class FeatureExtractor:
                 float(dense.max()) if len(dense) else 0.0,
                 retrieval.best_similarity,
                 float(units[:, UNIT_FEATURES.index("overlap_context")].max()) if len(units) else 0,
-                self._asked(question, retrieval, vectors),
+                self._asked(question, retrieval, vectors, dense),
                 known,
                 float(len(unknown)),
                 *self._soft_coverage(unknown, candidates),
@@ -190,7 +190,9 @@ class FeatureExtractor:
             dtype=np.float32,
         )
 
-    def _asked(self, question: Question, retrieval: Retrieval, vectors: np.ndarray) -> float:
+    def _asked(
+        self, question: Question, retrieval: Retrieval, vectors: np.ndarray, dense: np.ndarray
+    ) -> float:
         """How close what is asked, without the subjects the corpus keeps naming, comes to a unit.
 
         "What is the average salary of [a COO]?" asks about pay, which no unit is close to.
@@ -199,7 +201,7 @@ class FeatureExtractor:
             return 0.0
         asked = without_topics(question.text, retrieval.statistics.topics)
         if not asked or asked == question.text:
-            return float((vectors @ retrieval.vector).max())
+            return float(dense.max())  # the question's own similarity, computed already
         return float((vectors @ self.encode([asked])[0]).max())
 
     def _soft_coverage(
