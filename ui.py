@@ -19,13 +19,16 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import Assistant, AssistantError
 from assistant.backends import backend_names
+from assistant.escape import markdown_text
 from assistant.formats import SUPPORTED_SUFFIXES
 from assistant.render import Turn, chat_markdown, conversation_markdown, sources_html
-from assistant.signin import SignIn
+from assistant.signin import RefusedSignInIs401, SignIn
 from assistant.text import plural
+from assistant.uploads import uploaded_source
 
 EXAMPLES = [
     "What does a COO do?",
@@ -59,7 +62,14 @@ CSS = """
 .sources mark sup { color: #92400e; font-weight: 600; margin-right: 2px; }
 .where { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 0.1em 0; }
 .cite-link { text-decoration: none; font-weight: 600; }
-@media (max-width: 820px) { #status { text-align: left; } .sources { max-height: none; } }
+@media (max-width: 820px) {
+  #status { text-align: left; }
+  .sources { max-height: none; }
+  /* On a phone the page scrolls, not a box inside it: the chat grows with its answers. */
+  #chat { height: auto !important; max-height: none !important; min-height: 360px; }
+  #chat .wrapper, #chat .bubble-wrap { height: auto !important; max-height: none !important;
+                                       overflow: visible !important; }
+}
 """
 
 
@@ -84,8 +94,24 @@ def documents_text(bot: Assistant) -> str:
         return f"⚠️ {exc}"
     if not sources:
         return "The corpus is empty."
-    lines = [f"- `{source}` · {plural(chunks, 'passage')}" for source, chunks in sources.items()]
+    lines = [
+        f"- {markdown_text(source)} · {plural(chunks, 'passage')}"
+        for source, chunks in sources.items()
+    ]
     return "**In the corpus**\n\n" + "\n".join(lines)
+
+
+def uploaded_documents(bot: Assistant) -> list[str]:
+    """The uploaded documents, which the Documents tab can remove."""
+    try:
+        return [source for source in bot.store.sources() if uploaded_source(source)]
+    except AssistantError:
+        return []
+
+
+def _removable(bot: Assistant) -> Any:
+    choices = uploaded_documents(bot)
+    return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
 
 
 class ChatApp:
@@ -119,7 +145,9 @@ class ChatApp:
             yield chat, keep, message, turns, keep
             return
         turn = len(turns)
-        chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        # The visitor's own words are shown as typed: never as HTML or Markdown.
+        shown = {"role": "user", "content": markdown_text(message)}
+        chat = [*chat, shown, {"role": "assistant", "content": ""}]
         history = [(t.question, t.answer.text) for t in turns]
         final = None
         try:
@@ -134,7 +162,7 @@ class ChatApp:
         assert final is not None
         turns = [*turns, Turn(question, final)]
         export = self.export_dir / f"conversation-{uuid.uuid4().hex[:8]}.md"
-        export.write_text(conversation_markdown(turns), encoding="utf-8")
+        export.write_text(conversation_markdown(turns, show_scores=show_scores), encoding="utf-8")
         download = gr.DownloadButton(value=str(export), interactive=True)
         yield chat, self.sources(final, turn, show_scores), "", turns, download
 
@@ -152,14 +180,16 @@ class ChatApp:
         self,
         files: list[Any] | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects progress
-    ) -> tuple[str, str, str, None]:
+    ) -> tuple[Any, ...]:
         """Check, store and index uploaded files, with a progress bar."""
         if not files:
             return (
-                "Choose one or more files first.",
+                "No file is chosen: drop .md, .txt, .html or .pdf files above, then click "
+                "**Add to corpus**.",
                 documents_text(self.bot),
                 status_text(self.bot),
                 None,
+                _removable(self.bot),
             )
         # Gradio keeps each upload in a temporary folder under its original name; the
         # name only picks a type and a slug, it is never used as a path of ours.
@@ -171,17 +201,54 @@ class ChatApp:
         try:
             result, sync = self.bot.add_documents(pairs, progress=report)
         except AssistantError as exc:
-            return f"⚠️ {exc}", documents_text(self.bot), status_text(self.bot), None
-        lines = result.summary().splitlines()
-        if result.rejected:
-            gr.Warning("Not added: " + "; ".join(f"{r.name} ({r.reason})" for r in result.rejected))
+            message = f"⚠️ {markdown_text(str(exc))}"
+            return message, documents_text(self.bot), status_text(self.bot), None, gr.skip()
+        # File names are the visitor's: shown as text, each outcome on a line of its own.
+        lines = [markdown_text(line) for line in result.summary().splitlines()]
         if sync is not None:
-            lines.append(f"Index updated: {sync.summary()}")
-        return "\n\n".join(lines), documents_text(self.bot), status_text(self.bot), None
+            lines.append(f"Index updated: {markdown_text(sync.summary())}")
+        return (
+            "\n\n".join(lines),
+            documents_text(self.bot),
+            status_text(self.bot),
+            None,
+            _removable(self.bot),
+        )
 
-    def refresh(self) -> tuple[str, str]:
-        """The status line and the corpus list as they are now."""
-        return status_text(self.bot), documents_text(self.bot)
+    def ask_removal(self, source: str | None) -> tuple[Any, Any]:
+        """Show the confirmation for removing ``source`` (nothing happens yet)."""
+        if not source:
+            return gr.Row(visible=False), "Choose an uploaded document to remove."
+        question = (
+            f"Remove **{markdown_text(source)}**? Its file is deleted and its passages leave "
+            "the index; answers will no longer cite it."
+        )
+        return gr.Row(visible=True), question
+
+    def remove(self, source: str | None) -> tuple[Any, ...]:
+        """Remove a confirmed upload from the corpus and the index."""
+        hidden = gr.Row(visible=False)
+        if not source:
+            message = "Choose an uploaded document to remove."
+        else:
+            try:
+                sync = self.bot.remove_document(source)
+                message = f"Removed {markdown_text(source)}. Index updated: " + markdown_text(
+                    sync.summary()
+                )
+            except AssistantError as exc:
+                message = f"⚠️ {markdown_text(str(exc))}"
+        return (
+            hidden,
+            message,
+            documents_text(self.bot),
+            status_text(self.bot),
+            _removable(self.bot),
+        )
+
+    def refresh(self) -> tuple[Any, ...]:
+        """The status line, the corpus list and the removable uploads as they are now."""
+        return status_text(self.bot), documents_text(self.bot), _removable(self.bot)
 
     def api_chat(
         self,
@@ -210,11 +277,18 @@ class _Page:
     ask: Any
     clear: Any
     export: Any
+    examples: Any
     sources: Any
     upload: Any
     add: Any
     upload_status: Any
     documents: Any
+    removable: Any
+    remove: Any
+    confirm_row: Any
+    confirm_text: Any
+    confirm: Any
+    cancel: Any
     status: Any
     backend: Any
     top_k: Any
@@ -252,7 +326,7 @@ def _layout(app: ChatApp) -> _Page:
                 export = gr.DownloadButton(
                     "Export as Markdown", size="sm", interactive=False, elem_id="export"
                 )
-            gr.Examples(EXAMPLES, inputs=question, label="Try")
+            examples = gr.Examples(EXAMPLES, inputs=question, label="Try")
         with gr.Column(scale=2, min_width=320), gr.Tabs():
             with gr.Tab("Sources", elem_id="sources-tab"):
                 sources = gr.HTML(app.sources(None, 0), elem_id="sources")
@@ -266,6 +340,18 @@ def _layout(app: ChatApp) -> _Page:
                 add = gr.Button("Add to corpus", elem_id="add")
                 upload_status = gr.Markdown(elem_id="upload-status")
                 documents = gr.Markdown(documents_text(bot), elem_id="documents")
+                uploads = uploaded_documents(bot)
+                removable = gr.Dropdown(
+                    uploads,
+                    value=uploads[0] if uploads else None,
+                    label="Uploaded documents",
+                    elem_id="removable",
+                )
+                remove = gr.Button("Remove this document…", size="sm", elem_id="remove")
+                with gr.Row(visible=False, elem_id="confirm-row") as confirm_row:
+                    confirm_text = gr.Markdown(elem_id="confirm-text")
+                    confirm = gr.Button("Remove", variant="stop", size="sm", elem_id="confirm")
+                    cancel = gr.Button("Cancel", size="sm", elem_id="cancel")
             with gr.Tab("Settings", elem_id="settings-tab"):
                 backend = gr.Dropdown(
                     backend_names(),
@@ -290,11 +376,18 @@ def _layout(app: ChatApp) -> _Page:
         ask,
         clear,
         export,
+        examples,
         sources,
         upload,
         add,
         upload_status,
         documents,
+        removable,
+        remove,
+        confirm_row,
+        confirm_text,
+        confirm,
+        cancel,
         status,
         backend,
         top_k,
@@ -314,20 +407,35 @@ def build_app(bot: Assistant) -> gr.Blocks:
         outputs = [page.chatbot, page.sources, page.question, turns, page.export]
         page.question.submit(app.respond, inputs, outputs, concurrency_limit=limit, **private)
         page.ask.click(app.respond, inputs, outputs, concurrency_limit=limit, **private)
+        # An example asks its question, as if typed and sent.
+        page.examples.load_input_event.then(
+            app.respond, inputs, outputs, concurrency_limit=limit, **private
+        )
         cleared = [page.chatbot, page.sources, turns, page.export]
         page.clear.click(app.clear, None, cleared, **private)
         # The chat's own trash icon clears everything too, not only what it shows.
         page.chatbot.clear(app.clear, None, cleared, **private)
         page.show_scores.change(app.rescore, [turns, page.show_scores], page.sources, **private)
+        listing = [page.documents, page.status, page.removable]
         page.add.click(
             app.add_files,
             page.upload,
-            [page.upload_status, page.documents, page.status, page.upload],
+            [page.upload_status, page.documents, page.status, page.upload, page.removable],
             **private,
         )
+        page.remove.click(
+            app.ask_removal, page.removable, [page.confirm_row, page.confirm_text], **private
+        )
+        page.confirm.click(
+            app.remove,
+            page.removable,
+            [page.confirm_row, page.upload_status, *listing],
+            **private,
+        )
+        page.cancel.click(lambda: gr.Row(visible=False), None, page.confirm_row, **private)
         page.backend.change(lambda b: status_text(bot, b), page.backend, page.status, **private)
         # Another visitor may have added documents since the page was built.
-        blocks.load(app.refresh, None, [page.status, page.documents], **private)
+        blocks.load(app.refresh, None, [page.status, page.documents, page.removable], **private)
         gr.api(app.api_chat, api_name="chat", concurrency_limit=limit)
     return blocks
 
@@ -343,6 +451,15 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         )
     bot.ensure_index()
     blocks = build_app(bot)
+    signin = (
+        SignIn(
+            *settings.auth,
+            free_attempts=settings.auth_free_attempts,
+            first_delay=settings.auth_lockout_seconds,
+        )
+        if settings.auth
+        else None
+    )
     blocks.queue(default_concurrency_limit=settings.concurrency_limit)
     blocks.launch(
         server_name=settings.host,
@@ -350,7 +467,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         show_error=True,
         inbrowser=False,
         max_file_size=settings.max_upload_bytes,
-        auth=SignIn(*settings.auth) if settings.auth else None,
+        auth=signin,
         auth_message="This assistant is protected: sign in to ask questions.",
         ssr_mode=False,
         theme=THEME,
@@ -358,6 +475,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         footer_links=["api", "gradio"],  # the app's own Settings tab is the only one
         quiet=True,  # no "share=True" hint: the app stays on this machine
         prevent_thread_lock=True,
+        app_kwargs={"middleware": [Middleware(RefusedSignInIs401)]},
     )
     where = "127.0.0.1" if settings.host in {"0.0.0.0", "::"} else settings.host
     print(f"The chat is at http://{where}:{blocks.server_port}/ (Ctrl+C stops it).", flush=True)

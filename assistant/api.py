@@ -17,15 +17,12 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant import timing
 from assistant.answerers.base import Answerer
-from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.answerers.generative import GroundedGenerator
-from assistant.backends import BACKENDS, CUSTOM
+from assistant.answerers.registry import Answerers
 from assistant.bm25 import CorpusStatistics
 from assistant.chain import build_chain
 from assistant.documents import SUPPORTED, Corpus, document_file, load_corpus
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import (
-    BackendError,
     CorpusError,
     DocumentError,
     IndexChangedError,
@@ -33,7 +30,6 @@ from assistant.errors import (
     IndexLayoutError,
     IndexReadOnlyError,
 )
-from assistant.llm import build_chat_model
 from assistant.progress import Progress, progress_bar
 from assistant.response import Answer
 from assistant.retrieval import HybridRetriever, Retrieval
@@ -44,7 +40,7 @@ from assistant.settings import Settings
 from assistant.state import QuestionState, checked_question, checked_top_k
 from assistant.store import REBUILD_HINT, ChunkStore
 from assistant.sync import Indexer, SyncReport
-from assistant.uploads import UploadResult, store_uploads
+from assistant.uploads import UploadResult, store_uploads, uploaded_source
 
 log = logging.getLogger("assistant")
 _TEXTS_CACHED = 16
@@ -92,14 +88,9 @@ class Assistant:
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
         self.scope = ScopeCheck(self.embeddings, scorer, scorer_path=s.scorer_path)
-        self.extractive = ExtractiveAnswerer(max_units=s.answer_max_units)
-        # A chat model handed in answers generatively, whatever ASSISTANT_BACKEND says.
-        self.backend = CUSTOM if chat_model is not None else s.backend
-        self._chat_models: dict[str, BaseChatModel] = {}
-        self._answerers: dict[str, Answerer] = {"extractive": self.extractive}
-        if chat_model is not None:
-            self._chat_models[CUSTOM] = chat_model
-            self._answerers[CUSTOM] = self._generator(chat_model, CUSTOM)
+        self.answerers = Answerers(s, self.embeddings, chat_model)
+        self.extractive = self.answerers.extractive
+        self.backend = self.answerers.default
         self.chain = build_chain(
             self._rewrite, self._read, self._retrieve, self._judge, self._answerer_for
         )
@@ -112,42 +103,11 @@ class Assistant:
 
     def chat_model(self, backend: str | None = None) -> BaseChatModel | None:
         """The language model of ``backend`` (default: this assistant's); ``None`` if none."""
-        name = self._known(backend)
-        if name != CUSTOM and not BACKENDS[name].generative:
-            return None
-        with self._lock:
-            if name not in self._chat_models:
-                self._chat_models[name] = build_chat_model(self.settings, name)
-            return self._chat_models[name]
+        return self.answerers.chat_model(backend)
 
     def answerer(self, backend: str | None = None) -> Answerer:
         """The component that writes ``backend``'s answers, built on first use."""
-        name = self._known(backend)
-        with self._lock:
-            if name not in self._answerers:
-                model = self.chat_model(name)
-                assert model is not None
-                self._answerers[name] = self._generator(model, name)
-            return self._answerers[name]
-
-    def _known(self, backend: str | None) -> str:
-        name = backend or self.backend
-        if name not in BACKENDS and name not in self._answerers:
-            raise BackendError(f"Unknown backend {name!r}: use one of {', '.join(BACKENDS)}.")
-        return name
-
-    def _generator(self, model: BaseChatModel, name: str) -> GroundedGenerator:
-        s = self.settings
-        return GroundedGenerator(
-            model,
-            self.embeddings,
-            self.extractive,
-            name=name,
-            min_similarity=s.grounding_min_similarity,
-            min_overlap=s.grounding_min_overlap,
-            passages=s.llm_passages,
-            show_unsupported=s.show_unsupported,
-        )
+        return self.answerers.answerer(backend)
 
     # --- the index ----------------------------------------------------------------------
 
@@ -346,6 +306,24 @@ class Assistant:
             # The whole add, checking and reading the files included, not only the sync.
             report = replace(report, seconds=time.perf_counter() - started)
         return result, report
+
+    def remove_document(self, source: str, *, progress: Progress | None = None) -> SyncReport:
+        """Remove an uploaded document: its file leaves the corpus, its passages the index.
+
+        Only uploads (``uploads/...``) can be removed this way; the corpus's own
+        files are managed in its folder.
+        """
+        if not uploaded_source(source):
+            raise DocumentError(
+                f"{source} is not an uploaded document: only uploads can be removed here "
+                f"(the corpus's own files are managed in {self.settings.corpus_dir})."
+            )
+        root = self.settings.corpus_dir.resolve()
+        path = (root / source).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise DocumentError(f"{source} is not in the corpus any more (removed already?).")
+        path.unlink()
+        return self.index(progress=progress)
 
     def document_text(self, source: str) -> str:
         """The text a citation's ``start``/``end`` offsets index, for ``source``."""

@@ -82,6 +82,7 @@ def parse_document(
     title: str | None = None
     if kind == "html":
         title, text = html_to_text(text)
+        title = _real_title(title)
     if not text.strip():
         raise DocumentError(f"{source} has no text")
     _check_length(len(text), source, max_chars)
@@ -136,7 +137,7 @@ def _parse_pdf(raw: bytes, *, source: str, max_chars: int | None) -> SourceDocum
             pages.append(pdf_page.extract_text() or "")
             extracted += len(pages[-1]) + 2
             _check_length(extracted, source, max_chars)
-        title = (reader.metadata.title if reader.metadata else None) or None
+        title = _real_title(reader.metadata.title if reader.metadata else None)
     except DocumentError:
         raise
     except RecursionError as exc:
@@ -163,7 +164,7 @@ def _parse_pdf(raw: bytes, *, source: str, max_chars: int | None) -> SourceDocum
         raise DocumentError(f"{source} has no text layer (a scanned PDF?); nothing to index")
     return SourceDocument(
         source=source,
-        title=str(title).strip() if title and str(title).strip() else _title_from_name(source),
+        title=title or _title_from_text(text, headings_only=True) or _title_from_name(source),
         text=text,
         kind="pdf",
         fingerprint=fingerprint(raw, "pdf"),
@@ -172,12 +173,29 @@ def _parse_pdf(raw: bytes, *, source: str, max_chars: int | None) -> SourceDocum
 
 
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# What tools put in a title field when the author gave none: a browser's blank page, a
+# word processor's default, the converter's own name.
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(about:blank|untitled(\s+document)?|document\d*|title|none|null|\(anonymous\)|"
+    r"microsoft word - .*|powerpoint presentation|slide \d+|[\w.-]+\.(docx?|pdf|tex|odt|rtf))$",
+    re.IGNORECASE,
+)
+_UPLOAD_TAG = re.compile(r"-[0-9a-f]{8}$")
+"""The random tag an upload's stored name ends with (``uploads.safe_name``)."""
 
 
-def _title_from_text(text: str) -> str | None:
+def _real_title(title: object) -> str | None:
+    """A metadata title, unless it is empty or a placeholder such as ``about:blank``."""
+    cleaned = re.sub(r"\s+", " ", str(title or "")).strip()
+    return cleaned if cleaned and not _PLACEHOLDER_TITLE.match(cleaned) else None
+
+
+def _title_from_text(text: str, *, headings_only: bool = False) -> str | None:
     match = _MD_TITLE.search(text)
     if match:
         return match.group(1)
+    if headings_only:
+        return None
     first = text.strip().split("\n", 1)[0].strip()
     if 0 < len(first) <= 120 and not first.endswith((".", "!", "?", ":", ";", ",")):
         return first
@@ -186,6 +204,8 @@ def _title_from_text(text: str) -> str | None:
 
 def _title_from_name(source: str) -> str:
     stem = Path(source).stem
+    if Path(source).parent.name == "uploads":
+        stem = _UPLOAD_TAG.sub("", stem)
     return re.sub(r"[-_]+", " ", stem).strip() or source
 
 

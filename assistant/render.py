@@ -27,9 +27,14 @@ def anchor(turn: int, marker: int) -> str:
 
 
 def _quoted(citation: Citation, show_scores: bool) -> str:
-    """A citation inside HTML: its label and its quote, both shown as text."""
+    """A citation inside HTML: its label and its quote, both shown as text.
+
+    A quoted list keeps its items on lines of their own.
+    """
     label = html_text(citation.label(show_score=show_scores))
-    return f"<i>{label}</i><br>“{html_text(' '.join(citation.quote.split()))}”"
+    lines = [" ".join(line.split()) for line in citation.quote.splitlines()]
+    quote = "<br>".join(_structure(html_text(line)) for line in lines if line)
+    return f"<i>{label}</i><br>“{quote}”"
 
 
 def chat_markdown(answer: Answer, *, turn: int, show_scores: bool = False) -> str:
@@ -126,7 +131,7 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
     out: list[str] = []
     for start, end in windows:
         cursor = start
-        piece = ["…" if start > 0 else ""]
+        piece: list[str] = []
         for c in spans:
             if c.start < start or c.end > end or c.start < cursor:
                 continue
@@ -138,8 +143,9 @@ def _highlighted(text: str, citations: Sequence[Citation], *, turn: int, show_sc
             )
             cursor = c.end
         piece.append(html_text(text[cursor:end]))
-        piece.append("…" if end < len(text) else "")
-        out.append(f'<div class="excerpt">{_headings("".join(piece))}</div>')
+        before = "…" if start > 0 else ""
+        after = "…" if end < len(text) else ""
+        out.append(f'<div class="excerpt">{before}{_structure("".join(piece))}{after}</div>')
     legend = "".join(
         f'<div class="where"><b>[{c.marker}]</b> {html_text(c.label(show_score=show_scores))}</div>'
         for c in citations
@@ -174,17 +180,24 @@ def _snap_end(text: str, end: int, keep: int) -> int:
     return space if space >= 0 else end
 
 
-_HEADING_LINE = re.compile(r"^(?:&#35;){1,6} (.+)$", re.MULTILINE)  # "#", escaped
+_HEADING_LINE = re.compile(r"^[ \t]*(?:&#35;){1,6}[ \t]+(.+?)[ \t]*$", re.MULTILINE)  # "#"
+_ITEM_LINE = re.compile(r"^[ \t]*(?:-|&#42;|\+)[ \t]+", re.MULTILINE)  # "-", "*", "+"
 
 
-def _headings(escaped: str) -> str:
-    """Markdown heading lines of an escaped excerpt shown as headings, not as "##"."""
-    return _HEADING_LINE.sub(r'<span class="heading">\1</span>', escaped)
+def _structure(escaped: str) -> str:
+    """Markdown syntax of an escaped excerpt drawn as what it means: "## Roles" as a
+    heading, "- item" as a bullet, so no excerpt shows raw Markdown."""
+    bulleted = _ITEM_LINE.sub("• ", escaped)
+    return _HEADING_LINE.sub(r'<span class="heading">\1</span>', bulleted)
 
 
-def conversation_markdown(turns: Sequence[Turn]) -> str:
-    """A conversation as a Markdown document: each question, its answer, its sources."""
+def conversation_markdown(turns: Sequence[Turn], *, show_scores: bool = False) -> str:
+    """A conversation as a Markdown document: each question, its answer, its sources.
+
+    Scores are written only when ``show_scores`` is on, as in the chat.
+    """
     lines = ["# Conversation with the article assistant", ""]
     for turn in turns:
-        lines += [f"## {markdown_text(turn.question)}", "", turn.answer.markdown().rstrip(), ""]
+        answer = turn.answer.markdown(show_scores=show_scores).rstrip()
+        lines += [f"## {markdown_text(turn.question)}", "", answer, ""]
     return "\n".join(lines).rstrip() + "\n"

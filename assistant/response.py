@@ -170,8 +170,11 @@ class Answer:
         """The answer as one JSON object."""
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
-    def markdown(self) -> str:
-        """The answer and its quoted sources as Markdown; what documents say stays text."""
+    def markdown(self, *, show_scores: bool = False) -> str:
+        """The answer and its quoted sources as Markdown; what documents say stays text.
+
+        Each source's score is written only when ``show_scores`` is on.
+        """
         lines = [answer_markdown(self)]
         if self.notice:
             lines += ["", f"⚠️ *{markdown_text(self.notice)}*"]
@@ -184,7 +187,7 @@ class Answer:
         if self.citations:
             lines += ["", "**Sources**", ""]
             for c in self.citations:
-                where = markdown_text(c.label(show_score=True))
+                where = markdown_text(c.label(show_score=show_scores))
                 lines.append(f"\\[{c.marker}\\] *{where}*: “{markdown_text(c.quote)}”")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     concurrency_limit: int = Field(default=4, ge=1)
     auth_username: str | None = None
     auth_password: SecretStr | None = None
+    auth_free_attempts: int = Field(default=5, ge=1)
+    auth_lockout_seconds: float = Field(default=1.0, gt=0)
+    """The first lock-out after the free attempts; it doubles with each further failure."""
 
     @field_validator("corpus_dir", "index_dir", "cache_dir", "scorer_path")
     @classmethod

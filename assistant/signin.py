@@ -12,8 +12,9 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger("assistant")
 
@@ -80,3 +81,37 @@ class SignIn:
         """Whether attempts for ``username`` are refused right now."""
         record = self._records.get(username.strip().casefold()[:256])
         return record is not None and self._clock() < record.locked_until
+
+
+_Scope = MutableMapping[str, Any]
+_Message = MutableMapping[str, Any]
+_Receive = Callable[[], Awaitable[_Message]]
+_Send = Callable[[_Message], Awaitable[None]]
+
+
+class RefusedSignInIs401:
+    """ASGI middleware: a refused sign-in answers 401 Unauthorized, not Gradio's 400.
+
+    Gradio's ``/login`` answers a wrong password as a bad request; clients and
+    proxies (and people reading logs) expect 401 for refused credentials.
+    """
+
+    def __init__(self, app: Callable[[_Scope, _Receive, _Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        login = (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and str(scope.get("path", "")).rstrip("/").endswith("/login")
+        )
+        if not login:
+            await self.app(scope, receive, send)
+            return
+
+        async def relabel(message: _Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 400:
+                message = {**message, "status": 401}
+            await send(message)
+
+        await self.app(scope, receive, relabel)

@@ -9,6 +9,7 @@ A trace of the chain shows the question at every step.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -68,15 +69,27 @@ class QuestionState:
         return len(statistics.sources) if statistics else 0
 
 
+# HTML tags and comments in a question are markup, not words to look up.
+_MARKUP = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.DOTALL)
+
+
 def checked_question(question: str, max_chars: int) -> str:
-    """The question without control characters, or a :class:`QuestionError`."""
+    """The question without control characters or HTML markup, or a :class:`QuestionError`."""
     if not isinstance(question, str):
         raise EmptyQuestionError("The question must be text.")
+    if len(question) > 4 * max_chars:  # bound the work before reading it
+        raise QuestionTooLongError(
+            f"The question is {len(question):,} characters long; the limit is "
+            f"{max_chars:,}. Please shorten it."
+        )
     cleaned = "".join(
         ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
-    ).strip()
+    )
+    had_text = bool(cleaned.strip())
+    cleaned = re.sub(r" {2,}", " ", _MARKUP.sub(" ", cleaned)).strip()
     if not cleaned:
-        raise EmptyQuestionError("Please type a question: it is empty.")
+        reason = "it holds only markup" if had_text else "it is empty"
+        raise EmptyQuestionError(f"Please type a question: {reason}.")
     if len(cleaned) > max_chars:
         raise QuestionTooLongError(
             f"The question is {len(cleaned):,} characters long; the limit is "

@@ -14,6 +14,8 @@ ARTICLE = CORPUS / "operations-manager-vs-coo.md"
 SOURCE_ARTICLE = REPO / "tests" / "data" / "operations-manager-vs-coo.txt"
 """The article as the project received it (plain text); the corpus holds it as Markdown."""
 PYTHON = sys.executable
+ASSISTANT = str(Path(sys.executable).parent / "assistant")
+"""The installed ``assistant`` command, as the README and ``make chat`` run it."""
 
 
 def free_port() -> int:
@@ -251,3 +253,31 @@ def pdf_from_streams(
         xref,
     )
     return bytes(out)
+
+
+def shown_text(content: str, *, markdown: bool = True) -> str:
+    """What a reader sees of Markdown (rendered with HTML allowed, as a chat does) or HTML.
+
+    Markdown goes through markdown-it (CommonMark, with tables and strikethrough),
+    then the HTML's text is read as a browser would, entities resolved.
+    """
+    from html.parser import HTMLParser
+
+    if markdown:
+        from markdown_it import MarkdownIt
+
+        renderer = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+        content = renderer.render(content)
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(content)
+    parser.close()
+    return "".join(parser.parts)

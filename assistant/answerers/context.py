@@ -29,10 +29,11 @@ def subject_of(candidate: Candidate, phrase_count: PhraseCount) -> str:
     """The subject to name before ``candidate``'s text, or ``""`` when it names its own."""
     text = candidate.text
     if candidate.unit.kind == "item":
-        if _mentions_subject(text, phrase_count):
-            return ""
+        # A lone item is always read with whose item it is ("[A COO:] Leading
+        # operational planning"), unless it names that subject itself.
         frame = candidate.chunk.leadin_text() or candidate.chunk.section
-        return _capitalised(_last_subject(frame, phrase_count))
+        subject = _last_subject(frame, phrase_count)
+        return "" if _names(text, subject) else _capitalised(subject)
     if not _PRONOUN.match(text):
         return ""
     chunk = candidate.chunk
@@ -92,14 +93,10 @@ def _last_subject(frame: str, phrase_count: PhraseCount) -> str:
     return ""
 
 
-def _mentions_subject(text: str, phrase_count: PhraseCount) -> bool:
-    """Whether an item already names who or what it is about (a phrase used elsewhere)."""
-    words = [w for w in _WORD.findall(text)]
-    for i in range(1, len(words)):
-        if words[i].lower() in STOPWORDS:
-            continue
-        if words[i][:1].isupper() and phrase_count(words[i]) >= 2:
-            return True
-        if i + 1 < len(words) and _known(words[i : i + 2], phrase_count):
-            return True
-    return False
+def _names(text: str, subject: str) -> bool:
+    """Whether ``text`` names ``subject`` itself (every word of it but the article)."""
+    if not subject:
+        return True
+    words = {w.lower() for w in _WORD.findall(text)}
+    wanted = [w.lower() for w in _WORD.findall(subject) if w.lower() not in _DETERMINERS]
+    return all(w in words for w in wanted)

@@ -70,3 +70,39 @@ def test_an_index_written_by_an_older_layout_is_rebuilt_on_first_use(fresh, embe
     again = Assistant(fresh.settings.corpus_dir, fresh.settings.index_dir, embeddings=embeddings)
     assert not again.answer("What does a COO do?").refused
     assert again.store.collection.metadata["schema_version"] == SCHEMA_VERSION
+
+
+def test_the_same_file_uploaded_twice_is_indexed_once(fresh, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Offsite\n\nZorblax Quimby plans the quarterly offsite in Lisbon.\n")
+    copy = tmp_path / "notes-copy.md"
+    copy.write_bytes(notes.read_bytes())
+    fresh.add_documents([("notes.md", notes)])
+    before = fresh.store.count()
+    result, report = fresh.add_documents([("notes-copy.md", copy)])
+    assert result.stored == () and report is None
+    assert [d.name for d in result.duplicates] == ["notes-copy.md"]
+    assert fresh.store.count() == before
+    reply = fresh.answer("Who plans the quarterly offsite?")
+    assert len({c.quote for c in reply.citations}) == len(reply.citations)
+
+
+def test_a_removed_upload_is_never_cited_again(fresh, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Offsite\n\nZorblax Quimby plans the quarterly offsite in Lisbon.\n")
+    (source,) = fresh.add_documents([("notes.md", notes)])[0].stored
+    assert fresh.answer("Who plans the quarterly offsite?").citations[0].source == source
+    report = fresh.remove_document(source)
+    assert report.deleted > 0
+    assert not (fresh.settings.corpus_dir / source).exists()
+    assert source not in fresh.store.sources()
+    reply = fresh.answer("Who plans the quarterly offsite?")
+    assert all(c.source != source for c in reply.citations)
+
+
+def test_only_an_upload_can_be_removed(fresh):
+    from assistant import DocumentError
+
+    with pytest.raises(DocumentError, match="only uploads"):
+        fresh.remove_document("operations-manager-vs-coo.md")
+    assert (fresh.settings.corpus_dir / "operations-manager-vs-coo.md").exists()

@@ -30,7 +30,7 @@ def test_question_errors_are_value_errors_for_callers_that_expect_those(unloaded
 
 
 def test_control_characters_are_removed_from_a_question(unloaded):
-    assert unloaded.validate_question("What\x07 does a COO do?\x00") == "What  does a COO do?"
+    assert unloaded.validate_question("What\x07 does a COO do?\x00") == "What does a COO do?"
 
 
 def test_bad_questions_never_load_the_model(unloaded):
@@ -38,3 +38,17 @@ def test_bad_questions_never_load_the_model(unloaded):
         unloaded.answer(" ")
     assert not unloaded.embeddings.loaded
     assert not unloaded.store.connected
+
+
+def test_html_markup_in_a_question_is_not_read_as_words(unloaded):
+    question = "What does a <b>COO</b> do? <img src=http://example.invalid/p.png>"
+    assert unloaded.validate_question(question) == "What does a COO do?"
+
+
+def test_a_question_of_markup_only_is_empty(unloaded):
+    with pytest.raises(EmptyQuestionError, match="only markup"):
+        unloaded.validate_question("<b></b><img src=x>")
+
+
+def test_a_less_than_sign_in_a_question_is_kept(unloaded):
+    assert unloaded.validate_question("Is 3 < 5?") == "Is 3 < 5?"

@@ -49,6 +49,7 @@ LAYERS = [
     {"answerers.verify", "answerers.extractive"},
     {"llama_worker"},
     {"answerers.generative", "llm"},
+    {"answerers.registry"},
     {"chain"},
     {"api"},
     {"render"},

@@ -152,3 +152,29 @@ def test_every_list_of_document_types_names_pdf():
     assert ".pdf" in SUPPORTED
     for command in ("index", "ask", "serve"):
         assert ".pdf" in CliRunner().invoke(cli, [command, "--help"]).output
+
+
+@pytest.mark.parametrize("placeholder", ["about:blank", "", "Untitled", "Microsoft Word - a.docx"])
+def test_a_pdf_whose_metadata_title_is_a_placeholder_is_titled_by_its_file_name(
+    tmp_corpus: Path, placeholder: str
+):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.support import make_pdf
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(["Travel policy"]))))
+    writer.add_metadata({"/Title": placeholder})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (tmp_corpus / "uploads").mkdir()
+    (tmp_corpus / "uploads" / "staff-handbook-1a2b3c4d.pdf").write_bytes(buffer.getvalue())
+    assert [d.title for d in Read(tmp_corpus).documents] == ["staff handbook"]
+
+
+def test_an_html_page_with_a_placeholder_title_takes_its_first_heading(tmp_corpus: Path):
+    (tmp_corpus / "page.html").write_text(
+        "<html><head><title>about:blank</title></head><body><h1>Travel</h1><p>Book.</p></body>"
+    )
+    assert [d.title for d in Read(tmp_corpus).documents] == ["Travel"]

@@ -6,6 +6,7 @@ import re
 
 from assistant.render import Turn, anchor, chat_markdown, conversation_markdown, sources_html
 from assistant.response import Answer, Citation, Segment
+from tests.support import shown_text
 
 DOCUMENT = "# Roles\n\n## The COO\n\nThe COO leads operations. The COO reports to the CEO.\n"
 QUOTE = "The COO reports to the CEO."
@@ -99,12 +100,12 @@ def test_a_conversation_exports_as_markdown_with_sources():
 
 
 def _live_markup(rendered: str) -> list[str]:
-    """The document's tags and Markdown constructs that a renderer would make live."""
-    return [
-        construct
-        for construct in ("<form", "<input", "<button", "<img", "<script", "<b>S", "![", "](http")
-        if construct in rendered
-    ]
+    """The document's tags and Markdown constructs that a renderer would make live.
+
+    A construct escaped with a backslash (``\\<form``, ``!\\[``) is shown as text.
+    """
+    constructs = ("<form", "<input", "<button", "<img", "<script", "<b>S", "![", "](http")
+    return [c for c in constructs if re.search(r"(?<!\\)" + re.escape(c), rendered)]
 
 
 def test_markup_in_a_quote_never_becomes_a_form_an_image_or_a_link_in_the_chat():
@@ -137,3 +138,74 @@ def test_an_excerpt_starts_and_ends_on_a_sentence_or_word_boundary():
     first, last = plain.split()[0], plain.split()[-1]
     assert first in [*filler.split(), "The"]
     assert last.strip(".") in [*filler.split(), "CEO"]
+
+
+TYPED = "A COO's R&D budget is < 5% of *all* spending in the C-suite (COO): include."
+
+
+def _typed_answer() -> Answer:
+    document = f"# Money\n\n{TYPED}\n"
+    start = document.index(TYPED)
+    citation = Citation(1, TYPED, "money.md", "Money", start, start + len(TYPED), 0.8)
+    answer = Answer(
+        question="How big is the budget?",
+        text=f"{TYPED} [1]",
+        refused=False,
+        citations=[citation],
+        segments=(Segment("sentence", TYPED, 1),),
+    )
+    return answer
+
+
+def test_an_apostrophe_an_ampersand_a_less_than_and_a_star_are_shown_as_typed_in_the_chat():
+    shown = shown_text(chat_markdown(_typed_answer(), turn=0))
+    assert shown.count(TYPED) == 2  # the answer and its fold-out
+    assert "&#" not in shown
+
+
+def test_they_are_shown_as_typed_in_the_sources_panel():
+    document = f"# Money\n\n{TYPED}\n"
+    panel = sources_html(_typed_answer(), turn=0, document_text=lambda s: document)
+    assert TYPED in shown_text(panel, markdown=False)
+    assert "&amp;#" not in panel and "&&#" not in panel
+
+
+def test_the_export_is_readable_markdown_escaping_only_what_would_change_its_meaning():
+    exported = conversation_markdown([Turn("What's the R&D budget?", _typed_answer())])
+    assert "## What's the R&D budget?" in exported
+    assert "A COO's R&D budget is < 5% of \\*all\\* spending in the C-suite (COO): include." in (
+        exported
+    )
+
+
+def test_the_export_shows_scores_only_when_they_are_switched_on():
+    turns = [Turn("q", _typed_answer())]
+    assert "score" not in conversation_markdown(turns)
+    assert "score 0.80" in conversation_markdown(turns, show_scores=True)
+
+
+def test_an_excerpt_never_begins_with_markdown_syntax():
+    filler = "Earlier text runs on for a while here. " * 20
+    document = f"{filler}\n\n## The COO\n\n- Leading operations\n- {QUOTE}\n"
+    start = document.index(QUOTE)
+    citation = Citation(1, QUOTE, "roles.md", "The COO", start, start + len(QUOTE), 0.8)
+    answer = Answer(question="?", text=f"{QUOTE} [1]", refused=False, citations=[citation])
+    panel = sources_html(answer, turn=0, document_text=lambda _: document)
+    excerpt = re.search(r'<div class="excerpt">(.*?)</div>', panel, re.S).group(1)
+    shown = shown_text(excerpt, markdown=False)
+    assert "##" not in shown and "\n- " not in shown
+    assert "• Leading operations" in shown
+
+
+def test_the_sources_fold_out_keeps_a_quoted_list_on_its_lines():
+    quote = "Key responsibilities of a COO include:\n- Driving innovation\n- Leading teams"
+    citation = Citation(1, quote, "roles.md", "The COO", 0, len(quote), 0.8)
+    answer = Answer(
+        question="?",
+        text="…",
+        refused=False,
+        citations=[citation],
+        segments=(Segment("leadin", quote.splitlines()[0], 1),),
+    )
+    fold = chat_markdown(answer, turn=0).split("<summary>Sources</summary>", 1)[1]
+    assert "include:<br>• Driving innovation<br>• Leading teams" in fold

@@ -38,7 +38,12 @@ def test_json_has_text_refused_citations_and_timings():
 def test_markdown_shows_the_answer_then_each_quoted_source():
     markdown = ANSWER._repr_markdown_()
     assert _plain(markdown).startswith("The COO leads. [1]")
-    assert "[1] *Roles · a.md · score 0.71*: “The COO leads.”" in _plain(markdown)
+    assert "[1] *Roles · a.md*: “The COO leads.”" in _plain(markdown)
+
+
+def test_markdown_shows_scores_only_when_asked_for():
+    assert "score" not in ANSWER.markdown()
+    assert "[1] *Roles · a.md · score 0.71*" in _plain(ANSWER.markdown(show_scores=True))
 
 
 def test_markup_in_a_quote_is_escaped_in_the_markdown_never_live():
@@ -51,9 +56,10 @@ def test_markup_in_a_quote_is_escaped_in_the_markdown_never_live():
         segments=(Segment("sentence", HOSTILE, 1),),
     )
     markdown = answer.markdown()
-    assert "<form" not in markdown and "<script" not in markdown and "<input" not in markdown
+    for tag in ("<form", "<script", "<input"):
+        assert f"\\{tag}" in markdown and tag not in markdown.replace(f"\\{tag}", "")
     assert "![" not in markdown
-    assert "&lt;script&gt;alert" in _plain(markdown)
+    assert "<script>alert(1)" in _plain(markdown)  # what a reader sees: the text as typed
 
 
 def test_the_plain_text_runs_sentences_on_and_puts_a_list_on_its_own_lines():

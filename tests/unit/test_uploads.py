@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.uploads import UPLOAD_FOLDER, safe_name, store_uploads
+from assistant.uploads import UPLOAD_FOLDER, safe_name, store_uploads, uploaded_source
 from tests.support import make_pdf
 
 LIMIT = 100_000
@@ -102,3 +102,38 @@ def test_the_summary_lists_what_was_added_and_what_was_not(tmp_corpus, incoming)
     ).summary()
     assert "Added uploads/good-" in summary
     assert "Not added: bad.exe: unsupported type .exe" in summary
+
+
+def test_the_same_content_uploaded_again_is_recognised_and_not_stored_twice(tmp_corpus, incoming):
+    first, again = incoming / "notes.md", incoming / "notes (copy).md"
+    first.write_text("# Notes\n\nThe team meets on Mondays.\n")
+    again.write_bytes(first.read_bytes())
+    stored = store_uploads([("notes.md", first)], tmp_corpus, max_bytes=LIMIT).stored
+    result = store_uploads([("notes (copy).md", again)], tmp_corpus, max_bytes=LIMIT)
+    assert result.stored == ()
+    assert [(d.name, d.existing) for d in result.duplicates] == [("notes (copy).md", stored[0])]
+    assert len(list((tmp_corpus / UPLOAD_FOLDER).iterdir())) == 1
+    assert "Already in the corpus: notes (copy).md" in result.summary()
+
+
+def test_a_file_given_twice_in_one_upload_is_stored_once(tmp_corpus, incoming):
+    path = incoming / "notes.md"
+    path.write_text("The team meets on Mondays.\n")
+    result = store_uploads([("a.md", path), ("b.md", path)], tmp_corpus, max_bytes=LIMIT)
+    assert len(result.stored) == 1
+    assert [d.name for d in result.duplicates] == ["b.md"]
+
+
+def test_a_rejected_file_is_reported_with_its_own_reason_only(tmp_corpus, incoming):
+    bad = incoming / "notes.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x01 binary \x00 junk")
+    summary = store_uploads([("notes.txt", bad)], tmp_corpus, max_bytes=LIMIT).summary()
+    assert summary.splitlines() == [f"Not added: notes.txt: {summary.split(': ', 2)[2]}"]
+    assert "binary" in summary
+
+
+def test_only_uploads_count_as_removable():
+    assert uploaded_source(f"{UPLOAD_FOLDER}/notes-1a2b3c4d.md")
+    assert not uploaded_source("operations-manager-vs-coo.md")
+    assert not uploaded_source(f"{UPLOAD_FOLDER}/../secrets.md")
+    assert not uploaded_source(f"{UPLOAD_FOLDER}/deeper/notes.md")

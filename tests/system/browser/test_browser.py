@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ARTICLE, PYTHON, app_env, free_port, start_server, stop
+from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -43,7 +43,8 @@ def app_url(tmp_path_factory):
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
     index = tmp_path_factory.mktemp("browser-index")
     port = free_port()
-    process = start_server([PYTHON, "ui.py"], port, env=app_env(corpus, index, port))
+    # Started the way the README and `make chat` start it.
+    process = start_server([ASSISTANT, "serve"], port, env=app_env(corpus, index, port))
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -259,3 +260,92 @@ def test_there_is_one_settings(page):
     page.wait_for_function(f"({visible})() > 0", timeout=30_000)
     page.wait_for_selector("footer", timeout=30_000)
     assert page.evaluate(visible) == 1
+
+
+def test_an_example_asks_its_question_and_the_answer_streams_in(page):
+    page.locator("button", has_text="Which role has more decision-making authority?").click()
+    page.wait_for_function(f'document.querySelectorAll("{BOT}").length >= 1', timeout=60_000)
+    page.wait_for_function(
+        "!document.querySelector('#chat .pending') && "
+        f'document.querySelector("{BOT}").innerText.includes("[1]")',
+        timeout=60_000,
+    )
+    assert "Which role has more decision-making authority?" in page.inner_text("#chat")
+    page.wait_for_selector("#sources mark")
+
+
+def test_the_visitors_own_markup_is_shown_as_typed_never_rendered(page):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    typed = "What does a <b>COO</b> do? <img src=http://example.invalid/p.png>"
+    answer = ask(page, typed, 1)
+    user = page.locator("#chat [data-testid='user']").first
+    assert typed in user.inner_text()
+    assert user.locator("b, strong, img").count() == 0
+    assert not [url for url in fetched if "example.invalid" in url]
+    assert "[1]" in answer  # read without its tags: a question about the COO
+    assert "“img”" not in answer and "“src”" not in answer
+
+
+def test_an_apostrophe_an_ampersand_a_less_than_and_a_star_show_as_typed_everywhere(
+    page, tmp_path, app_url
+):
+    from gradio_client import Client
+
+    from tests.support import shown_text
+
+    typed = "The Quimby R&D team's budget is < 5% of *all* spending in the C-suite (COO)."
+    document = tmp_path / "budget.md"
+    document.write_text(f"# Budget\n\n{typed}\n")
+    page.click("#documents-tab-button")
+    page.set_input_files("#upload input[type=file]", str(document))
+    page.click("#add")
+    page.wait_for_selector("#upload-status :text('Index updated')", timeout=120_000)
+    question = "How big is the Quimby R&D team's budget?"
+    assert typed in ask(page, question, 1)
+    page.click("#sources-tab-button")
+    assert typed in page.inner_text("#sources")
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = tmp_path / "conversation.md"
+    download.value.save_as(saved)
+    exported = saved.read_text()
+    assert "The Quimby R&D team's budget is < 5% of \\*all\\* spending in the C-suite (COO)." in (
+        exported
+    )
+    assert typed in shown_text(exported)
+    reply = Client(app_url, verbose=False).predict(question, api_name="/chat")
+    assert typed in shown_text(reply["markdown"])
+    assert typed in reply["text"]
+
+
+def test_a_file_uploaded_twice_is_stored_once_and_can_be_removed(page, tmp_path):
+    document = tmp_path / "offsite.md"
+    document.write_text("# Offsite\n\nWilhelmina Pottage books the xylophone for the offsite.\n")
+    page.click("#documents-tab-button")
+    for expected in ("Index updated", "Already in the corpus"):
+        page.set_input_files("#upload input[type=file]", str(document))
+        page.click("#add")
+        page.wait_for_selector(f"#upload-status :text('{expected}')", timeout=120_000)
+    assert page.inner_text("#documents").count("offsite-") == 1
+    page.click("#removable input")
+    page.click("ul[role=listbox] li:has-text('offsite-')")
+    page.click("#remove")
+    page.wait_for_selector("#confirm-text :text('Remove')")
+    assert "offsite-" in page.inner_text("#confirm-text")
+    page.click("#confirm")
+    page.wait_for_selector("#upload-status :text('Removed')", timeout=120_000)
+    assert "offsite-" not in page.inner_text("#documents")
+    answer = ask(page, "Who books the xylophone for the offsite?", 1)
+    assert "Wilhelmina" not in answer
+
+
+def test_an_unfolded_sources_section_is_not_cut_off_at_phone_width(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    ask(page, "What does a COO do?", 1)
+    page.locator(f"{BOT} details summary").first.click()
+    details = page.locator(f"{BOT} details").first.bounding_box()
+    chat = page.locator("#chat").bounding_box()
+    assert details["y"] + details["height"] <= chat["y"] + chat["height"] + 0.5
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400

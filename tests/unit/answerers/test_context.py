@@ -40,3 +40,8 @@ def test_an_item_that_names_its_own_subject_gets_none():
 
 def test_a_sentence_with_its_own_subject_gets_none():
     assert _subject("The COO is primarily responsible") == ""
+
+
+def test_a_lone_item_naming_other_things_still_gets_its_lists_subject():
+    # "operational planning" is a phrase of the article, not whose duty this is.
+    assert _subject("Leading operational planning and execution") == "A COO"
