@@ -15,13 +15,18 @@ from typing import Any
 from cachetools import LRUCache
 from langchain_core.language_models import BaseChatModel
 
-from assistant import timing
 from assistant.answerers.base import Answerer
 from assistant.answerers.registry import Answerers
-from assistant.bm25 import CorpusStatistics
+from assistant.asking.retrieval import HybridRetriever, Retrieval
+from assistant.asking.rewrite import HistoryInput, standalone_question, turns_of
+from assistant.asking.scope import ScopeCheck, Verdict
+from assistant.asking.scorer import Scorer
+from assistant.asking.state import QuestionState, checked_question, checked_top_k
 from assistant.chain import build_chain
-from assistant.documents import SUPPORTED, Corpus, document_file, load_corpus
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.common import timing
+from assistant.common.progress import Progress, progress_bar
+from assistant.documents.corpus import SUPPORTED, Corpus, document_file, load_corpus
+from assistant.documents.uploads import UploadResult, store_uploads, uploaded_source
 from assistant.errors import (
     CorpusError,
     DocumentError,
@@ -30,17 +35,12 @@ from assistant.errors import (
     IndexLayoutError,
     IndexReadOnlyError,
 )
-from assistant.progress import Progress, progress_bar
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.indexing.statistics import CorpusStatistics
+from assistant.indexing.store import REBUILD_HINT, ChunkStore
+from assistant.indexing.sync import Indexer, SyncReport
 from assistant.response import Answer
-from assistant.retrieval import HybridRetriever, Retrieval
-from assistant.rewrite import HistoryInput, standalone_question, turns_of
-from assistant.scope import ScopeCheck, Verdict
-from assistant.scorer import Scorer
 from assistant.settings import Settings
-from assistant.state import QuestionState, checked_question, checked_top_k
-from assistant.store import REBUILD_HINT, ChunkStore
-from assistant.sync import Indexer, SyncReport
-from assistant.uploads import UploadResult, store_uploads, uploaded_source
 
 log = logging.getLogger("assistant")
 _TEXTS_CACHED = 16

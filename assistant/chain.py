@@ -16,10 +16,10 @@ from dataclasses import replace
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerers.base import Answerer
+from assistant.asking.retrieval import Retrieval
+from assistant.asking.scope import Verdict
+from assistant.asking.state import QuestionState
 from assistant.response import Answer
-from assistant.retrieval import Retrieval
-from assistant.scope import Verdict
-from assistant.state import QuestionState
 
 Rewrite = Callable[[QuestionState], str]
 """Returns the standalone question for a state holding ``question`` and ``history``."""

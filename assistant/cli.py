@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import click
 
-from assistant.backends import backend_names
-from assistant.console import user_errors
-from assistant.escape import terminal_text
-from assistant.evaluation_cli import evaluation_commands
+from assistant.answerers.backends import backend_names
+from assistant.common.escape import terminal_text
+from assistant.display.console import user_errors
+from assistant.evaluation.commands import evaluation_commands
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,7 +114,7 @@ def cli(verbose: bool) -> None:
 @user_errors
 def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool) -> None:
     """Build the index, or update it with the corpus's new and changed files."""
-    from assistant.progress import progress_bar
+    from assistant.common.progress import progress_bar
 
     bot = _assistant(corpus_dir, index_dir)
     with progress_bar("Embedding chunks") as progress:

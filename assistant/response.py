@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from assistant.escape import markdown_text
+from assistant.common.escape import markdown_text
 
 SegmentKind = Literal["sentence", "leadin", "item"]
 

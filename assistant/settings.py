@@ -8,14 +8,12 @@ tunable number.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from assistant.backends import BackendName
-from assistant.isolation import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +23,19 @@ def _default_home() -> Path:
     if (PROJECT_ROOT / "corpus").is_dir():
         return PROJECT_ROOT
     return Path.cwd()
+
+
+BackendName = Literal["extractive", "local", "openai"]
+"""What writes an answer (see :mod:`assistant.answerers.backends`)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What parsing one file may cost."""
+
+    seconds: float = 30.0
+    memory_bytes: int = 1_500_000_000
+    max_chars: int = 10_000_000
 
 
 MAX_TOP_K = 50

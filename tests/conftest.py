@@ -52,7 +52,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def embeddings():
     """The real all-MiniLM-L6-v2, loaded once."""
-    from assistant.embeddings import SentenceTransformerEmbeddings
+    from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 
     model = SentenceTransformerEmbeddings("sentence-transformers/all-MiniLM-L6-v2")
     model.encode(["warm up"])

@@ -83,7 +83,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def start_llama_server(port: int) -> subprocess.Popen[bytes]:
     """llama-cpp-python's OpenAI-compatible server with the bundled GGUF, on loopback."""
-    from assistant.llm import bundled_model_path
+    from assistant.answerers.chat_models import bundled_model_path
 
     args = [PYTHON, "-m", "llama_cpp.server", "--model", str(bundled_model_path())]
     args += ["--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port)]
@@ -144,14 +144,14 @@ def question_state(text: str, question: str, *, source: str = "roles.md", answer
     """
     from dataclasses import replace
 
-    from assistant.bm25 import KeywordIndex
-    from assistant.chunking import chunk_document
-    from assistant.features import FeatureExtractor
-    from assistant.formats import parse_document
-    from assistant.retrieval import Passage, Retrieval
-    from assistant.scope import Verdict
-    from assistant.scorer import Scorer
-    from assistant.state import QuestionState
+    from assistant.asking.features import FeatureExtractor
+    from assistant.asking.retrieval import Passage, Retrieval
+    from assistant.asking.scope import Verdict
+    from assistant.asking.scorer import Scorer
+    from assistant.asking.state import QuestionState
+    from assistant.documents.chunking import chunk_document
+    from assistant.documents.formats import parse_document
+    from assistant.indexing.statistics import KeywordIndex
 
     embeddings = WordHashEmbeddings()
     document = parse_document(text.encode(), source=source, kind="markdown")

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Protocol
 
-from assistant.chunking import Chunk
+from assistant.asking.scope import Verdict
+from assistant.asking.state import QuestionState
+from assistant.documents.chunking import Chunk
 from assistant.response import Answer, Citation, RetrievedPassage, Segment
-from assistant.scope import Verdict
-from assistant.state import QuestionState
 
 
 class Answerer(Protocol):

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from assistant.answerers.base import cite, refusal_text, start_answer
-from assistant.answerers.context import subject_of
+from assistant.answerers.subjects import subject_of
+from assistant.asking.scorer import ScoredCandidate
+from assistant.asking.state import QuestionState
+from assistant.common.timing import stage
 from assistant.response import Answer, Citation, Segment, compose
-from assistant.scorer import ScoredCandidate
-from assistant.state import QuestionState
-from assistant.timing import stage
 
 LIKELY = 0.5
 """A further unit is quoted when it is more likely than not to answer too."""
@@ -44,7 +44,7 @@ class _Group:
 class ExtractiveAnswerer:
     """Composes answers from verbatim sentences and list items of the passages.
 
-    ``stream(state)`` takes a :class:`~assistant.state.QuestionState` whose
+    ``stream(state)`` takes a :class:`~assistant.asking.state.QuestionState` whose
     verdict ranks the candidate units and yields :class:`Answer` snapshots.
     """
 

@@ -26,19 +26,19 @@ from assistant.answerers.base import cite, start_answer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.injection import addresses_the_model
 from assistant.answerers.verify import SentenceVerifier, Support, claims, complete_sentences
-from assistant.candidates import Candidate, candidates_of, stored_vectors
-from assistant.chunking import Chunk
+from assistant.asking.candidates import Candidate, candidates_of, stored_vectors
+from assistant.asking.retrieval import Passage
+from assistant.asking.state import QuestionState
+from assistant.common.redact import redact
+from assistant.common.timing import record, stage
+from assistant.documents.chunking import Chunk
 from assistant.errors import (
     AssistantError,
     BackendError,
     BackendNotInstalledError,
     EndpointError,
 )
-from assistant.redact import redact
 from assistant.response import Answer, Citation, Dropped, Segment, SegmentKind, compose
-from assistant.retrieval import Passage
-from assistant.state import QuestionState
-from assistant.timing import record, stage
 
 SYSTEM_PROMPT = (
     "You answer questions about a document using only the numbered passages the user gives. "

@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answerers.claims import ClaimReader
 from assistant.answerers.facts import EMPTY, LIGHT_NOUNS, Clause, conflicts
-from assistant.candidates import Candidate
+from assistant.asking.candidates import Candidate
 
 _SYNONYM = 0.55
 """Cosine similarity at which a claim's noun counts as a unit word in other words."""

@@ -6,13 +6,13 @@ import threading
 
 from langchain_core.language_models import BaseChatModel
 
+from assistant.answerers.backends import BACKENDS, CUSTOM
 from assistant.answerers.base import Answerer
+from assistant.answerers.chat_models import build_chat_model
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import GroundedGenerator
-from assistant.backends import BACKENDS, CUSTOM
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import BackendError
-from assistant.llm import build_chat_model
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.settings import Settings
 
 

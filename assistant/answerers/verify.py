@@ -16,9 +16,9 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answerers.reading import UnitReader
-from assistant.blocks import split_sentences
-from assistant.candidates import Candidate
-from assistant.text import terms
+from assistant.asking.candidates import Candidate
+from assistant.common.text import terms
+from assistant.documents.blocks import split_sentences
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")

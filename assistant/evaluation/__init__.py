@@ -1,4 +1,4 @@
-"""Measure answer quality: question sets, metrics, the baseline, reports.
+"""Evaluation and training: question sets, metrics, the baseline, reports, fitting the models.
 
 >>> from assistant.evaluation import evaluate
 >>> report = evaluate(["article"])                  # doctest: +SKIP
@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.evaluation.datasets import (
     DatasetError,
     EvalQuestion,
@@ -27,6 +26,7 @@ from assistant.evaluation.datasets import (
 from assistant.evaluation.report import EvaluationReport
 from assistant.evaluation.runner import RunResult, default_embeddings, run
 from assistant.evaluation.systems import AssistantSystem, LangChainRecipe, System
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.settings import Settings
 
 __all__ = [

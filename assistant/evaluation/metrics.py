@@ -7,7 +7,7 @@ import re
 import string
 from collections import Counter
 
-from assistant.text import terms
+from assistant.common.text import terms
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _MARKERS = re.compile(r"\[\d+\]")
@@ -87,7 +87,7 @@ def claim_support(text: str, quotes: dict[int, str]) -> tuple[int, int]:
     marker belongs to the list its lead-in cites. ``quotes`` maps markers to
     quoted spans. Returns ``(supported, sentences)``.
     """
-    from assistant.chunking import split_sentences
+    from assistant.documents.chunking import split_sentences
 
     claims: list[tuple[str, list[int]]] = []
     last: list[int] = []

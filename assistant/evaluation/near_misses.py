@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from assistant.text import QUESTION_FILLER, STOPWORDS, stem
+from assistant.common.text import QUESTION_FILLER, STOPWORDS, stem
 
 _WORDS = re.compile(r"[A-Za-z][\w-]*")
 

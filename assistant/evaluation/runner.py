@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.evaluation.datasets import EvalQuestion, QuestionSet
 from assistant.evaluation.metrics import (
     claim_support,
@@ -20,6 +19,7 @@ from assistant.evaluation.metrics import (
     token_f1,
 )
 from assistant.evaluation.systems import System, SystemAnswer
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 
 # A retrieved passage "hits" when it holds at least this share of a gold evidence span.
 HIT_COVERAGE = 0.5

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.evaluation.datasets import Span
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.settings import Settings
 
 

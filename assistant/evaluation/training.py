@@ -21,9 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.evaluation.training_data import Sample, data_hashes
-from assistant.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.scorer import (
+from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
+from assistant.asking.scorer import (
     RANK_FEATURES,
     LogisticModel,
     Scorer,
@@ -31,6 +30,7 @@ from assistant.scorer import (
     question_row,
     rank_features,
 )
+from assistant.evaluation.training_data import Sample, data_hashes
 
 MAX_FALSE_REFUSALS = 0.03
 """The operating point: refuse at most this share of answerable questions."""
@@ -237,7 +237,7 @@ def save(fitted: Fitted, folds: dict[str, Fitted], path: Path, summary: dict[str
     """Write the shipped scorer, its per-fold twins and where they came from."""
     model = fitted.model
     metadata = {
-        "description": "The models of assistant.scorer, fitted by `assistant train`.",
+        "description": "The models of assistant.asking.scorer, fitted by `assistant train`.",
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
         "data": data_hashes(),
         "choices": fitted.choices,

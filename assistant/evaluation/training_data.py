@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.asking.features import Features
+from assistant.common.text import STOPWORDS, stem
 from assistant.evaluation.datasets import QuestionSet, Span, article_set, bundled_squad_sets
 from assistant.evaluation.near_misses import (
     foreign_words,
@@ -31,10 +32,9 @@ from assistant.evaluation.near_misses import (
     swap_word,
 )
 from assistant.evaluation.noise import noisy_variants
-from assistant.features import Features
-from assistant.spelling import english_frequencies
-from assistant.text import STOPWORDS, stem
-from assistant.topics import topic_phrases
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.indexing.spelling import english_frequencies
+from assistant.indexing.topics import topic_phrases
 
 DATA_FILES = ("article_gold.json", "squad-v2-dev-normans.json", "squad-v1-dev-3articles.json")
 SEED = 20261126

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.asking.scorer import Scorer
 from assistant.evaluation.training import MAX_FALSE_REFUSALS, Fitted, fit, save
 from assistant.evaluation.training_data import Sample, collect
-from assistant.scorer import Scorer
 
 OWN = ("clean", "typo", "chat")
 NOT_OWN = ("other", "near-miss", "word-swap")

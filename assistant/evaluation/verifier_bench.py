@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 
 from assistant.answerers.verify import SentenceVerifier, claims
-from assistant.bm25 import KeywordIndex
-from assistant.candidates import candidates_of
-from assistant.chunking import chunk_document
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.asking.candidates import candidates_of
+from assistant.asking.retrieval import Passage
+from assistant.documents.chunking import chunk_document
+from assistant.documents.formats import parse_document
 from assistant.evaluation.report import machine
-from assistant.formats import parse_document
-from assistant.retrieval import Passage
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.indexing.statistics import KeywordIndex
 from assistant.settings import PROJECT_ROOT, Settings
 
 SPLITS = {"dev": "verifier_dev.json", "holdout": "verifier_holdout.json"}

@@ -1,0 +1,1 @@
+"""The learned models' shipped parameters (data, not code): read by ``assistant.asking.scorer``."""

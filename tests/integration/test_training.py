@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
+from assistant.asking.scorer import Scorer
 from assistant.evaluation.training import fit, fold_scorer, save
 from assistant.evaluation.training_data import collect
 from assistant.evaluation.training_report import measure
-from assistant.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.scorer import Scorer
 
 pytestmark = pytest.mark.slow
 

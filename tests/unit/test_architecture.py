@@ -12,52 +12,23 @@ from tests.support import REPO
 
 PACKAGE = REPO / "assistant"
 
-# The pipeline, first step first. A module may import modules of its own layer or
-# of an earlier one, never of a later one (lazy imports inside functions count).
-LAYERS = [
-    {
-        "errors",
-        "escape",
-        "redact",
-        "dense",
-        "pipes",
-        "text",
-        "timing",
-        "progress",
-        "backends",
-        "response",
-        "model",
-    },
-    {"signin"},
-    {"formats", "isolation", "spelling", "topics"},
-    {"settings", "builds", "views"},
-    {"blocks", "documents", "uploads"},
-    {"chunking"},
-    {"onnx_encoder", "embeddings"},
-    {"store"},
-    {"sync", "bm25"},
-    {"retrieval"},
-    {"candidates", "rewrite"},
-    {"features"},
-    {"scorer"},
-    {"scope"},
-    {"state"},
-    {"answerers.base", "answerers.injection", "answerers.context"},
-    {"answerers.facts"},
-    {"answerers.claims"},
-    {"answerers.reading"},
-    {"answerers.verify", "answerers.extractive"},
-    {"llama_worker"},
-    {"answerers.generative", "llm"},
-    {"answerers.registry"},
-    {"chain"},
-    {"api"},
-    {"render"},
-    {"console"},
+# The pipeline's stages, first first: a module may import its own stage or an earlier
+# one, never a later one (lazy imports inside functions count). The shared basics
+# come first, so every stage may use them.
+BASICS = {"errors", "settings", "response", "common", "model"}
+STAGES = [
+    BASICS,
+    {"workers"},
+    {"documents"},
+    {"indexing"},
+    {"asking"},
+    {"answerers"},
+    {"display", "serving"},
+    {"chain", "api"},
     {"evaluation"},
-    {"evaluation_cli"},
     {"cli", "__init__", "__main__"},
 ]
+MAX_TOP_LEVEL_MODULES = 10
 MAX_LINES = 400
 
 
@@ -68,11 +39,11 @@ def _module_name(path) -> str:
     return ".".join(parts)
 
 
-def _layer(module: str) -> int:
-    for index, layer in enumerate(LAYERS):
-        if module in layer or module.split(".", maxsplit=1)[0] in layer:
+def _stage(module: str) -> int:
+    for index, stage in enumerate(STAGES):
+        if module.split(".", maxsplit=1)[0] in stage:
             return index
-    raise AssertionError(f"assistant.{module} is in no layer of the pipeline; add it to LAYERS")
+    raise AssertionError(f"assistant.{module} is in no stage of the pipeline; add it to STAGES")
 
 
 def _imports(path) -> set[str]:
@@ -99,15 +70,26 @@ MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_a_module_imports_only_earlier_steps_of_the_pipeline(module):
+def test_a_module_imports_only_its_own_and_earlier_stages_of_the_pipeline(module):
     upward = [
         imported
         for imported in _imports(MODULES[module])
         if imported != module
         and not imported.startswith(module + ".")
-        and _layer(imported) > _layer(module)
+        and _stage(imported) > _stage(module)
     ]
-    assert upward == [], f"assistant.{module} imports later steps: {upward}"
+    assert upward == [], f"assistant.{module} imports later stages: {upward}"
+
+
+def test_the_top_level_holds_only_what_users_import_or_run():
+    top = sorted(p.stem for p in PACKAGE.glob("*.py"))
+    assert len(top) <= MAX_TOP_LEVEL_MODULES, top
+
+
+@pytest.mark.parametrize("package", sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py")))
+def test_every_stage_package_says_what_it_takes_and_gives(package):
+    docstring = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text()))
+    assert docstring, f"assistant/{package}/__init__.py has no docstring naming its stage"
 
 
 def test_the_import_graph_has_no_cycles():

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.asking.scope import Verdict
+from assistant.asking.state import QuestionState
 from assistant.chain import build_chain
 from assistant.response import Answer
-from assistant.scope import Verdict
-from assistant.state import QuestionState
 from tests.support import question_state
 
 TEXT = (

@@ -9,11 +9,13 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from assistant import Assistant, documents
+from assistant import Assistant
 from assistant.cli import cli
+from assistant.documents import corpus as corpus_listing
+from assistant.documents.parse_worker import read_bytes
 from assistant.errors import DocumentError
 from assistant.evaluation import article_set
-from assistant.isolation import Limits, read_bytes
+from assistant.settings import Limits
 from tests.support import ARTICLE, make_pdf, pdf_from_streams
 
 pytestmark = pytest.mark.slow
@@ -125,9 +127,9 @@ def test_adding_a_file_reads_only_that_file(corpus, tmp_path, embeddings, monkey
     bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings)
     bot.index()
     read: list[str] = []
-    original = documents.read_bytes
+    original = corpus_listing.read_bytes
     monkeypatch.setattr(
-        documents,
+        corpus_listing,
         "read_bytes",
         lambda raw, *, source, **kw: read.append(source) or original(raw, source=source, **kw),
     )

@@ -8,8 +8,8 @@ import pytest
 
 from assistant import Assistant
 from assistant.answerers.generative import LEFT_OUT, build_messages
-from assistant.chunking import Chunk, Unit
-from assistant.retrieval import Passage
+from assistant.asking.retrieval import Passage
+from assistant.documents.chunking import Chunk, Unit
 from tests.support import ARTICLE
 
 pytestmark = pytest.mark.slow

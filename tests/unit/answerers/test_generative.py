@@ -12,8 +12,8 @@ from langchain_core.messages import AIMessage
 
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import UNSUPPORTED_FLAG, GroundedGenerator
+from assistant.asking.scope import Verdict
 from assistant.response import Answer
-from assistant.scope import Verdict
 from tests.support import WordHashEmbeddings, question_state
 
 TEXT = (
@@ -40,7 +40,7 @@ def _generator(reply: str | Exception, **options: Any) -> GroundedGenerator:
         name="fake",
         min_similarity=0.4,
         min_overlap=0.6,
-        check_claims=False,  # the claim checks need spaCy: tests/integration/test_claims.py
+        check_claims=False,  # the claim checks need spaCy: integration/answerers/test_claims.py
         **options,
     )
 

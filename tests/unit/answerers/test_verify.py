@@ -11,10 +11,10 @@ from assistant.answerers.verify import (
     clean_sentence,
     complete_sentences,
 )
-from assistant.candidates import candidates_of
-from assistant.chunking import chunk_document
-from assistant.formats import parse_document
-from assistant.retrieval import Passage
+from assistant.asking.candidates import candidates_of
+from assistant.asking.retrieval import Passage
+from assistant.documents.chunking import chunk_document
+from assistant.documents.formats import parse_document
 from tests.support import WordHashEmbeddings
 
 TEXT = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from assistant.evaluation.near_misses import key_word, paraphrase_word, swap_subject, swap_word
-from assistant.topics import topic_phrases, without_topics
+from assistant.indexing.topics import topic_phrases, without_topics
 from tests.support import ARTICLE
 
 TEXT = ARTICLE.read_text()

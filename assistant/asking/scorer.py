@@ -1,0 +1,216 @@
+"""The learned, calibrated scorer: which unit answers, and is the question answerable here.
+
+Three small models, fitted by ``assistant train`` on public data (SQuAD
+articles and the article's gold set) and shipped as ``assistant/model/scorer.json``
+with the hash of the data they were fitted on:
+
+- the *ranker*, a conditional logit: a score per candidate unit, fitted so that
+  within each question the units holding the answer come first;
+- the *unit* calibration, a logistic regression on a unit's place in that
+  ranking (its score's gap to the best, its share of the softmax): the
+  probability that the unit holds the answer, so a further unit is quoted only
+  when it is more likely than not to answer too;
+- the *answerable* model, a logistic regression giving the question the
+  probability that the corpus answers it, from the best unit's scores and what
+  the corpus knows of the question's words.
+
+The one hand-picked number is the operating point on the second probability,
+chosen on validation data (documents the model was not fitted on) so that at
+most 3% of answerable questions are refused. Inference is numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.asking.candidates import Candidate
+from assistant.asking.features import QUESTION_FEATURES, SCORED, UNIT_FEATURES, Features
+from assistant.errors import AssistantError
+
+MODEL_FILE = "scorer.json"
+RANK_FEATURES = ("gap", "share", "top")
+"""What the unit calibration reads: score minus the best score, softmax share, is best."""
+
+
+class ScorerError(AssistantError):
+    """The scorer's parameter file is missing, unreadable or for other features."""
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """Standardised inputs, a weight per feature, a bias: a calibrated probability."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        """Log-odds for each row of features."""
+        rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+        return ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Probabilities for each row of features."""
+        return 1.0 / (1.0 + np.exp(-self.logits(rows)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters."""
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 8) for v in self.mean],
+            "scale": [round(float(v), 8) for v in self.scale],
+            "coef": [round(float(v), 8) for v in self.coef],
+            "intercept": round(float(self.intercept), 8),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LogisticModel:
+        """Parameters read back; the feature list must be the one this code computes."""
+        features = tuple(data["features"])
+        if features != expected:
+            raise ScorerError(
+                "The scorer was fitted on other features than this version computes. "
+                "Retrain it with `assistant train`."
+            )
+        return cls(
+            features,
+            np.asarray(data["mean"], dtype=np.float64),
+            np.asarray(data["scale"], dtype=np.float64),
+            np.asarray(data["coef"], dtype=np.float64),
+            float(data["intercept"]),
+        )
+
+
+_PARTS = ("ranker", "unit", "answerable", "threshold")
+
+
+@dataclass(frozen=True)
+class ScorerModel:
+    """The three models, the operating point and where they came from."""
+
+    ranker: LogisticModel
+    """Scores units within a question (its intercept is unused: only differences count)."""
+    unit: LogisticModel
+    answerable: LogisticModel
+    threshold: float
+    """Answer when P(answerable) is at least this."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters and metadata."""
+        return {
+            **self.metadata,
+            "ranker": self.ranker.to_dict(),
+            "unit": self.unit.to_dict(),
+            "answerable": self.answerable.to_dict(),
+            "threshold": round(float(self.threshold), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScorerModel:
+        """A model from :meth:`to_dict`'s output."""
+        metadata = {k: v for k, v in data.items() if k not in _PARTS}
+        return cls(
+            LogisticModel.from_dict(data["ranker"], UNIT_FEATURES),
+            LogisticModel.from_dict(data["unit"], RANK_FEATURES),
+            LogisticModel.from_dict(data["answerable"], QUESTION_FEATURES),
+            float(data["threshold"]),
+            metadata,
+        )
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    """A candidate unit and the probability that it answers the question."""
+
+    candidate: Candidate
+    probability: float
+    vector: np.ndarray = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scorer's reading of one question."""
+
+    ranked: tuple[ScoredCandidate, ...]
+    """Candidates, most likely to answer first."""
+    probability: float
+    """Probability that the corpus answers the question."""
+    answerable: bool
+
+
+class Scorer:
+    """Applies a :class:`ScorerModel` to :class:`Features`."""
+
+    def __init__(self, model: ScorerModel) -> None:
+        self.model = model
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Scorer:
+        """The scorer in ``path``, or the one shipped with the package."""
+        return cls(_load(str(path) if path else None))
+
+    def score(self, features: Features) -> Scores:
+        """Probabilities for every candidate and for the question."""
+        if not features.candidates:
+            return Scores((), 0.0, False)
+        scores = self.model.ranker.logits(features.units)
+        ranking = rank_features(scores)
+        probabilities = self.model.unit.probabilities(ranking)
+        order = np.argsort(-scores, kind="stable")
+        row = question_row(features, scores, ranking, probabilities)
+        probability = float(self.model.answerable.probabilities(row)[0])
+        ranked = tuple(
+            ScoredCandidate(features.candidates[i], float(probabilities[i]), features.vectors[i])
+            for i in order
+        )
+        return Scores(ranked, probability, probability >= self.model.threshold)
+
+
+def rank_features(scores: np.ndarray) -> np.ndarray:
+    """Each unit's place among its question's units: gap to the best, softmax share, is best."""
+    best = scores.max()
+    shares = np.exp(scores - best)
+    shares /= shares.sum()
+    top = (scores >= best).astype(np.float64)
+    return np.column_stack([scores - best, shares, top])
+
+
+def question_row(
+    features: Features, scores: np.ndarray, ranking: np.ndarray, probabilities: np.ndarray
+) -> np.ndarray:
+    """The answerable model's input: the question's features with its units' scores."""
+    row = features.question_row.astype(np.float64)
+    best = int(np.argmax(scores))
+    row[:SCORED] = (scores[best], ranking[best, 1], probabilities[best])
+    return row
+
+
+@cache
+def _load(path: str | None) -> ScorerModel:
+    try:
+        if path is None:
+            text = resources.files("assistant.model").joinpath(MODEL_FILE).read_text()
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError) as exc:
+        where = path or f"the package's {MODEL_FILE}"
+        raise ScorerError(
+            f"Cannot read the scorer from {where} ({exc}). Retrain it with `assistant train`."
+        ) from exc
+    try:
+        return ScorerModel.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScorerError(
+            f"The scorer file is incomplete ({exc}). Retrain it with `assistant train`."
+        ) from exc

@@ -1,0 +1,157 @@
+"""The evaluation's commands: ``assistant eval``, ``train`` and ``verify-bench``.
+
+Light to import: the evaluation itself loads only when a command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assistant.answerers.backends import backend_names
+from assistant.display.console import user_errors
+
+
+def evaluation_commands() -> list[click.Command]:
+    """The commands, for the ``assistant`` group to add."""
+    return [eval_command, train_command, verify_bench_command]
+
+
+@click.command("eval")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    type=click.Choice(
+        ["article", "article-noisy", "article-unseen", "article-distractors", "squad"]
+    ),
+    help="Question sets to run (default: all; squad is the bundled SQuAD articles, or --squad).",
+)
+@click.option(
+    "--squad",
+    "squad_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Another SQuAD-format JSON file (v1.1 or v2.0) for the squad set.",
+)
+@click.option("--squad-title", help="Which article of the SQuAD file (default: the first).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="First N answerable and N other questions."
+)
+@click.option(
+    "--generative-limit",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Generative backends answer the first N answerable and N other questions of a set.",
+)
+@click.option("--no-baseline", is_flag=True, help="Skip the plain LangChain recipe.")
+@click.option(
+    "--backend",
+    "backends",
+    multiple=True,
+    type=click.Choice(backend_names()),
+    help="Backends to compare, each its own column (default: extractive).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for evaluation.md, evaluation.json and evaluation.png.",
+)
+@user_errors
+def eval_command(
+    *,
+    sets: tuple[str, ...],
+    squad_path: Path | None,
+    squad_title: str | None,
+    limit: int | None,
+    generative_limit: int,
+    no_baseline: bool,
+    backends: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Measure answer quality on question sets, beside the plain LangChain recipe.
+
+    Prints a table (retrieval hit@1/hit@3/MRR, citation support precision and
+    evidence recall, key-fact recall, SQuAD containment and F1, refusal rates,
+    latency) and writes it with the per-question results and a chart to --out.
+    """
+    from assistant.evaluation import SETS, evaluate
+
+    report = evaluate(
+        list(sets) or list(SETS),
+        squad_path=squad_path,
+        squad_title=squad_title,
+        baseline=not no_baseline,
+        backends=list(backends) or ["extractive"],
+        limit=limit,
+        generative_limit=generative_limit,
+    )
+    click.echo(report.tables())
+    paths = report.save(out)
+    click.echo("\nWrote " + ", ".join(str(p) for p in paths.values()))
+
+
+@click.command("train")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the scorer (default: the package's assistant/model/scorer.json).",
+)
+@click.option(
+    "--report",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for training.md and training.json.",
+)
+@user_errors
+def train_command(out: Path | None, report: Path) -> None:
+    """Fit the answer scorer on the bundled public data, leaving one document out.
+
+    Prints train and validation figures per held-out document and writes the
+    scorer with the hash and date of the data it was fitted on.
+    """
+    from assistant.evaluation import require_extra
+    from assistant.evaluation.training_report import train
+
+    require_extra()
+    target = out or shipped_scorer()
+    result = train(target, report)
+    click.echo(result.table())
+    written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
+    click.echo(f"\nWrote {written} in {result.seconds:.0f} s")
+
+
+def shipped_scorer() -> Path:
+    """The scorer file the package loads by default (``assistant/model/scorer.json``)."""
+    from assistant.asking.scorer import MODEL_FILE
+
+    return Path(__file__).resolve().parent.parent / "model" / MODEL_FILE
+
+
+@click.command("verify-bench")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for verifier.md and verifier.json.",
+)
+@user_errors
+def verify_bench_command(out: Path) -> None:
+    """Score the check of generated sentences on the adversarial verifier benchmark.
+
+    Mutations of the article's sentences (roles swapped, comparisons flipped,
+    negations, foreign names and numbers, wrong attributes) and of SQuAD
+    sentences (names swapped) must be rejected; faithful paraphrases kept. The
+    new check and the similarity-only one it replaced, side by side.
+    """
+    from assistant.evaluation.verifier_bench import run_benchmark
+
+    result = run_benchmark()
+    click.echo(result.table())
+    click.echo("\nWrote " + ", ".join(str(p) for p in result.save(out)))

@@ -1,0 +1,362 @@
+"""Bringing the index up to date with a corpus: plan, apply, rebuild, lock.
+
+Sync is incremental and safe to interrupt: new chunks are written before stale
+ones are deleted, and a file counts as indexed only when all of its chunks carry
+its current fingerprint, so a killed run is finished by the next one. Writers
+are serialised across processes by a file lock beside the embedded index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.common.progress import Progress
+from assistant.common.text import plural
+from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk, chunk_document
+from assistant.documents.corpus import Corpus, SkippedFile
+from assistant.errors import DocumentError, IndexReadOnlyError
+from assistant.indexing import builds
+from assistant.indexing.store import PAGE, PASSAGES_SUFFIX, ChunkStore
+
+_BUILDING_SUFFIX = "-building-"
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync changed."""
+
+    documents: int
+    chunks: int
+    added: int
+    updated: int
+    deleted: int
+    unchanged_documents: int
+    seconds: float
+    skipped: tuple[SkippedFile, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        """True if the sync wrote anything."""
+        return bool(self.added or self.updated or self.deleted)
+
+    def summary(self) -> str:
+        """One line for people."""
+        text = (
+            f"{plural(self.documents, 'document')}, {plural(self.chunks, 'chunk')}: "
+            f"{self.added} embedded, {self.updated} updated, {self.deleted} removed, "
+            f"{plural(self.unchanged_documents, 'document')} unchanged ({self.seconds:.1f}s)"
+        )
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)} file(s)"
+        return text
+
+
+@dataclass
+class _Indexed:
+    """What the index holds of one source file."""
+
+    chunk_ids: set[str] = field(default_factory=set)
+    unit_ids: set[str] = field(default_factory=set)
+    fingerprints: set[str] = field(default_factory=set)
+    expected: set[int] = field(default_factory=set)
+    referenced_units: set[str] = field(default_factory=set)
+
+    def complete_for(self, fingerprint: str) -> bool:
+        """True when every chunk and unit of the file's current version is indexed."""
+        return (
+            self.fingerprints == {fingerprint}
+            and self.expected == {len(self.chunk_ids)}
+            and self.referenced_units == self.unit_ids
+        )
+
+    def all_ids(self) -> set[str]:
+        return self.chunk_ids | self.unit_ids
+
+
+@dataclass
+class _Plan:
+    add: list[tuple[Chunk, int]] = field(default_factory=list)
+    keep: list[tuple[Chunk, int]] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)
+    owners: dict[str, tuple[Chunk, int]] = field(default_factory=dict)
+    """Each unit record's first occurrence: the chunk and unit index it describes."""
+    deleted_chunks: int = 0
+    unchanged: int = 0
+    total_chunks: int = 0
+    unreadable: list[SkippedFile] = field(default_factory=list)
+    """Files that could not be read this time (their previous chunks are kept)."""
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.add or self.keep or self.delete)
+
+
+class _Records(dict[str, list[Any]]):
+    """Column lists for one Chroma ``upsert``."""
+
+    def __init__(self) -> None:
+        super().__init__(ids=[], embeddings=[], documents=[], metadatas=[])
+
+    def add(self, record_id: str, vector: np.ndarray, document: str, metadata: Any) -> None:
+        self["ids"].append(record_id)
+        self["embeddings"].append(vector.tolist())
+        self["documents"].append(document)
+        self["metadatas"].append(metadata)
+
+
+class Indexer:
+    """Writes a corpus into a :class:`ChunkStore`."""
+
+    def __init__(self, store: ChunkStore) -> None:
+        self.store = store
+        self.settings = store.settings
+        self.embeddings = store.embeddings
+
+    def sync(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
+        """Make the index match ``corpus``, embedding only new or changed chunks.
+
+        Files that could not be read this time keep their previous chunks, so a
+        transient read error never deletes indexed content.
+        """
+        with self.store.lock, self._file_lock():
+            return self._sync(corpus, progress)
+
+    def _sync(self, corpus: Corpus, progress: Progress | None) -> SyncReport:
+        started = time.perf_counter()
+        with self.store.translate_errors():
+            plan = self._plan(corpus, self._indexed_by_source())
+            self._apply(plan, progress)
+        return SyncReport(
+            documents=len(corpus.files) - len(plan.unreadable),
+            chunks=plan.total_chunks,
+            added=len(plan.add),
+            updated=len(plan.keep),
+            deleted=plan.deleted_chunks,
+            unchanged_documents=plan.unchanged,
+            seconds=time.perf_counter() - started,
+            skipped=(*corpus.skipped, *plan.unreadable),
+        )
+
+    def _plan(self, corpus: Corpus, indexed: dict[str, _Indexed]) -> _Plan:
+        plan = _Plan()
+        max_tokens = min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2)
+        limits = self.settings.parse_limits
+        for file in corpus.files:
+            previous = indexed.get(file.source, _Indexed())
+            if previous.complete_for(file.fingerprint):
+                plan.unchanged += 1
+                plan.total_chunks += len(previous.chunk_ids)
+                continue
+            try:
+                doc = file.read(limits)
+            except DocumentError as exc:
+                plan.unreadable.append(SkippedFile(file.source, str(exc)))
+                plan.total_chunks += len(previous.chunk_ids)
+                continue
+            chunks = chunk_document(
+                doc,
+                count_tokens=self.embeddings.count_tokens,
+                max_tokens=max_tokens,
+                token_ends=self.embeddings.token_ends,
+            )
+            plan.total_chunks += len(chunks)
+            wanted = {c.id for c in chunks}
+            for chunk in chunks:
+                unit_ids = chunk.unit_ids
+                wanted.update(unit_ids)
+                for index, unit_id in enumerate(unit_ids):
+                    # A repeated unit is one record, described by its first occurrence.
+                    plan.owners.setdefault(unit_id, (chunk, index))
+                # A chunk is re-embedded unless it and all its units are already there.
+                kept = chunk.id in previous.chunk_ids and set(unit_ids) <= previous.unit_ids
+                (plan.keep if kept else plan.add).append((chunk, len(chunks)))
+            plan.delete.extend(sorted(previous.all_ids() - wanted))
+            plan.deleted_chunks += len(previous.chunk_ids - wanted)
+        if corpus.partial:
+            return plan
+        unreadable = {s.source for s in (*corpus.skipped, *plan.unreadable)}
+        for source, previous in indexed.items():
+            if corpus.get(source) is None and source not in unreadable:
+                plan.delete.extend(sorted(previous.all_ids()))
+                plan.deleted_chunks += len(previous.chunk_ids)
+        return plan
+
+    def _indexed_by_source(self) -> dict[str, _Indexed]:
+        indexed: dict[str, _Indexed] = defaultdict(_Indexed)
+        store = self.store
+        for ids, documents, metadatas in store.pages(
+            store.passages, include=["documents", "metadatas"]
+        ):
+            for chunk_id, document, metadata in zip(ids, documents, metadatas, strict=True):
+                entry = indexed[str(metadata["source"])]
+                entry.fingerprints.add(str(metadata.get("fingerprint", "")))
+                entry.chunk_ids.add(chunk_id)
+                entry.expected.add(int(metadata.get("file_chunks", -1)))
+                entry.referenced_units.update(
+                    Chunk.from_record(chunk_id, document or "", metadata).unit_ids
+                )
+        for ids, _, metadatas in store.pages(store.collection, include=["metadatas"]):
+            for unit_id, metadata in zip(ids, metadatas, strict=True):
+                entry = indexed[str(metadata["source"])]
+                entry.fingerprints.add(str(metadata.get("fingerprint", "")))
+                entry.unit_ids.add(unit_id)
+        return indexed
+
+    def _apply(self, plan: _Plan, progress: Progress | None) -> None:
+        units, passages = self.store.collection, self.store.passages
+        total = len(plan.add)
+        if progress:
+            progress(0, total)
+        if plan.writes:
+            # Announced before writing, so a reader in another process sees the change
+            # even if this run is killed halfway.
+            self.store.bump_revision()
+        written: set[str] = set()
+        # Order matters for interrupted runs: add (units before their chunks), then
+        # update, then delete.
+        batch = max(1, self.settings.embedding_batch_size)
+        for start in range(0, total, batch):
+            unit_records, chunk_records = self._records(
+                plan.add[start : start + batch], plan, written
+            )
+            if unit_records["ids"]:
+                units.upsert(**unit_records)
+            passages.upsert(**chunk_records)
+            if progress:
+                progress(min(start + batch, total), total)
+        for start in range(0, len(plan.keep), PAGE):
+            part = plan.keep[start : start + PAGE]
+            passages.update(
+                ids=[c.id for c, _ in part],
+                metadatas=[c.to_metadata(file_chunks=n) for c, n in part],
+            )
+            # Ownership may have moved to another chunk since these units were written.
+            owned = list(dict.fromkeys(i for c, _ in part for i in c.unit_ids if i not in written))
+            written.update(owned)
+            if owned:
+                units.update(
+                    ids=owned,
+                    metadatas=[plan.owners[i][0].unit_metadata(plan.owners[i][1]) for i in owned],
+                )
+        unit_ids = [i for i in plan.delete if i.startswith(UNIT_ID_PREFIX)]
+        chunk_ids = [i for i in plan.delete if not i.startswith(UNIT_ID_PREFIX)]
+        for collection, ids in ((passages, chunk_ids), (units, unit_ids)):
+            for start in range(0, len(ids), PAGE):
+                collection.delete(ids=ids[start : start + PAGE])
+        if plan.writes:
+            self.store.bump_revision()
+
+    def _records(
+        self, part: list[tuple[Chunk, int]], plan: _Plan, written: set[str]
+    ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+        """Embedded records of a batch of chunks: each new unit once, and the chunks."""
+        texts = list(dict.fromkeys(c.unit_embed_text(u) for c, _ in part for u in c.units))
+        vector_of = dict(zip(texts, self.embeddings.encode(texts), strict=True))
+        unit_records = _Records()
+        chunk_records = _Records()
+        for chunk, file_chunks in part:
+            mine = np.stack([vector_of[chunk.unit_embed_text(u)] for u in chunk.units])
+            for index, unit_id in enumerate(chunk.unit_ids):
+                if unit_id in written:
+                    continue
+                written.add(unit_id)
+                owner, at = plan.owners[unit_id]
+                unit_records.add(
+                    unit_id,
+                    mine[index],
+                    chunk.unit_embed_text(chunk.units[index]),
+                    owner.unit_metadata(at),
+                )
+            # Passages are fetched by id, never searched; Chroma still wants a vector,
+            # and the mean of the units' costs no model call.
+            centre = mine.mean(axis=0)
+            centre /= max(float(np.linalg.norm(centre)), 1e-12)
+            chunk_records.add(
+                chunk.id, centre, chunk.text, chunk.to_metadata(file_chunks=file_chunks)
+            )
+        return unit_records, chunk_records
+
+    def rebuild(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
+        """Re-embed everything from the corpus alone, then swap the new index in.
+
+        Embedded, the new index is a new build folder, published by one atomic
+        rename when it is complete (see :mod:`assistant.indexing.builds`): the old index,
+        damaged or not, is never opened, and readers see the old one or the new
+        one. Against a server, the new collection is built beside the old one and
+        renamed when complete.
+        """
+        if self.settings.server_mode:
+            return self._rebuild_on_server(corpus, progress)
+        store = self.store
+        folder = self.settings.index_dir
+        with store.lock, self._file_lock():
+            previous = builds.active(folder)
+            build = builds.new_build(folder)
+            staging = Indexer(ChunkStore(self.settings, self.embeddings, path=build))
+            report = staging._sync(corpus, progress)
+            staging.store.forget()
+            builds.publish(folder, build)
+            store.forget()
+            builds.prune(folder, keep={build, *([previous] if previous else [])})
+        return report
+
+    def _rebuild_on_server(self, corpus: Corpus, progress: Progress | None) -> SyncReport:
+        store = self.store
+        with store.lock:
+            client = store.client
+            name = self.settings.collection
+            staging = f"{name}{_BUILDING_SUFFIX}{uuid.uuid4().hex[:8]}"
+            with store.translate_errors():
+                self._drop_stale_staging(client)
+                store.use_collections(
+                    store.create_collection(staging, existing_ok=False),
+                    store.create_collection(staging + PASSAGES_SUFFIX, existing_ok=False),
+                )
+            report = self._sync(corpus, progress)
+            with store.translate_errors():
+                existing = {c.name for c in client.list_collections()}
+                for final, built in (
+                    (name + PASSAGES_SUFFIX, store.passages),
+                    (name, store.collection),
+                ):
+                    if final in existing:
+                        client.delete_collection(final)
+                    built.modify(name=final)
+                store.forget()
+        return report
+
+    def _drop_stale_staging(self, client: Any) -> None:
+        prefix = f"{self.settings.collection}{_BUILDING_SUFFIX}"
+        for collection in client.list_collections():
+            if collection.name.startswith(prefix):
+                client.delete_collection(collection.name)
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Serialise writers across processes for the embedded index."""
+        if self.settings.server_mode:
+            yield
+            return
+        folder = Path(self.settings.index_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not builds.writable(folder):
+            raise IndexReadOnlyError(
+                f"The index folder {folder} is read-only: it can answer, but not be updated or "
+                "rebuilt. Make it writable, or point ASSISTANT_INDEX_DIR at a writable folder."
+            )
+        with (folder / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)

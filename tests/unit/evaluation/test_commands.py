@@ -1,0 +1,15 @@
+"""The evaluation's commands: defaults that point where the package reads."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from assistant.asking.scorer import MODEL_FILE
+from assistant.evaluation.commands import shipped_scorer
+
+
+def test_train_writes_by_default_the_scorer_the_package_loads():
+    loaded = Path(str(resources.files("assistant.model").joinpath(MODEL_FILE)))
+    assert shipped_scorer() == loaded.resolve()
+    assert shipped_scorer().is_file()

@@ -1,0 +1,64 @@
+"""Questions typed the way people type are read in the corpus's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.indexing.spelling import Vocabulary
+from tests.support import ARTICLE
+
+
+@pytest.fixture(scope="module")
+def words() -> Vocabulary:
+    return Vocabulary.from_texts([ARTICLE.read_text()])
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("wat does an operatons manager do", "what does an operations manager do"),
+        ("responsibilites of a coo", "responsibilities of a coo"),
+        ("KPI monitering", "key performance indicators monitoring"),
+        ("Does a COO track KPIs?", "Does a COO track key performance indicators?"),
+        ("ops mgr duties", "operations manager duties"),
+        ("hwo does a coo work w/ the ceo", "how does a coo work with the ceo"),
+        ("how does the organisation benefit", "how does the organization benefit"),
+        ("day-to-day tasks of an operations manger", "day-to-day tasks of an operations manager"),
+    ],
+)
+def test_typos_abbreviations_and_spellings_are_read_as_corpus_words(words, typed, read):
+    assert words.normalize(typed).text == read
+
+
+def test_a_long_form_the_corpus_abbreviates_is_read_as_its_acronym(words):
+    read = words.normalize("What does a Chief Operating Officer do?").text
+    assert read == "What does a COO do?"
+
+
+def test_a_real_word_the_corpus_lacks_stays_as_typed_and_is_reported(words):
+    normalized = words.normalize("What is the average salary of a COO?")
+    assert "salary" in normalized.text
+    assert normalized.unknown == ("average", "salary")
+
+
+def test_an_acronym_the_corpus_never_uses_is_not_taken_for_a_typo(words):
+    normalized = words.normalize("What does a CFO do?")
+    assert normalized.text == "What does a CFO do?"
+    assert normalized.unknown == ("CFO",)
+
+
+def test_chat_fillers_are_read_as_nothing(words):
+    assert words.normalize("ok so whats the tl;dr lol").text == "so what is the summary"
+
+
+def test_btw_opening_a_question_is_by_the_way_and_inside_it_between(words):
+    assert words.normalize("btw what does a coo do").text == "what does a coo do"
+    assert words.normalize("main diffs btw ops mgr and coo").text == (
+        "main differences between operations manager and coo"
+    )
+
+
+def test_every_change_is_recorded_with_what_was_typed(words):
+    changes = words.normalize("wat abt the coo").changes
+    assert ("wat", "what") in changes
+    assert ("abt", "about") in changes

@@ -1,0 +1,85 @@
+"""Sign-in: right credentials pass, guessing is slowed to a crawl."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.serving.signin import SignIn
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def signin(clock):
+    return SignIn("ada", "correct horse", free_attempts=3, first_delay=10, clock=clock)
+
+
+def test_the_right_username_and_password_sign_in(signin):
+    assert signin("ada", "correct horse")
+
+
+@pytest.mark.parametrize(("username", "password"), [("ada", "wrong"), ("bob", "correct horse")])
+def test_a_wrong_username_or_password_is_refused(signin, username, password):
+    assert not signin(username, password)
+
+
+def test_a_few_failures_do_not_lock_a_name_out(signin):
+    signin("ada", "typo1")
+    signin("ada", "typo2")
+    assert not signin.locked("ada")
+    assert signin("ada", "correct horse")
+
+
+def test_repeated_failures_refuse_even_the_right_password_for_a_while(signin, clock):
+    for guess in range(3):
+        signin("ada", f"guess{guess}")
+    assert signin.locked("ada")
+    assert not signin("ada", "correct horse")
+    clock.now += 11
+    assert signin("ada", "correct horse")
+
+
+def test_the_lock_out_doubles_with_each_further_failure(signin, clock):
+    for guess in range(3):
+        signin("ada", f"guess{guess}")
+    clock.now += 11
+    signin("ada", "guess3")
+    clock.now += 11
+    assert signin.locked("ada")
+    clock.now += 10
+    assert not signin.locked("ada")
+
+
+def test_the_lock_out_never_exceeds_its_maximum(clock):
+    signin = SignIn("ada", "pw", free_attempts=1, first_delay=10, max_delay=60, clock=clock)
+    for guess in range(10):
+        clock.now += 61
+        signin("ada", f"guess{guess}")
+    clock.now += 61
+    assert not signin.locked("ada")
+
+
+def test_locking_one_name_leaves_others_alone(signin):
+    for guess in range(3):
+        signin("mallory", f"guess{guess}")
+    assert signin.locked("mallory")
+    assert signin("ada", "correct horse")
+
+
+def test_a_successful_sign_in_clears_earlier_failures(signin):
+    signin("ada", "typo1")
+    signin("ada", "typo2")
+    signin("ada", "correct horse")
+    signin("ada", "typo3")
+    assert not signin.locked("ada")
