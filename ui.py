@@ -22,13 +22,13 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant import Assistant, AssistantError
-from assistant.backends import backend_names
-from assistant.escape import markdown_text
-from assistant.formats import SUPPORTED_SUFFIXES
-from assistant.render import Turn, chat_markdown, conversation_markdown, sources_html
-from assistant.signin import RefusedSignInIs401, SignIn
-from assistant.text import plural
-from assistant.uploads import uploaded_source
+from assistant.answerers.backends import backend_names
+from assistant.common.escape import markdown_text
+from assistant.common.text import plural
+from assistant.display.render import Turn, chat_markdown, conversation_markdown, sources_html
+from assistant.documents.formats import SUPPORTED_SUFFIXES
+from assistant.documents.uploads import uploaded_source
+from assistant.serving.signin import RefusedSignInIs401, SignIn
 
 EXAMPLES = [
     "What does a COO do?",

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.backends import backend_names
+from assistant.answerers.backends import backend_names
 from benchmarks.common import ARTICLE, QUESTIONS, summary, table
 
 STAGES = (

@@ -30,7 +30,7 @@ _RECIPE_COLD = """
 import sys, chromadb
 from chromadb.config import Settings
 from langchain_chroma import Chroma
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 store = Chroma(collection_name="recipe", embedding_function=SentenceTransformerEmbeddings(
     "sentence-transformers/all-MiniLM-L6-v2", fast=False), client=chromadb.PersistentClient(
     path=sys.argv[1], settings=Settings(anonymized_telemetry=False)))
@@ -54,8 +54,8 @@ def corpus_and_questions(questions: int) -> tuple[dict[str, str], list[str]]:
 
 def run(work: Path, *, questions: int = 100) -> dict[str, Any]:
     """Ingest, ask, start cold and weigh both; a Markdown section and the figures."""
-    from assistant.embeddings import SentenceTransformerEmbeddings
     from assistant.evaluation.systems import AssistantSystem, LangChainRecipe
+    from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 
     documents, asked = corpus_and_questions(questions)
     corpus = work / "corpus"
@@ -159,7 +159,7 @@ def _persist_recipe(documents: dict[str, str], path: Path) -> None:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.embeddings import SentenceTransformerEmbeddings
+    from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 
     splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
         [Document(page_content=t, metadata={"source": n}) for n, t in documents.items()]
