@@ -31,6 +31,7 @@ from assistant.documents.uploads import uploaded_source
 from assistant.serving.signin import RefusedSignInIs401, SignIn
 
 EXAMPLES = [
+    "Summarize the article",
     "What does a COO do?",
     "What are the key responsibilities of an operations manager?",
     "Which role has more decision-making authority?",

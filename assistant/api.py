@@ -16,13 +16,16 @@ from cachetools import LRUCache
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answerers.base import Answerer
+from assistant.answerers.continuation import ContinuationAnswerer
+from assistant.answerers.overview import OverviewAnswerer
 from assistant.answerers.registry import Answerers
+from assistant.asking.requests import CorpusWords, Request, RequestClassifier
 from assistant.asking.retrieval import HybridRetriever, Retrieval
 from assistant.asking.rewrite import HistoryInput, standalone_question, turns_of
 from assistant.asking.scope import ScopeCheck, Verdict
 from assistant.asking.scorer import Scorer
 from assistant.asking.state import QuestionState, checked_question, checked_top_k
-from assistant.chain import build_chain
+from assistant.chain import build_chain, build_steps
 from assistant.common import timing
 from assistant.common.progress import Progress, progress_bar
 from assistant.documents.corpus import SUPPORTED, Corpus, document_file, load_corpus
@@ -91,8 +94,17 @@ class Assistant:
         self.answerers = Answerers(s, self.embeddings, chat_model)
         self.extractive = self.answerers.extractive
         self.backend = self.answerers.default
+        self.requests = RequestClassifier(self.embeddings.encode_query, model_path=s.requests_path)
+        steps = build_steps(self._rewrite, self._read, self._retrieve, self._judge)
+        vectors = self.store.unit_vectors
         self.chain = build_chain(
-            self._rewrite, self._read, self._retrieve, self._judge, self._answerer_for
+            self._classify,
+            steps,
+            self._answerer_for,
+            overview=OverviewAnswerer(vectors, max_sentences=s.summary_max_sentences),
+            continuation=ContinuationAnswerer(
+                steps.invoke, self._judge, self._request_of, vectors, self.extractive
+            ),
         )
         self._ready = False
         self._lock = threading.RLock()
@@ -257,6 +269,14 @@ class Assistant:
         return checked_question(question, self.settings.max_question_chars)
 
     # --- the chain's steps --------------------------------------------------------------
+
+    def _request_of(self, text: str) -> Request:
+        return self.requests.classify(text, CorpusWords.of(self.statistics.current()))
+
+    def _classify(self, state: QuestionState) -> QuestionState:
+        statistics = self.statistics.current()
+        request, document = self.requests.read(state.question, state.history, statistics)
+        return replace(state, request=request, document=document, statistics=statistics)
 
     def _rewrite(self, state: QuestionState) -> str:
         model = self.chat_model(state.backend) if self.settings.llm_rewrite else None

@@ -141,6 +141,10 @@ class Answer:
     notice: str = ""
     """A problem met on the way, for people: the model failed (its endpoint is down, it
     crashed) and these quotes answer instead. Empty when all went well."""
+    request: str = "ask"
+    """What the message was read as: ``ask`` (a question one passage answers),
+    ``summary``, ``outline`` or ``documents`` (about a document, or the corpus, as a
+    whole), or a move continuing the last answer: ``more``, ``why``, ``importance``."""
 
     def dropped_note(self) -> str:
         """One line for people: "1 generated sentence dropped: ..." (empty if none)."""
@@ -164,6 +168,7 @@ class Answer:
             "closest": self.closest.to_dict() if self.closest else None,
             "dropped": [asdict(d) for d in self.dropped],
             "notice": self.notice,
+            "request": self.request,
         }
 
     def to_json(self, **kwargs: Any) -> str:

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
 
     # Answering: the learned scorer decides, these only bound the answer.
     scorer_path: Path | None = None
+    requests_path: Path | None = None
+    """The request classifier's parameters (default: the shipped ones)."""
+    summary_max_sentences: int = Field(default=6, ge=3, le=12)
+    """The most sentences a summary quotes (it covers the sections up to this)."""
     answer_max_units: int = Field(default=3, ge=1, le=12)
     max_question_chars: int = Field(default=2000, ge=1)
     max_history_turns: int = Field(default=6, ge=0)
@@ -125,7 +129,7 @@ class Settings(BaseSettings):
     auth_lockout_seconds: float = Field(default=1.0, gt=0)
     """The first lock-out after the free attempts; it doubles with each further failure."""
 
-    @field_validator("corpus_dir", "index_dir", "cache_dir", "scorer_path")
+    @field_validator("corpus_dir", "index_dir", "cache_dir", "scorer_path", "requests_path")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

@@ -10,11 +10,13 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from assistant.answerers.backends import backend_names
 from benchmarks.common import ARTICLE, QUESTIONS, summary, table
 
 STAGES = (
+    "classify",
     "rewrite",
     "embed",
     "search",
@@ -70,12 +72,30 @@ def run(
             "with the query and sentence caches warm), milliseconds:\n\n"
             + table(["stage", "p50 first", "p95 first", "p50 again", "p95 again"], rows)
         )
+    sections.append(_whole_document(base, 10 * repeats))
     return {
         "markdown": "\n\n".join(sections),
         "build_seconds": build,
         "chunks": report.chunks,
         "by_backend": results,
     }
+
+
+WHOLE_DOCUMENT = ("Summarize the article", "What sections does the article have?")
+
+
+def _whole_document(bot: Any, repeats: int) -> str:
+    """Warm latency of a summary and an outline (they read every unit of the document)."""
+    rows = []
+    for request in WHOLE_DOCUMENT:
+        bot.answer(request)
+        times = [bot.answer(request).timings["total"] * 1000 for _ in range(repeats)]
+        p50, p95, _ = summary(times)
+        rows.append([request, f"{p50:.1f}", f"{p95:.1f}"])
+    return (
+        f"**Whole-document requests** (extractive, warm, {repeats} times each), milliseconds:"
+        "\n\n" + table(["request", "p50", "p95"], rows)
+    )
 
 
 def main() -> None:

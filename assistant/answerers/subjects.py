@@ -25,6 +25,11 @@ _DETERMINERS = frozenset({"a", "an", "the"})
 _LONGEST = 6
 
 
+def leans_on_before(text: str) -> bool:
+    """Whether a sentence opens with a pronoun ("They are ..."): it needs the one before."""
+    return bool(_PRONOUN.match(text))
+
+
 def subject_of(candidate: Candidate, phrase_count: PhraseCount) -> str:
     """The subject to name before ``candidate``'s text, or ``""`` when it names its own."""
     text = candidate.text
@@ -34,7 +39,7 @@ def subject_of(candidate: Candidate, phrase_count: PhraseCount) -> str:
         frame = candidate.chunk.leadin_text() or candidate.chunk.section
         subject = _last_subject(frame, phrase_count)
         return "" if _names(text, subject) else _capitalised(subject)
-    if not _PRONOUN.match(text):
+    if not leans_on_before(text):
         return ""
     chunk = candidate.chunk
     earlier = [u for u in chunk.units[: candidate.index] if u.kind == "sentence"]

@@ -1,8 +1,9 @@
 """The state of one question as it passes through the chain, step by step.
 
 Each step returns a new frozen :class:`QuestionState` with its own field filled
-in: the rewrite sets ``query``, reading it in the corpus's words sets
-``normalized``, retrieval sets ``retrieval``, the scope check sets ``verdict``;
+in: the classifier sets ``request``, the rewrite sets ``query``, reading it in
+the corpus's words sets ``normalized``, retrieval sets ``retrieval``, the scope
+check sets ``verdict``;
 an answerer reads the whole state and streams the answer.
 A trace of the chain shows the question at every step.
 """
@@ -13,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from assistant.asking.requests import Request
 from assistant.asking.retrieval import Passage, Retrieval
 from assistant.asking.scope import Verdict
 from assistant.errors import EmptyQuestionError, QuestionError, QuestionTooLongError
@@ -41,6 +43,10 @@ class QuestionState:
     """The snapshot of the index this question is answered from."""
     retrieval: Retrieval | None = None
     verdict: Verdict | None = None
+    request: Request | None = None
+    """What the message asks for (a question, a summary, a move); set first."""
+    document: str = ""
+    """For a request about one document: its source ("" when nothing says which)."""
 
     @property
     def passages(self) -> tuple[Passage, ...]:

@@ -65,6 +65,8 @@ class Chunk:
     """The source document's fingerprint when the chunk was made."""
     pages: tuple[tuple[int, int], ...] = ()
     """For paged documents (PDF): ``(offset, page)`` where each page in the chunk begins."""
+    heading: tuple[int, int] | None = None
+    """Where the heading of the chunk's section is in the source (``None``: no heading)."""
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding ``offset`` of the source, for paged documents."""
@@ -124,6 +126,7 @@ class Chunk:
             "fingerprint": self.fingerprint,
             "file_chunks": file_chunks,
             "pages": json.dumps([list(p) for p in self.pages]),
+            "heading": json.dumps(list(self.heading) if self.heading else None),
         }
 
     def unit_metadata(self, index: int) -> dict[str, str | int]:
@@ -159,7 +162,12 @@ class Chunk:
             pages=tuple(
                 (int(o), int(n)) for o, n in json.loads(str(metadata.get("pages") or "[]"))
             ),
+            heading=_span(json.loads(str(metadata.get("heading") or "null"))),
         )
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    return (int(value[0]), int(value[1])) if value else None
 
 
 # Metadata of index records that a retrieved document does not need to carry.
@@ -198,6 +206,7 @@ class _Group:
     section: str
     blocks: list[Block] = field(default_factory=list)
     leadin: Block | None = None
+    heading: tuple[int, int] | None = None
 
 
 # --- groups and chunks ---------------------------------------------------------
@@ -206,10 +215,12 @@ class _Group:
 def _groups(doc: SourceDocument, blocks: list[Block]) -> list[_Group]:
     text = doc.text
     section = doc.title
+    heading: tuple[int, int] | None = None
     groups: list[_Group] = []
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             section = text[block.start : block.end]
+            heading = (block.start, block.end)
             continue
         previous = groups[-1] if groups else None
         if block.kind == "item":
@@ -230,9 +241,9 @@ def _groups(doc: SourceDocument, blocks: list[Block]) -> list[_Group]:
                 previous.leadin = previous.blocks[0]
                 previous.blocks = [block]
                 continue
-            groups.append(_Group(section, [block]))
+            groups.append(_Group(section, [block], heading=heading))
             continue
-        groups.append(_Group(section, [block]))
+        groups.append(_Group(section, [block], heading=heading))
     return groups
 
 
@@ -265,7 +276,7 @@ def chunk_document(
     unit is never longer than the budget either, lead-in included.
     """
     blocks = parse_blocks(doc.text, plain=STRUCTURE[doc.kind] == "text")
-    pieces: list[tuple[str, str, list[Unit]]] = []  # (section, context, units)
+    pieces: list[tuple[_Group, str, list[Unit]]] = []  # (group, context, units)
     for group in _groups(doc, blocks):
         members = ([group.leadin] if group.leadin else []) + group.blocks
         units = list(_units(doc, group, members))
@@ -273,11 +284,12 @@ def chunk_document(
         budget = max_tokens - (count_tokens(leadin_text) if leadin_text else 0)
         for window in _pack(doc.text, units, budget, count_tokens, token_ends):
             context = leadin_text if window[0].kind != "leadin" else ""
-            pieces.append((group.section, context, window))
+            pieces.append((group, context, window))
 
     chunks: list[Chunk] = []
     seen: set[str] = set()
-    for ordinal, (section, context, units) in enumerate(pieces):
+    for ordinal, (group, context, units) in enumerate(pieces):
+        section = group.section
         start, end = units[0].start, units[-1].end
         text = doc.text[start:end]
         key = f"{doc.source}\x00{section}\x00{context}\x00{text}"
@@ -301,6 +313,7 @@ def chunk_document(
                 context=context,
                 fingerprint=doc.fingerprint,
                 pages=_pages(doc, start, end),
+                heading=group.heading,
             )
         )
     return chunks

@@ -1,4 +1,4 @@
-"""The evaluation's commands: ``assistant eval``, ``train`` and ``verify-bench``.
+"""The evaluation's commands: ``assistant eval``, ``train``, ``verify-bench`` and the rest.
 
 Light to import: the evaluation itself loads only when a command runs.
 """
@@ -15,7 +15,13 @@ from assistant.display.console import user_errors
 
 def evaluation_commands() -> list[click.Command]:
     """The commands, for the ``assistant`` group to add."""
-    return [eval_command, train_command, verify_bench_command]
+    return [
+        eval_command,
+        eval_requests_command,
+        train_command,
+        train_requests_command,
+        verify_bench_command,
+    ]
 
 
 @click.command("eval")
@@ -92,6 +98,59 @@ def eval_command(
     click.echo(report.tables())
     paths = report.save(out)
     click.echo("\nWrote " + ", ".join(str(p) for p in paths.values()))
+
+
+@click.command("eval-requests")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for whole-document.md and whole-document.json.",
+)
+@user_errors
+def eval_requests_command(out: Path) -> None:
+    """Measure summaries, outlines, the document list and conversation moves.
+
+    Asks the unseen phrasings and conversations (never used to fit) of the article,
+    and every question of the article sets, which must stay questions.
+    """
+    from assistant.evaluation.conversations import evaluate_requests
+
+    report = evaluate_requests()
+    click.echo(report.table())
+    click.echo("\nWrote " + ", ".join(str(p) for p in report.save(out)))
+
+
+@click.command("train-requests")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the classifier (default: the package's assistant/model/requests.json).",
+)
+@click.option(
+    "--report",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/evaluation"),
+    show_default=True,
+    help="Folder for requests.md and requests.json.",
+)
+@user_errors
+def train_requests_command(out: Path | None, report: Path) -> None:
+    """Fit the request classifier (question, summary, outline, documents, or a move).
+
+    About a minute on 2 cores. Prints its figures on phrasings it never saw.
+    """
+    from assistant.asking.requests import MODEL_FILE
+    from assistant.evaluation import require_extra
+    from assistant.evaluation.request_training import train_requests
+
+    require_extra()
+    target = out or Path(__file__).resolve().parent.parent / "model" / MODEL_FILE
+    run = train_requests(target, report)
+    click.echo(run.table())
+    click.echo(f"\nWrote {target} and {report}/requests.md in {run.seconds:.0f} s")
 
 
 @click.command("train")

@@ -79,6 +79,12 @@ class KeywordIndex:
         """The documents the chunks come from."""
         return frozenset(c.source for c in self.chunks)
 
+    @cached_property
+    def title_terms(self) -> frozenset[str]:
+        """Stemmed words of the documents' titles and file names."""
+        names = {f"{c.title} {c.source.rsplit('.', 1)[0]}" for c in self.chunks}
+        return frozenset(t for name in names for t in terms(name.replace("_", " ")))
+
     @property
     def vocabulary(self) -> Container[str]:
         """The stemmed terms that occur in the chunks."""

@@ -31,6 +31,16 @@ def test_index_reports_what_it_did(runner, article_corpus, tmp_path):
     assert "1 document, 9 chunks: 9 embedded" in result.output
 
 
+def test_ask_summarises_the_article_with_its_quotes(runner, article_corpus, article_index):
+    result = runner.invoke(
+        cli, ["ask", "Summarize the article", "--json", *_args(article_corpus, article_index)]
+    )
+    assert result.exit_code == 0, result.output
+    reply = json.loads(result.output)
+    assert reply["request"] == "summary"
+    assert len({c["section"] for c in reply["citations"]}) >= 3
+
+
 def test_index_names_skipped_files(runner, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

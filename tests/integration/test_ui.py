@@ -34,6 +34,19 @@ def test_the_chat_api_takes_the_conversation_so_far(client):
     assert "Developing and implementing business strategies" in reply["text"]
 
 
+def test_the_chat_api_summarises_and_continues_a_conversation(client):
+    summary = client.predict("sum it up pls", api_name="/chat")
+    assert summary["request"] == "summary" and len(summary["citations"]) >= 3
+    first = client.predict("What does an operations manager do?", api_name="/chat")
+    history = [
+        {"role": "user", "content": "What does an operations manager do?"},
+        {"role": "assistant", "content": first["text"]},
+    ]
+    more = client.predict("tell me more", history, api_name="/chat")
+    assert more["request"] == "more" and more["citations"]
+    assert {c["start"] for c in more["citations"]} - {c["start"] for c in first["citations"]}
+
+
 def test_the_chat_api_takes_a_backend_and_a_number_of_passages(client):
     reply = client.predict("What does a COO do?", None, "extractive", 2, api_name="/chat")
     assert reply["backend"] == "extractive"

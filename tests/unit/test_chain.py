@@ -1,4 +1,5 @@
-"""The chain is rewrite → read → retrieve → scope → answer, and each step can be swapped."""
+"""The chain is classify → rewrite → read → retrieve → scope → answer (or the overview, or
+the continuation), and each step can be swapped."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from dataclasses import replace
 import pytest
 
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.asking.requests import Request
 from assistant.asking.scope import Verdict
 from assistant.asking.state import QuestionState
-from assistant.chain import build_chain
+from assistant.chain import build_chain, build_steps
 from assistant.response import Answer
 from tests.support import question_state
 
@@ -25,7 +27,25 @@ def prepared() -> QuestionState:
     return question_state(TEXT, "What are the duties of a COO?", answerable=True)
 
 
-def _chain(prepared: QuestionState, *, answerer=None, judge=None, rewrite=None, seen=None):
+class _Says:
+    """An answerer that says its name: which branch the chain took."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def stream(self, state: QuestionState):
+        yield Answer(question=state.question, text=self.name, refused=False)
+
+
+def _chain(
+    prepared: QuestionState,
+    *,
+    answerer=None,
+    judge=None,
+    rewrite=None,
+    seen=None,
+    request: Request | None = None,
+):
     answerer = answerer or ExtractiveAnswerer(max_units=2)
 
     def read(state: QuestionState) -> QuestionState:
@@ -36,12 +56,18 @@ def _chain(prepared: QuestionState, *, answerer=None, judge=None, rewrite=None, 
             seen.append(state.query)
         return prepared.retrieval
 
-    return build_chain(
+    steps = build_steps(
         rewrite or (lambda state: state.question),
         read,
         retrieve,
         judge or (lambda state: prepared.verdict),
+    )
+    return build_chain(
+        lambda state: replace(state, request=request or Request()),
+        steps,
         lambda state: answerer,
+        overview=_Says("overview"),
+        continuation=_Says("continuation"),
     )
 
 
@@ -112,3 +138,36 @@ def test_the_answer_lists_the_passages_it_was_drawn_from(prepared):
     assert [(p.start, p.end) for p in reply.retrieved] == [
         (p.chunk.start, p.chunk.end) for p in prepared.passages
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "branch"),
+    [
+        ("summary", "overview"),
+        ("outline", "overview"),
+        ("documents", "overview"),
+        ("more", "continuation"),
+        ("why", "continuation"),
+        ("importance", "continuation"),
+    ],
+)
+def test_what_the_classifier_reads_decides_the_branch(prepared, kind, branch):
+    reply = _chain(prepared, request=Request(kind)).invoke(QuestionState("anything"))
+    assert reply.text == branch
+
+
+def test_a_question_takes_the_retrieval_branch(prepared):
+    reply = _chain(prepared, request=Request("ask")).invoke(QuestionState("Duties of a COO?"))
+    assert reply.citations
+
+
+def test_an_unsure_summary_request_the_corpus_answers_is_answered_as_a_question(prepared):
+    unsure = Request("summary", 0.6, sure=False)
+    reply = _chain(prepared, request=unsure).invoke(QuestionState("Duties of a COO?"))
+    assert reply.citations and reply.request == "ask"
+
+
+def test_an_unsure_summary_request_the_corpus_does_not_answer_gets_the_summary(prepared):
+    unsure = Request("summary", 0.6, sure=False)
+    chain = _chain(prepared, request=unsure, judge=lambda state: Verdict(False, 0.1))
+    assert chain.invoke(QuestionState("sum up?")).text == "overview"

@@ -274,6 +274,20 @@ def test_an_example_asks_its_question_and_the_answer_streams_in(page):
     page.wait_for_selector("#sources mark")
 
 
+def test_the_summarize_example_quotes_sentences_from_several_sections(page):
+    page.locator("button", has_text="Summarize the article").click()
+    page.wait_for_function(
+        "!document.querySelector('#chat .pending') && "
+        f'(document.querySelector("{BOT}") || {{innerText: ""}}).innerText.includes("[3]")',
+        timeout=60_000,
+    )
+    answer = page.locator(BOT).first.inner_text()
+    assert "An operations manager plays a vital role" in answer
+    assert "stay tuned" not in answer
+    page.wait_for_selector("#sources mark")
+    assert page.locator("#sources mark").count() >= 3
+
+
 def test_the_visitors_own_markup_is_shown_as_typed_never_rendered(page):
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))

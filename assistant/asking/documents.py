@@ -1,0 +1,95 @@
+"""Which document a request about a whole document means.
+
+"Summarize the Normans article" names one by its title or file name. A bare
+"summarize" means the only document, or the one the conversation is about (the
+one the last answer quoted); with several and no conversation, nobody can tell,
+and the answer asks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.common.text import terms
+from assistant.documents.chunking import Chunk
+from assistant.indexing.statistics import KeywordIndex
+
+_QUOTE_MIN_CHARS = 20
+"""A unit this long found verbatim in an answer was quoted by it."""
+_SEARCHED = 8
+"""Passages searched for the last answer's quotes."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One indexed document: its file, its title and its size in passages."""
+
+    source: str
+    title: str
+    chunks: int
+
+
+def documents_of(statistics: KeywordIndex) -> list[DocumentInfo]:
+    """The indexed documents, by file name."""
+    titles: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for chunk in statistics.chunks:
+        titles.setdefault(chunk.source, chunk.title)
+        counts[chunk.source] += 1
+    return [DocumentInfo(s, titles[s] or s, counts[s]) for s in sorted(titles)]
+
+
+def named_document(text: str, documents: Sequence[DocumentInfo]) -> DocumentInfo | None:
+    """The document ``text`` names by title or file name, if exactly one fits best."""
+    asked = set(terms(text))
+    if not asked or not documents:
+        return None
+    names = [set(terms(f"{d.title} {d.source.rsplit('.', 1)[0]}")) for d in documents]
+    spread = Counter(t for name in names for t in name)
+    # A word in one title says more than one in every title ("article", "guide").
+    scores = [sum(math.log(1 + len(documents) / spread[t]) for t in asked & name) for name in names]
+    best = max(scores)
+    if best <= 0 or scores.count(best) > 1:
+        return None
+    return documents[scores.index(best)]
+
+
+def quoted_units(answer: str, statistics: KeywordIndex) -> list[tuple[Chunk, int]]:
+    """The units an answer quotes verbatim, found among the passages that share its words."""
+    if not answer.strip():
+        return []
+    found: list[tuple[Chunk, int]] = []
+    seen: set[tuple[str, int, int]] = set()
+    for chunk, _ in statistics.search(answer, _SEARCHED):
+        for index, unit in enumerate(chunk.units):
+            text = chunk.unit_text(unit)
+            key = (chunk.source, unit.start, unit.end)
+            if len(text) >= _QUOTE_MIN_CHARS and text in answer and key not in seen:
+                seen.add(key)
+                found.append((chunk, index))
+    return found
+
+
+def conversation_document(history: Sequence[tuple[str, str]], statistics: KeywordIndex) -> str:
+    """The document the latest answer that quoted one quoted most ("" if none did)."""
+    for _, answer in reversed(history):
+        sources = Counter(chunk.source for chunk, _ in quoted_units(answer, statistics))
+        if sources:
+            return sources.most_common(1)[0][0]
+    return ""
+
+
+def document_meant(
+    question: str, history: Sequence[tuple[str, str]], statistics: KeywordIndex
+) -> str:
+    """The source a request about one document means ("" when nothing says which)."""
+    documents = documents_of(statistics)
+    named = named_document(question, documents)
+    if named is not None:
+        return named.source
+    if len(documents) == 1:
+        return documents[0].source
+    return conversation_document(history, statistics)
