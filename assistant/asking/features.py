@@ -41,6 +41,7 @@ UNIT_FEATURES = (
     "who_name",
     "where_name",
     "why_cause",
+    "reader",
 )
 """Per candidate unit. The ranker compares units of one question, so only differences
 between a question's candidates matter: nothing here needs to mean the same on
@@ -52,6 +53,7 @@ QUESTION_FEATURES = (
     "top_cos",
     "best_similarity",
     "top_overlap",
+    "top_reader",
     "asked_cos",
     "vocab_share",
     "unknown_count",
@@ -123,11 +125,27 @@ class Features:
     """:data:`QUESTION_FEATURES`, the first :data:`SCORED` left for the scorer to fill in."""
 
 
-class FeatureExtractor:
-    """Computes :class:`Features`; embeds only what the index did not store."""
+Read = Callable[[str, list[Candidate]], np.ndarray]
+"""The reader: log-odds that each candidate answers the question."""
 
-    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
+
+class FeatureExtractor:
+    """Computes :class:`Features`; embeds only what the index did not store.
+
+    ``read`` (the reader) is given only the ``read_best`` candidates that retrieval
+    ranks highest; the others get the lowest of its scores, so they stay behind.
+    """
+
+    def __init__(
+        self,
+        encode: Callable[[list[str]], np.ndarray],
+        read: Read | None = None,
+        *,
+        read_best: int = 12,
+    ) -> None:
         self.encode = encode
+        self.read = read
+        self.read_best = read_best
         self._words: LRUCache[str, np.ndarray] = LRUCache(_WORD_CACHE)
         self._lock = threading.Lock()
 
@@ -144,8 +162,24 @@ class FeatureExtractor:
             vectors = np.zeros((0, len(retrieval.vector)), dtype=np.float32)
         dense = vectors @ retrieval.vector if len(candidates) else np.zeros(0)
         units = _unit_rows(question, candidates, dense, vectors, retrieval)
+        self._add_reader(question, candidates, units)
         row = self._question_row(question, candidates, dense, units, retrieval, vectors=vectors)
         return Features(question, candidates, vectors, units, row)
+
+    def _add_reader(
+        self, question: Question, candidates: list[Candidate], units: np.ndarray
+    ) -> None:
+        column = UNIT_FEATURES.index("reader")
+        if self.read is None or not candidates:
+            return
+        # Retrieval's own order: closeness in meaning and in words, heading included.
+        first = (
+            units[:, UNIT_FEATURES.index("cos")] + units[:, UNIT_FEATURES.index("overlap_context")]
+        )
+        best = np.argsort(-first, kind="stable")[: self.read_best]
+        logits = self.read(question.text, [candidates[i] for i in best])
+        units[:, column] = float(logits.min())
+        units[best, column] = logits
 
     def _question_row(
         self,
@@ -177,6 +211,7 @@ class FeatureExtractor:
                 float(dense.max()) if len(dense) else 0.0,
                 retrieval.best_similarity,
                 float(units[:, UNIT_FEATURES.index("overlap_context")].max()) if len(units) else 0,
+                float(units[:, UNIT_FEATURES.index("reader")].max()) if len(units) else -10.0,
                 self._asked(question, retrieval, vectors, dense),
                 known,
                 float(len(unknown)),

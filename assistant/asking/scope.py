@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.asking.features import FeatureExtractor
+from assistant.asking.reader import Reader
 from assistant.asking.retrieval import Retrieval
 from assistant.asking.scorer import ScoredCandidate, Scorer
 from assistant.common.timing import stage
@@ -48,10 +49,22 @@ class ScopeCheck:
         scorer: Scorer | None = None,
         *,
         scorer_path: Path | None = None,
+        reader: Reader | None = None,
+        read_best: int = 12,
     ) -> None:
         self._scorer = scorer
         self._scorer_path = scorer_path
-        self.features = FeatureExtractor(embeddings.encode)
+        self.reader = reader
+        self.features = FeatureExtractor(
+            embeddings.encode, reader.score if reader else None, read_best=read_best
+        )
+
+    def load(self) -> None:
+        """Read the scorer and the reader now (beside the index check) rather than on the
+        first question."""
+        _ = self.scorer
+        if self.reader is not None:
+            self.reader.load()
 
     @property
     def scorer(self) -> Scorer:

@@ -178,7 +178,7 @@ def fit(
     best_c = max(results, key=lambda c: float(np.mean(results[c].argmax(1) == labels)))
     predicted = results[best_c]
     threshold = max(FLOOR, _operating_point(predicted[article], labels[article]))
-    sure = {
+    sure: dict[str, float] = {
         kind: float(np.quantile(predicted[labels == k, k], UNSURE_SHARE))
         for k, kind in enumerate(KINDS)
         if kind != "ask"
