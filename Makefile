@@ -11,7 +11,8 @@ EXTRAS ?=
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup setup-test llama-wheel browser chat test lint train eval verify-bench screenshots bench bench-100k clean
+.PHONY: setup setup-test llama-wheel browser chat test lint train train-reader train-requests \
+  eval eval-reader eval-requests verify-bench screenshots bench bench-100k clean
 
 setup: $(READY)
 setup-test: $(READY_TEST)
@@ -64,7 +65,7 @@ $(READY): pyproject.toml constraints.txt $(LOCAL_WHEEL)
 $(READY_TEST): $(READY) $(LLAMA_WHEELS)/.built
 	@echo "==> Installing the portable llama-cpp-python wheel and the test tools (about a minute)"
 	$(INSTALL_LLAMA)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval,train]'
 	touch $@
 
 chat: setup
@@ -92,6 +93,25 @@ test: lint browser
 # validation (leave one document out) side by side.
 train: setup-test
 	$(BIN)/assistant train --report docs/evaluation
+
+# Fine-tune the reader (a cross-encoder from the bundled MiniLM) on the SQuAD data in
+# data/: about 80 minutes on 2 cores, with an ETA; run again, it resumes from
+# .reader-work/. Writes assistant/model/reader/ (weights, model card). Retrain the scorer
+# after it (make train): the scorer reads the reader's scores.
+train-reader: setup-test
+	$(BIN)/assistant train-reader
+
+# The request classifier (question, summary, outline, documents, a move): under a minute.
+train-requests: setup-test
+	$(BIN)/assistant train-requests --report docs/evaluation
+
+# The reader alone on data it never saw (SQuAD, QNLI; WikiQA when ../shared has it).
+eval-reader: setup-test
+	$(BIN)/assistant eval-reader --out docs/evaluation
+
+# Summaries, outlines, the document list and conversation moves, on unseen phrasings.
+eval-requests: setup-test
+	$(BIN)/assistant eval-requests --out docs/evaluation
 
 # The full evaluation; its table, JSON and chart land in docs/evaluation/.
 eval: setup-test

@@ -90,7 +90,7 @@ class Assistant:
         self.indexer = Indexer(self.store)
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
-        self.scope = ScopeCheck(self.embeddings, scorer, scorer_path=s.scorer_path)
+        self.scope = ScopeCheck.from_settings(self.embeddings, s, scorer)
         self.answerers = Answerers(s, self.embeddings, chat_model)
         self.extractive = self.answerers.extractive
         self.backend = self.answerers.default
@@ -176,11 +176,13 @@ class Assistant:
             finally:
                 loading.join()
             self.embeddings.load()  # raises here, in this thread, if it failed there
+            self.scope.load()
             self._ready = True
 
     def _load_quietly(self) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # raised again below, in the caller's thread
             self.embeddings.load()
+            self.scope.load()
 
     def _bring_up_to_date(self) -> None:
         with progress_bar("Indexing corpus") as progress:

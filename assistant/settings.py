@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     """The request classifier's parameters (default: the shipped ones)."""
     summary_max_sentences: int = Field(default=6, ge=3, le=12)
     """The most sentences a summary quotes (it covers the sections up to this)."""
+    reader: bool = False
+    """Read each question beside its best units with the reader model (its weights and a
+    scorer fitted with it, ``assistant train``, must be in place)."""
+    reader_path: Path | None = None
+    """The reader's weights folder (default: the shipped ``assistant/model/reader``)."""
+    reader_candidates: int = Field(default=12, ge=1, le=64)
+    """The units the reader reads per question: retrieval's best, in one batch."""
+    reader_int8: bool = True
+    """Run the reader int8-quantised (ONNX Runtime dynamic quantisation)."""
     answer_max_units: int = Field(default=3, ge=1, le=12)
     max_question_chars: int = Field(default=2000, ge=1)
     max_history_turns: int = Field(default=6, ge=0)
@@ -129,7 +138,9 @@ class Settings(BaseSettings):
     auth_lockout_seconds: float = Field(default=1.0, gt=0)
     """The first lock-out after the free attempts; it doubles with each further failure."""
 
-    @field_validator("corpus_dir", "index_dir", "cache_dir", "scorer_path", "requests_path")
+    @field_validator(
+        "corpus_dir", "index_dir", "cache_dir", "scorer_path", "requests_path", "reader_path"
+    )
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

@@ -68,6 +68,8 @@ QUESTION_FEATURES = (
 """Per question: how well its best unit matches, and how much of it the corpus knows."""
 SCORED = 3
 """The first question features come from the unit scores (the scorer fills them in)."""
+_READER = UNIT_FEATURES.index("reader")
+_CONTEXT_OVERLAP = UNIT_FEATURES.index("overlap_context")
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 _NUMBER = re.compile(
@@ -169,17 +171,14 @@ class FeatureExtractor:
     def _add_reader(
         self, question: Question, candidates: list[Candidate], units: np.ndarray
     ) -> None:
-        column = UNIT_FEATURES.index("reader")
         if self.read is None or not candidates:
             return
         # Retrieval's own order: closeness in meaning and in words, heading included.
-        first = (
-            units[:, UNIT_FEATURES.index("cos")] + units[:, UNIT_FEATURES.index("overlap_context")]
-        )
+        first = units[:, UNIT_FEATURES.index("cos")] + units[:, _CONTEXT_OVERLAP]
         best = np.argsort(-first, kind="stable")[: self.read_best]
         logits = self.read(question.text, [candidates[i] for i in best])
-        units[:, column] = float(logits.min())
-        units[best, column] = logits
+        units[:, _READER] = float(logits.min())
+        units[best, _READER] = logits
 
     def _question_row(
         self,
@@ -211,7 +210,7 @@ class FeatureExtractor:
                 float(dense.max()) if len(dense) else 0.0,
                 retrieval.best_similarity,
                 float(units[:, UNIT_FEATURES.index("overlap_context")].max()) if len(units) else 0,
-                float(units[:, UNIT_FEATURES.index("reader")].max()) if len(units) else -10.0,
+                float(units[:, _READER].max()) if len(units) else -10.0,
                 self._asked(question, retrieval, vectors, dense),
                 known,
                 float(len(unknown)),
@@ -383,7 +382,8 @@ def _unit_rows(
         unit_terms = _terms(candidate.scoring_text)
         context_terms = unit_terms | _terms(candidate.context)
         number, date, name, cause = _cues(candidate.text, question_words)
-        rows[i] = (
+        # The last column, the reader's, is filled in by FeatureExtractor (0 without it).
+        rows[i, :_READER] = (
             dense[i],
             _share(weights, unit_terms, total),
             _share(weights, context_terms, total),

@@ -20,6 +20,7 @@ from assistant.asking.scorer import ScoredCandidate, Scorer
 from assistant.common.timing import stage
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.spelling import Normalized
+from assistant.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,27 @@ class ScopeCheck:
         self.reader = reader
         self.features = FeatureExtractor(
             embeddings.encode, reader.score if reader else None, read_best=read_best
+        )
+
+    @classmethod
+    def from_settings(
+        cls,
+        embeddings: SentenceTransformerEmbeddings,
+        settings: Settings,
+        scorer: Scorer | None = None,
+    ) -> ScopeCheck:
+        """The check with the configured scorer and reader."""
+        reader = (
+            Reader(settings.cache_dir, folder=settings.reader_path, int8=settings.reader_int8)
+            if settings.reader
+            else None
+        )
+        return cls(
+            embeddings,
+            scorer,
+            scorer_path=settings.scorer_path,
+            reader=reader,
+            read_best=settings.reader_candidates,
         )
 
     def load(self) -> None:

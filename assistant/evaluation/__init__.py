@@ -45,8 +45,18 @@ __all__ = [
     "unseen_set",
 ]
 
-SETS = ("article", "article-noisy", "article-unseen", "article-distractors", "squad")
-"""The question sets ``evaluate`` knows by name."""
+SETS = (
+    "article",
+    "article-noisy",
+    "article-unseen",
+    "article-heldout",
+    "article-mixed",
+    "article-distractors",
+    "squad",
+)
+"""The question sets ``evaluate`` runs by default."""
+LARGE_SETS = ("squad-v2-heldout", "policyqa")
+"""Sets it knows by name but runs only when asked: thousands of questions each."""
 
 
 def evaluate(
@@ -61,6 +71,8 @@ def evaluate(
     settings: Settings | None = None,
     embeddings: SentenceTransformerEmbeddings | None = None,
     progress: bool = True,
+    ablation: Path | None = None,
+    eval_only: Path | None = None,
     **overrides: Any,
 ) -> EvaluationReport:
     """Run question sets against the assistant (and the LangChain baseline).
@@ -72,7 +84,10 @@ def evaluate(
     ``backends`` lists the answering backends to compare, each a system of its
     own; generative ones answer at most ``generative_limit`` answerable and as
     many unanswerable questions per set. ``limit`` does the same for every
-    system. Extra keyword arguments are settings of the assistant under test.
+    system. ``ablation`` is a scorer fitted without the reader (``assistant train
+    --no-reader``): it answers in a column of its own, ``no-reader``, with the
+    reader off. ``eval_only`` is the folder of the evaluation-only data (PolicyQA).
+    Extra keyword arguments are settings of the assistant under test.
     """
     from assistant.evaluation.training import fold_scorer
 
@@ -81,7 +96,9 @@ def evaluate(
     # Loaded up front, so no system's index time includes loading the model.
     embeddings.load()
     question_sets = [
-        s.limited(limit) for item in sets for s in _resolve(item, squad_path, squad_title)
+        s.limited(limit)
+        for item in sets
+        for s in _resolve(item, squad_path, squad_title, eval_only)
     ]
     runs: list[RunResult] = []
     for question_set in question_sets:
@@ -98,6 +115,16 @@ def evaluate(
                 **{**overrides, "backend": backend},
             )
             (slow if backend != "extractive" else quick).append(system)
+        if ablation is not None:
+            quick.append(
+                AssistantSystem(
+                    embeddings,
+                    name="no-reader",
+                    settings=settings,
+                    scorer=fold_scorer(ablation, document or ""),
+                    **{**overrides, "backend": "extractive", "reader": False},
+                )
+            )
         if baseline:
             quick.append(LangChainRecipe(embeddings))
         if quick:
@@ -125,23 +152,31 @@ def _note(question_set: QuestionSet) -> str:
 
 
 def _resolve(
-    item: str | QuestionSet, squad_path: Path | None, title: str | None
+    item: str | QuestionSet, squad_path: Path | None, title: str | None, eval_only: Path | None
 ) -> list[QuestionSet]:
     if isinstance(item, QuestionSet):
         return [item]
+    from assistant.evaluation import heldout_sets
+
     named: dict[str, Callable[[], QuestionSet]] = {
         "article": article_set,
         "article-noisy": article_noisy_set,
         "article-unseen": unseen_set,
+        "article-heldout": heldout_sets.heldout_set,
+        "article-mixed": heldout_sets.mixed_set,
         "article-distractors": distractor_set,
     }
     if item in named:
         return [named[item]()]
+    if item == "squad-v2-heldout":
+        return heldout_sets.squad_v2_heldout_sets()
+    if item == "policyqa":
+        return heldout_sets.policyqa_sets(eval_only or heldout_sets.EVAL_ONLY)
     if item == "squad":
         if squad_path is not None:
             return [squad_set(squad_path, title=title)]
         return bundled_squad_sets()
-    raise DatasetError(f"Unknown question set {item!r}: use one of {', '.join(SETS)}.")
+    raise DatasetError(f"Unknown question set {item!r}: use one of {', '.join(SETS + LARGE_SETS)}.")
 
 
 def require_extra() -> None:
@@ -157,4 +192,18 @@ def require_extra() -> None:
         raise DatasetError(
             f"The evaluation needs {', '.join(missing)}: install them with "
             "`pip install -e '.[eval]'` (make eval does)."
+        )
+
+
+def require_training() -> None:
+    """Training the reader needs sentence-transformers' trainer packages (``[train]``)."""
+    import importlib.util
+
+    missing = [
+        name for name in ("datasets", "accelerate") if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise DatasetError(
+            f"Training the reader needs {', '.join(missing)}: install them with "
+            "`pip install -e '.[train]'` (make test's setup does)."
         )

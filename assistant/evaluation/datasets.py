@@ -212,6 +212,23 @@ def bundled_squad_sets() -> list[QuestionSet]:
     return [replace(s, scorer_document=s.name.removeprefix("squad:")) for s in sets]
 
 
+def _read_json(path: Path) -> Any:
+    """A JSON file, gzip-compressed or not."""
+    import gzip
+
+    opener = gzip.open if Path(path).suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def squad_titles(path: Path) -> list[str]:
+    """The article titles of a SQuAD-format file."""
+    try:
+        return [str(a.get("title")) for a in _read_json(path)["data"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(f"{path} is not a readable SQuAD-format file: {exc}") from exc
+
+
 def squad_set(path: Path, *, title: str | None = None) -> QuestionSet:
     """One article of a SQuAD (v1.1 or v2.0) file, indexed as one document.
 
@@ -220,8 +237,7 @@ def squad_set(path: Path, *, title: str | None = None) -> QuestionSet:
     the file's first article is used.
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        articles = data["data"]
+        articles = _read_json(path)["data"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DatasetError(f"{path} is not a readable SQuAD-format file: {exc}") from exc
     article = next((a for a in articles if title is None or a.get("title") == title), None)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -96,11 +97,13 @@ def collect(
     others: int = 40,
     near_misses: int = 40,
     progress: bool = True,
+    **settings: Any,
 ) -> list[Sample]:
     """Index each document and ask it its own, the others' and near-miss questions.
 
     ``names`` restricts the documents, ``limit`` the questions of each (both for
-    quick runs; training uses everything).
+    quick runs; training uses everything). ``settings`` go to the assistant that
+    computes the features (``reader=False`` leaves the reader out).
     """
     from tqdm.auto import tqdm
 
@@ -115,7 +118,9 @@ def collect(
             context = _Context(texts, phrases, replacements[name], words)
             asked = list(_questions(name, sets, context, others, near_misses))
             bar = tqdm(asked, desc=f"features: {name}", unit="q", disable=not progress)
-            samples.extend(_ask(Path(folder) / name, question_set, bar, embeddings, name))
+            samples.extend(
+                _ask(Path(folder) / name, question_set, bar, embeddings, name, settings=settings)
+            )
     return samples
 
 
@@ -246,6 +251,8 @@ def _ask(
     questions: Iterator[tuple[str, str, bool, tuple[Span, ...], str]],
     embeddings: SentenceTransformerEmbeddings,
     name: str,
+    *,
+    settings: dict[str, Any],
 ) -> Iterator[Sample]:
     from assistant.api import Assistant
 
@@ -253,7 +260,7 @@ def _ask(
     corpus.mkdir(parents=True)
     for source, text in question_set.documents.items():
         (corpus / source).write_text(text, encoding="utf-8")
-    bot = Assistant(corpus, folder / "index", embeddings=embeddings, auto_index=False)
+    bot = Assistant(corpus, folder / "index", embeddings=embeddings, auto_index=False, **settings)
     bot.index()
     for text, variant, answerable, evidence, origin in questions:
         statistics = bot.statistics.current()

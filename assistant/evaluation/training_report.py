@@ -110,13 +110,17 @@ def train(
     *,
     embeddings: Any = None,
     progress: bool = True,
+    reader: bool = True,
 ) -> TrainingResult:
-    """Collect, fit per fold and on everything, save the scorer and the report."""
+    """Collect, fit per fold and on everything, save the scorer and the report.
+
+    ``reader=False`` fits a scorer without the reader's features (they stay zero).
+    """
     from assistant.evaluation.runner import default_embeddings
 
     started = time.perf_counter()
     embeddings = embeddings or default_embeddings()
-    samples = collect(embeddings, progress=progress)
+    samples = collect(embeddings, progress=progress, reader=reader)
     names = list(dict.fromkeys(s.document for s in samples))
     folds: dict[str, Fitted] = {}
     validation: dict[str, dict[str, float | None]] = {}
@@ -135,7 +139,9 @@ def train(
     seconds = time.perf_counter() - started
     paths: tuple[Path, ...] = ()
     if report_dir is not None:
-        paths = _write_report(report_dir, (training, validation), final, seconds, len(samples))
+        paths = _write_report(
+            report_dir, (training, validation), final, seconds, len(samples), reader=reader
+        )
     return TrainingResult(model_path, paths, validation, training, seconds)
 
 
@@ -195,12 +201,15 @@ def _write_report(
     final: Fitted,
     seconds: float,
     samples: int,
+    *,
+    reader: bool = True,
 ) -> tuple[Path, ...]:
     training, validation = figures
+    without = " (with the reader's scores)" if reader else " (without the reader)"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    text = f"""# Training the scorer
+    text = f"""# Training the scorer{without}
 
 Measured {stamp} on {machine}; `assistant train` took {seconds:.0f} s for {samples} questions.
 

@@ -276,14 +276,15 @@ def test_an_example_asks_its_question_and_the_answer_streams_in(page):
 
 def test_the_summarize_example_quotes_sentences_from_several_sections(page):
     page.locator("button", has_text="Summarize the article").click()
-    page.wait_for_function(
-        "!document.querySelector('#chat .pending') && "
-        f'(document.querySelector("{BOT}") || {{innerText: ""}}).innerText.includes("[3]")',
-        timeout=60_000,
-    )
+    page.wait_for_function(f'document.querySelectorAll("{BOT}").length >= 1', timeout=60_000)
+    page.wait_for_function("!document.querySelector('#chat .pending')", timeout=60_000)
     answer = page.locator(BOT).first.inner_text()
+    if "Which document do you mean?" in answer:
+        # Other tests of this module uploaded documents: name the article, as a person would.
+        assert "operations-manager-vs-coo.md" in answer
+        answer = ask(page, "Summarize Operations Manager vs COO", 2)
     assert "An operations manager plays a vital role" in answer
-    assert "stay tuned" not in answer
+    assert "[3]" in answer and "stay tuned" not in answer
     page.wait_for_selector("#sources mark")
     assert page.locator("#sources mark").count() >= 3
 

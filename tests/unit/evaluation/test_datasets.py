@@ -123,3 +123,36 @@ def test_a_file_that_is_not_squad_is_a_clear_error(tmp_path):
     path.write_text("[1, 2, 3]")
     with pytest.raises(DatasetError, match="not a readable SQuAD-format file"):
         squad_set(path)
+
+
+def test_a_gzipped_squad_file_reads_like_a_plain_one(squad_file, tmp_path):
+    import gzip
+
+    packed = tmp_path / "squad.json.gz"
+    packed.write_bytes(gzip.compress(squad_file.read_bytes()))
+    assert squad_set(packed).questions == squad_set(squad_file).questions
+
+
+def test_the_held_out_article_set_has_every_kind_and_locates_its_evidence():
+    from assistant.evaluation.heldout_sets import heldout_set
+
+    held = heldout_set()
+    kinds = Counter(q.kind for q in held.questions)
+    assert {"plain", "paraphrase", "noisy", "near-miss", "unrelated"} <= set(kinds)
+    text = next(iter(held.documents.values()))
+    for question in held.questions:
+        for group in question.evidence:
+            assert all(text[s.start : s.end] for s in group)
+
+
+def test_the_mixed_corpus_holds_the_article_and_four_others():
+    from assistant.evaluation.heldout_sets import mixed_set
+
+    assert len(mixed_set().documents) == 5
+
+
+def test_policyqa_names_the_folder_it_needs_when_it_is_missing(tmp_path):
+    from assistant.evaluation.heldout_sets import policyqa_sets
+
+    with pytest.raises(DatasetError, match="evaluation-only"):
+        policyqa_sets(tmp_path)

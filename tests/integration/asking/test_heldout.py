@@ -1,0 +1,47 @@
+"""Questions no model here was fitted on, answered and refused as a person would expect.
+
+``tests/data/heldout_questions.json`` was written by a session that saw only the
+article, for these tests alone: the reader, the scorer and the request
+classifier never read it. The thresholds sit a little under what the shipped
+models measure, so a regression fails and noise does not.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support import REPO
+
+HELDOUT = json.loads((REPO / "tests" / "data" / "heldout_questions.json").read_text())
+
+
+def _quotes_evidence(reply, evidence: str) -> bool:
+    return any(evidence in c.quote or c.quote in evidence for c in reply.citations)
+
+
+@pytest.fixture(scope="module")
+def answered(bot):
+    return [(q, bot.answer(q["question"])) for q in HELDOUT["answerable"]]
+
+
+@pytest.fixture(scope="module")
+def refused(bot):
+    return [(q, bot.answer(q)) for q in HELDOUT["refused"]]
+
+
+def test_held_out_questions_are_answered_from_their_evidence(answered):
+    right = sum(not r.refused and _quotes_evidence(r, q["evidence"]) for q, r in answered)
+    assert right >= 0.8 * len(answered), [q["question"] for q, r in answered if r.refused]
+
+
+def test_held_out_questions_are_seldom_refused(answered):
+    assert sum(r.refused for _, r in answered) <= 0.1 * len(answered)
+
+
+def test_held_out_questions_the_article_does_not_answer_are_refused(refused):
+    # Without the reader, near misses that share the article's words get through (5 of
+    # 20 when this was written); the reader is meant to take this bound down.
+    kept = [q for q, r in refused if not r.refused]
+    assert len(kept) <= 0.3 * len(refused), kept

@@ -1,0 +1,59 @@
+"""The reader: its ONNX export scores as the trained model does, and it reads for answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from assistant.asking.reader import Reader
+from assistant.asking.reader_model import ReaderModelError, onnx_files, read_files
+from assistant.asking.reader_text import unit_text
+
+QUESTION = "What does a COO monitor?"
+TEXTS = [
+    unit_text(
+        "Monitoring key performance indicators", leadin="Key responsibilities of a COO include:"
+    ),
+    unit_text("An operations manager plays a vital role in overseeing the daily operations."),
+    unit_text("Collaboration between these roles is essential for driving success."),
+]
+
+
+@pytest.fixture(scope="module")
+def smoke_reader(tmp_path_factory):
+    """A reader trained for a few steps, by the real command: its folder."""
+    from assistant.cli import cli
+
+    work = tmp_path_factory.mktemp("smoke")
+    out = work / "reader"
+    result = CliRunner().invoke(
+        cli, ["train-reader", "--smoke", "48", "--work", str(work / "work"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.slow
+def test_a_smoke_training_writes_the_difference_its_record_and_a_model_card(smoke_reader):
+    assert {"reader.safetensors", "reader.json", "training.json", "README.md"} <= {
+        p.name for p in smoke_reader.iterdir()
+    }
+    assert "smoke run" in (smoke_reader / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_the_trained_reader_exports_to_onnx_and_scores_in_one_batch(smoke_reader, tmp_path):
+    scores = Reader(tmp_path, folder=smoke_reader).logits(QUESTION, TEXTS)
+    assert scores.shape == (3,) and np.isfinite(scores).all()
+
+
+@pytest.mark.slow
+def test_a_damaged_export_is_removed_and_made_again(smoke_reader, tmp_path):
+    files = read_files(smoke_reader)
+    _, small = onnx_files(files, tmp_path)
+    small.write_bytes(b"not an onnx model")
+    with pytest.raises(ReaderModelError, match="made again"):
+        Reader(tmp_path, folder=smoke_reader).load()
+    assert not small.exists()
+    Reader(tmp_path, folder=smoke_reader).load()

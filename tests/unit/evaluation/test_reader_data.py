@@ -1,0 +1,66 @@
+"""The reader's training pairs: labelled as the assistant will read them, split by article."""
+
+from __future__ import annotations
+
+import random
+
+from assistant.evaluation.reader_data import _near_miss, _Paragraph, build_pairs, split_articles
+
+
+def _paragraphs() -> list[_Paragraph]:
+    first = _Paragraph(
+        "Tea",
+        "Tea",
+        (
+            "Green tea comes from China.",
+            "Black tea is oxidised for hours.",
+            "Tea reached Europe in 1610.",
+        ),
+        (("Where does green tea come from?", frozenset({0})),),
+    )
+    second = _Paragraph(
+        "Tea",
+        "Tea",
+        ("Milk is added to black tea in Britain.", "Sugar is optional."),
+        (("What is added to black tea in Britain?", frozenset({0})),),
+        ("What is added to green tea in Japan?",),
+    )
+    return [first, second]
+
+
+def test_the_answer_sentence_is_the_one_positive_pair_of_its_question():
+    pairs = build_pairs(_paragraphs(), ["Tea"], noisy_share=0.0)
+    asked = [p for p in pairs if p.question == "Where does green tea come from?"]
+    positives = [p for p in asked if p.label == 1.0]
+    assert len(positives) == 1 and positives[0].text.startswith("Green tea comes from China.")
+    assert all(p.label == 0.0 for p in asked if p.kind != "answer")
+
+
+def test_an_unanswerable_question_gets_only_negatives_from_its_own_paragraph():
+    pairs = build_pairs(_paragraphs(), ["Tea"], noisy_share=0.0)
+    unanswerable = [p for p in pairs if p.kind == "unanswerable"]
+    assert unanswerable and all(p.label == 0.0 for p in unanswerable)
+
+
+def test_the_same_seed_builds_the_same_pairs():
+    assert build_pairs(_paragraphs(), ["Tea"]) == build_pairs(_paragraphs(), ["Tea"])
+
+
+def test_a_near_miss_asks_about_a_name_the_answer_does_not_hold():
+    changed = _near_miss(
+        "When did tea reach Europe?",
+        "Tea reached Europe in 1610.",
+        ["Asia", "Europe", "1610"],
+        [],
+        random.Random(1),
+    )
+    assert changed == "When did tea reach Asia?"
+
+
+def test_articles_are_split_whole_and_the_same_way_each_time():
+    paragraphs = [
+        _Paragraph(f"A{i}", f"A{i}", ("x.",), (("q?", frozenset({0})),)) for i in range(40)
+    ]
+    fit, held = split_articles(paragraphs, 0.1)
+    assert not set(fit) & set(held) and len(held) == 4
+    assert (fit, held) == split_articles(paragraphs, 0.1)
