@@ -296,9 +296,10 @@ def write_report(run: RequestTraining, folder: Path) -> list[Path]:
     lines = [
         "# Request classifier: what a message asks for",
         "",
-        "Written by `assistant train-requests`. Fitted on the developers' phrasings "
-        "(`assistant/evaluation/data/requests_train.json`, with seeded typo and chat variants) "
-        f"and {SQUAD_QUESTIONS:,} SQuAD v1.1 train questions as specific questions; C and the "
+        "Written by `assistant train-requests`. Fitted on the phrasings of "
+        + " and ".join(f"`assistant/evaluation/data/{name}`" for name in TRAINING_FILES)
+        + " (with seeded typo and chat variants), the article gold set's questions and "
+        f"{SQUAD_QUESTIONS:,} SQuAD v1.1 train questions as specific questions; C and the "
         "operating point chosen by 5-fold cross-validation on that data "
         f"(C {cv.get('C')}, threshold {cv.get('threshold')}, cross-validated accuracy "
         f"{cv.get('cross-validated accuracy')}).",
