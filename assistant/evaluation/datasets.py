@@ -186,19 +186,20 @@ def unseen_set() -> QuestionSet:
 
     Never used to fit or choose anything: the figure for questions nobody tuned for.
     """
-    raw = json.loads(
-        resources.files("assistant.evaluation").joinpath("data/article_unseen.json").read_text()
-    )
+    return written_set("article_unseen.json", "article-unseen", kind="style")
+
+
+def written_set(file: str, name: str, *, kind: str) -> QuestionSet:
+    """A set of questions about the article from a data file (``answerable`` and
+    ``unanswerable`` rows, each row's class in its ``kind`` field), evidence located."""
+    raw = json.loads(resources.files("assistant.evaluation").joinpath(f"data/{file}").read_text())
     gold = article_set()
     source, text = next(iter(gold.documents.items()))
     questions = _article_questions(
-        raw["answerable"], raw["unanswerable"], source, text, kind="style", where="the article"
+        raw["answerable"], raw["unanswerable"], source, text, kind=kind, where="the article"
     )
     return QuestionSet(
-        name="article-unseen",
-        documents=gold.documents,
-        questions=questions,
-        description=raw["description"],
+        name=name, documents=gold.documents, questions=questions, description=raw["description"]
     )
 
 

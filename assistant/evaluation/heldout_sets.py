@@ -13,20 +13,17 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 from assistant.evaluation.datasets import (
     DatasetError,
     QuestionSet,
-    _article_questions,
-    article_set,
     bundled_squad_sets,
     squad_set,
     squad_titles,
     unseen_set,
+    written_set,
 )
 from assistant.evaluation.public_data import SQUAD_V2_DEV
 from assistant.settings import PROJECT_ROOT
@@ -37,20 +34,7 @@ EVAL_ONLY = PROJECT_ROOT.parent / "shared" / "data" / "eval-only"
 
 def heldout_set() -> QuestionSet:
     """The held-out article questions, each with its kind."""
-    raw = json.loads(
-        resources.files("assistant.evaluation").joinpath("data/article_heldout.json").read_text()
-    )
-    gold = article_set()
-    source, text = next(iter(gold.documents.items()))
-    questions = _article_questions(
-        raw["answerable"], raw["unanswerable"], source, text, kind="kind", where="the article"
-    )
-    return QuestionSet(
-        name="article-heldout",
-        documents=gold.documents,
-        questions=questions,
-        description=raw["description"],
-    )
+    return written_set("article_heldout.json", "article-heldout", kind="kind")
 
 
 def mixed_set() -> QuestionSet:
