@@ -115,7 +115,8 @@ eval-requests: setup-test
 
 # The full evaluation; its table, JSON and chart land in docs/evaluation/.
 eval: setup-test
-	$(BIN)/assistant eval --backend extractive --backend local --out docs/evaluation
+	$(BIN)/assistant eval --backend extractive --backend local --out docs/evaluation \
+	  $(if $(wildcard assistant/model/scorer-no-reader.json),--ablation assistant/model/scorer-no-reader.json)
 
 # The adversarial benchmark of the check of generated sentences: docs/evaluation/verifier.md.
 verify-bench: setup-test

@@ -101,9 +101,14 @@ def evaluate(
         for s in _resolve(item, squad_path, squad_title, eval_only)
     ]
     runs: list[RunResult] = []
+    # The scorer under test (ASSISTANT_SCORER_PATH, or the shipped one), fitted without
+    # the set's own document where it was fitted on it.
+    scorer_path = Settings(
+        **{**(settings.model_dump() if settings else {}), **overrides}
+    ).scorer_path
     for question_set in question_sets:
         document = question_set.scorer_document
-        scorer = fold_scorer(None, document) if document else None
+        scorer = fold_scorer(scorer_path, document) if document else None
         quick: list[System] = []
         slow: list[System] = []
         for backend in backends:

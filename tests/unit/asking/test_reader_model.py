@@ -12,6 +12,7 @@ from assistant.asking.reader_model import (
     WEIGHTS,
     ReaderModelError,
     read_files,
+    shipped_folder,
 )
 
 
@@ -25,3 +26,11 @@ def test_a_reader_for_another_base_model_is_refused(tmp_path):
     (tmp_path / WEIGHTS).write_bytes(b"x")
     with pytest.raises(ReaderModelError, match=BASE):
         read_files(tmp_path)
+
+
+def test_the_shipped_reader_is_small_and_says_what_it_is():
+    files = read_files()
+    assert files.folder == shipped_folder()
+    assert 1 <= files.layers <= 6
+    assert (files.folder / WEIGHTS).stat().st_size <= 25 * 1024 * 1024
+    assert (files.folder / "README.md").is_file()  # the model card
