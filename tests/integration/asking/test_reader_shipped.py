@@ -7,16 +7,7 @@ import pytest
 
 from assistant.asking.reader import Reader
 from assistant.asking.reader_model import assembled, read_files
-from assistant.asking.reader_text import unit_text
-
-QUESTION = "What does a COO monitor?"
-TEXTS = [
-    unit_text(
-        "Monitoring key performance indicators", leadin="Key responsibilities of a COO include:"
-    ),
-    unit_text("An operations manager plays a vital role in overseeing the daily operations."),
-    unit_text("Collaboration between these roles is essential for driving success."),
-]
+from tests.integration.asking.test_reader import QUESTION, TEXTS
 
 
 @pytest.fixture(scope="module")
