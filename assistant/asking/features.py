@@ -131,6 +131,13 @@ Read = Callable[[str, list[Candidate]], np.ndarray]
 """The reader: log-odds that each candidate answers the question."""
 
 
+def reading_order(units: np.ndarray) -> np.ndarray:
+    """Candidates in retrieval's own order (closeness in meaning and in words, heading
+    included): the reader reads the first few."""
+    first = units[:, UNIT_FEATURES.index("cos")] + units[:, _CONTEXT_OVERLAP]
+    return np.argsort(-first, kind="stable")
+
+
 class FeatureExtractor:
     """Computes :class:`Features`; embeds only what the index did not store.
 
@@ -173,9 +180,7 @@ class FeatureExtractor:
     ) -> None:
         if self.read is None or not candidates:
             return
-        # Retrieval's own order: closeness in meaning and in words, heading included.
-        first = units[:, UNIT_FEATURES.index("cos")] + units[:, _CONTEXT_OVERLAP]
-        best = np.argsort(-first, kind="stable")[: self.read_best]
+        best = reading_order(units)[: self.read_best]
         logits = self.read(question.text, [candidates[i] for i in best])
         units[:, _READER] = float(logits.min())
         units[best, _READER] = logits

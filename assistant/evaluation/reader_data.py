@@ -51,7 +51,8 @@ class Pair:
     text: str
     label: float
     kind: str
-    """``answer``, ``paragraph``, ``article``, ``near-miss``, or one with ``-noisy``."""
+    """``answer``, ``paragraph``, ``article``, ``near-miss``, ``transplant``, ``unanswerable``,
+    or one with ``-noisy``; ``document-*`` for pairs from the article's own training set."""
     article: str
 
 
@@ -221,6 +222,24 @@ def _article_pairs(
         if near_miss is not None:
             missed = _noisy(near_miss, rng) if noisy else near_miss
             yield Pair(missed, _text(paragraph, answer), 0.0, "near-miss" + suffix, article)
+        # A real question about the same article, asked of this answer: the topic is
+        # shared, the thing asked is not ("What degree does a COO need?" beside the
+        # COO's duties).
+        transplanted = _other_question(asked, paragraph, rng)
+        if transplanted is not None:
+            shown = _noisy(transplanted, rng) if noisy else transplanted
+            yield Pair(shown, _text(paragraph, answer), 0.0, "transplant" + suffix, article)
+
+
+def _other_question(
+    asked: list[tuple[_Paragraph, str, frozenset[int]]], paragraph: _Paragraph, rng: random.Random
+) -> str | None:
+    """A question of another paragraph of the same article (SQuAD answers each from its own)."""
+    for _ in range(8):
+        other, question, _ = asked[rng.randrange(len(asked))]
+        if other is not paragraph:
+            return question
+    return None
 
 
 def _text(p: _Paragraph, i: int) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import random
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,8 @@ class ReaderRecipe:
     seed: int = reader_data.SEED
     validation_share: float = reader_data.VALIDATION_SHARE
     save_steps: int = 250
+    document_candidates: int = 8
+    """Units read per question of the article's gold set (0: SQuAD alone)."""
     limit_pairs: int | None = None
     """A smoke run: only this many training pairs (CI)."""
 
@@ -72,7 +75,6 @@ def length_grouped_batches(dataset: Any, **kwargs: Any) -> Any:
     batch is still a random sample of the data, of one length. Passed to
     sentence-transformers as a callable ``batch_sampler``.
     """
-    import random
 
     from sentence_transformers.base.sampler import DefaultBatchSampler
 
@@ -129,6 +131,18 @@ def train_reader(
     held = reader_data.build_pairs(paragraphs, held_articles, questions_per_article=40, seed=1)
     if recipe.limit_pairs is not None:
         train, held = train[: recipe.limit_pairs], held[: max(8, recipe.limit_pairs // 4)]
+    if recipe.document_candidates:
+        from assistant.evaluation.reader_document import document_pairs
+        from assistant.evaluation.runner import default_embeddings
+
+        own = document_pairs(
+            default_embeddings(),
+            candidates=recipe.document_candidates,
+            limit=None if recipe.limit_pairs is None else 2,
+        )
+        log.info("Reader: %d pairs from the article's gold set", len(own))
+        train = train + own
+        random.Random(recipe.seed).shuffle(train)
     log.info("Reader: %d training pairs, %d validation pairs", len(train), len(held))
 
     model = reader_model.fresh_model(recipe.layers, recipe.max_length)
@@ -197,10 +211,10 @@ def train_reader(
 
 def data_hashes() -> dict[str, str]:
     """SHA-256 of the data files the reader is trained on."""
-    return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in (reader_data.SQUAD_TRAIN, reader_data.SQUAD_V2_DEV)
-    }
+    from assistant.evaluation.training_data import data_files
+
+    paths = (reader_data.SQUAD_TRAIN, reader_data.SQUAD_V2_DEV, data_files()["article_gold.json"])
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
 
 
 def run_record(run: ReaderRun) -> dict[str, Any]:

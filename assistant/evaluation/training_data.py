@@ -93,6 +93,7 @@ def collect(
     embeddings: SentenceTransformerEmbeddings,
     *,
     names: list[str] | None = None,
+    asked: list[str] | None = None,
     limit: int | None = None,
     others: int = 40,
     near_misses: int = 40,
@@ -102,7 +103,8 @@ def collect(
     """Index each document and ask it its own, the others' and near-miss questions.
 
     ``names`` restricts the documents, ``limit`` the questions of each (both for
-    quick runs; training uses everything). ``settings`` go to the assistant that
+    quick runs; training uses everything); ``asked`` indexes and asks only these
+    documents, the others still lending their questions. ``settings`` go to the assistant that
     computes the features (``reader=False`` leaves the reader out).
     """
     from tqdm.auto import tqdm
@@ -111,10 +113,12 @@ def collect(
     texts = {name: next(iter(s.documents.values())) for name, s in sets.items()}
     phrases = {name: topic_phrases(text) for name, text in texts.items()}
     words = _WordVectors(embeddings)
-    replacements = {name: _close_foreign_words(name, sets, texts, words) for name in sets}
+    asking = [name for name in sets if asked is None or name in asked]
+    replacements = {name: _close_foreign_words(name, sets, texts, words) for name in asking}
     samples: list[Sample] = []
     with tempfile.TemporaryDirectory(prefix="assistant-train-") as folder:
-        for name, question_set in sets.items():
+        for name in asking:
+            question_set = sets[name]
             context = _Context(texts, phrases, replacements[name], words)
             asked = list(_questions(name, sets, context, others, near_misses))
             bar = tqdm(asked, desc=f"features: {name}", unit="q", disable=not progress)

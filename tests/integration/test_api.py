@@ -11,9 +11,10 @@ import pytest
 from assistant import Answer, Citation
 from tests.support import PYTHON, REPO
 
+# Questions new to the shipped models (not in the gold set they are fitted on).
 ANSWERABLE = [
     "What does a COO do?",
-    "What are the key responsibilities of an operations manager?",
+    "What tasks make up an operations manager's job?",
     "Which role has more decision-making authority?",
     "How do operations managers and COOs work together?",
     "What is the difference in strategic focus between the two roles?",
@@ -40,7 +41,7 @@ def test_markers_appear_in_order_and_match_the_citations(bot, question):
 
 
 def test_the_answer_is_built_only_from_cited_text(bot):
-    reply = bot.answer("What are the key responsibilities of a COO?")
+    reply = bot.answer("Which duties does a COO have?")
     text = reply.text
     for citation in reply.citations:
         for line in citation.quote.splitlines():
@@ -50,13 +51,13 @@ def test_the_answer_is_built_only_from_cited_text(bot):
 
 
 def test_a_list_question_gets_the_whole_list(bot):
-    reply = bot.answer("What are the key responsibilities of a COO?")
+    reply = bot.answer("Which duties does a COO have?")
     assert "Developing and implementing business strategies" in reply.text
     assert "Collaborating with the CEO and other C-suite executives" in reply.text
 
 
 def test_an_out_of_corpus_question_is_refused_in_plain_words(bot):
-    reply = bot.answer("What is the capital of France?")
+    reply = bot.answer("What is the tallest mountain in Africa?")
     assert reply.refused
     assert reply.citations == []
     assert "does not say" in reply.text

@@ -54,7 +54,7 @@ def test_the_chat_api_takes_a_backend_and_a_number_of_passages(client):
 
 
 def test_an_out_of_corpus_question_gets_a_plain_refusal(client):
-    reply = client.predict("What is the capital of France?", api_name="/chat")
+    reply = client.predict("Who painted the Mona Lisa?", api_name="/chat")
     assert reply["refused"]
     assert "does not say" in reply["text"]
     assert reply["citations"] == []

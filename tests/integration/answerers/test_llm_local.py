@@ -83,7 +83,7 @@ def test_local_answers_stream_tokens_before_the_checked_text(local_bot):
 
 
 def test_an_out_of_corpus_question_is_refused_without_generation(local_bot):
-    reply = local_bot.answer("What is the capital of France?")
+    reply = local_bot.answer("Who painted the Mona Lisa?")
     assert reply.refused
     assert "generate" not in reply.timings
 

@@ -57,3 +57,18 @@ def test_a_damaged_export_is_removed_and_made_again(smoke_reader, tmp_path):
         Reader(tmp_path, folder=smoke_reader).load()
     assert not small.exists()
     Reader(tmp_path, folder=smoke_reader).load()
+
+
+@pytest.mark.slow
+def test_the_gold_sets_pairs_are_read_as_the_assistant_reads_and_labelled_by_evidence(embeddings):
+    import json
+
+    from assistant.evaluation.reader_document import document_pairs
+    from assistant.evaluation.training_data import data_files
+
+    pairs = document_pairs(embeddings, candidates=4, limit=3)
+    gold = json.loads(data_files()["article_gold.json"].read_text())
+    unseen = {q["question"] for q in gold["out_of_corpus"]}
+    assert {p.label for p in pairs} == {0.0, 1.0}
+    assert all(p.kind.startswith("document-") and "[SEP]" in p.text for p in pairs)
+    assert all(p.label == 0.0 for p in pairs if p.question in unseen)

@@ -1,4 +1,8 @@
-"""Answer or refuse: the learned decision on questions near and far from the article."""
+"""Answer or refuse: the learned decision on questions near and far from the article.
+
+Every question here is new to the shipped models: none is in the gold set (which
+the scorer and the reader are fitted on) or the request classifier's phrasings.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ import pytest
 @pytest.mark.parametrize(
     ("question", "word"),
     [
-        ("What does a CFO do?", "CFO"),
-        ("What is the average salary of an operations manager?", "salary"),
+        ("What does a CFO typically handle?", "CFO"),
+        ("What salary can an operations manager expect?", "salary"),
     ],
 )
 def test_a_near_miss_is_refused_naming_what_the_article_lacks(bot, question, word):
@@ -20,7 +24,7 @@ def test_a_near_miss_is_refused_naming_what_the_article_lacks(bot, question, wor
 
 @pytest.mark.parametrize(
     "question",
-    ["What is the capital of France?", "How do I bake sourdough bread?"],
+    ["Who painted the Mona Lisa?", "How do I repot a cactus?"],
 )
 def test_an_unrelated_question_is_refused(bot, question):
     reply = bot.answer(question)
@@ -43,16 +47,16 @@ def test_paraphrased_and_mistyped_questions_are_answered(bot, question):
 
 def test_the_verdict_ranks_units_and_gives_a_calibrated_probability(bot):
     statistics = bot.statistics.current()
-    normalized = statistics.words.normalize("How much does a COO earn?")
+    normalized = statistics.words.normalize("How much is a COO paid?")
     verdict = bot.scope.judge(normalized, bot.retriever.search(normalized.text))
     assert not verdict.answerable
     assert 0.0 <= verdict.probability < bot.scope.scorer.model.threshold
-    assert verdict.missing == ("earn",)
+    assert verdict.missing == ("paid",)
     assert verdict.closest is not None
 
 
 def test_a_refusal_shows_the_closest_passage_apart_from_the_answer(bot):
-    reply = bot.answer("How much does a COO earn?")
+    reply = bot.answer("How much is a COO paid?")
     assert reply.refused
     assert reply.closest is not None
     text = bot.document_text(reply.closest.source)

@@ -46,6 +46,15 @@ def test_the_same_seed_builds_the_same_pairs():
     assert build_pairs(_paragraphs(), ["Tea"]) == build_pairs(_paragraphs(), ["Tea"])
 
 
+def test_another_paragraphs_question_is_a_negative_beside_the_answer():
+    pairs = build_pairs(_paragraphs(), ["Tea"], noisy_share=0.0)
+    transplanted = [p for p in pairs if p.kind == "transplant"]
+    assert {(p.question, p.text.split(" [SEP]")[0], p.label) for p in transplanted} == {
+        ("What is added to black tea in Britain?", "Green tea comes from China.", 0.0),
+        ("Where does green tea come from?", "Milk is added to black tea in Britain.", 0.0),
+    }
+
+
 def test_a_near_miss_asks_about_a_name_the_answer_does_not_hold():
     changed = _near_miss(
         "When did tea reach Europe?",
