@@ -120,8 +120,8 @@ def collect(
         for name in asking:
             question_set = sets[name]
             context = _Context(texts, phrases, replacements[name], words)
-            asked = list(_questions(name, sets, context, others, near_misses))
-            bar = tqdm(asked, desc=f"features: {name}", unit="q", disable=not progress)
+            questions = list(_questions(name, sets, context, others, near_misses))
+            bar = tqdm(questions, desc=f"features: {name}", unit="q", disable=not progress)
             samples.extend(
                 _ask(Path(folder) / name, question_set, bar, embeddings, name, settings=settings)
             )
