@@ -11,7 +11,8 @@ EXTRAS ?=
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup setup-test llama-wheel browser chat test lint train train-reader train-requests \
+.PHONY: setup setup-test llama-wheel browser wordnet chat test lint train train-reader \
+  train-entailment train-requests \
   eval eval-reader eval-requests verify-bench screenshots bench bench-100k clean
 
 setup: $(READY)
@@ -72,6 +73,13 @@ chat: setup
 	@echo "==> Starting the chat (the first start builds the index, a few seconds)"
 	$(BIN)/assistant serve
 
+# The entailment model's training data takes synonyms and antonyms from WordNet 3.0,
+# Debian's wordnet-base (its tests and its smoke training run in CI).
+wordnet:
+	@test -f /usr/share/wordnet/index.noun || { \
+	  echo "Installing Debian's wordnet-base for the entailment model's training data"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base; }
+
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 browser:
 	@test -x /usr/bin/chromium || { \
@@ -84,7 +92,7 @@ lint: setup-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint browser
+test: lint browser wordnet
 	@echo "==> The test suite (about 10 minutes on 2 cores; each dot is a test)"
 	$(BIN)/pytest
 
@@ -100,6 +108,12 @@ train: setup-test
 # after it (make train): the scorer reads the reader's scores.
 train-reader: setup-test
 	$(BIN)/assistant train-reader
+
+# Fine-tune the entailment model (MultiNLI, RTE and rewrites of SQuAD sentences) for the
+# check of generated sentences: about 40 minutes on 2 cores, resumable from
+# .entailment-work/. Writes assistant/model/entailment/ (weights, model card).
+train-entailment: setup-test wordnet
+	$(BIN)/assistant train-entailment
 
 # The request classifier (question, summary, outline, documents, a move): under a minute.
 train-requests: setup-test
@@ -119,8 +133,10 @@ eval: setup-test
 	  $(if $(wildcard assistant/model/scorer-no-reader.json),--ablation assistant/model/scorer-no-reader.json)
 
 # The adversarial benchmark of the check of generated sentences: docs/evaluation/verifier.md.
+# With ANLI and SICK when ../shared has them (evaluation-only data).
 verify-bench: setup-test
-	$(BIN)/assistant verify-bench --out docs/evaluation
+	$(BIN)/assistant verify-bench --out docs/evaluation \
+	  $$(test -d ../shared/data/eval-only && echo --eval-only ../shared/data/eval-only)
 
 # Screenshots of the main screens for the README, taken by the browser tests.
 screenshots: setup-test browser

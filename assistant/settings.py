@@ -127,6 +127,12 @@ class Settings(BaseSettings):
     grounding_min_similarity: float = Field(default=0.35, ge=-1.0, le=1.0)
     grounding_min_overlap: float = Field(default=0.05, ge=0.0, le=1.0)
     show_unsupported: bool = False
+    entailment: bool = False
+    """Keep a generated sentence only when the entailment model says a unit entails it."""
+    entailment_path: Path | None = None
+    """The entailment model's weights (default: the shipped ``assistant/model/entailment``)."""
+    entailment_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    """The least probability of entailment a kept sentence needs."""
 
     # The chat app.
     host: str = "127.0.0.1"
@@ -139,7 +145,13 @@ class Settings(BaseSettings):
     """The first lock-out after the free attempts; it doubles with each further failure."""
 
     @field_validator(
-        "corpus_dir", "index_dir", "cache_dir", "scorer_path", "requests_path", "reader_path"
+        "corpus_dir",
+        "index_dir",
+        "cache_dir",
+        "scorer_path",
+        "requests_path",
+        "reader_path",
+        "entailment_path",
     )
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -162,6 +162,8 @@ class GroundedGenerator:
         passages: int = 3,
         show_unsupported: bool = False,
         check_claims: bool = True,
+        entails: Callable[[str, list[str]], np.ndarray] | None = None,
+        min_entailment: float = 0.5,
     ) -> None:
         self.chat_model = chat_model
         self.embeddings = embeddings
@@ -173,6 +175,9 @@ class GroundedGenerator:
         self.show_unsupported = show_unsupported
         self.check_claims = check_claims
         """Whether sentences are also checked for who does what (needs spaCy)."""
+        self.entails = entails
+        """The entailment model's probabilities: given, a kept sentence must be entailed."""
+        self.min_entailment = min_entailment
 
     def stream(self, state: QuestionState) -> Iterator[Answer]:
         """Yield growing answers while the model writes; the last one is complete."""
@@ -295,6 +300,8 @@ class GroundedGenerator:
             min_overlap=self.min_overlap,
             idf=state.retrieval.statistics.idf if state.retrieval else None,
             structure=self.check_claims,
+            entails=self.entails,
+            min_entailment=self.min_entailment,
         )
 
 

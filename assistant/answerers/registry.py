@@ -9,6 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answerers.backends import BACKENDS, CUSTOM
 from assistant.answerers.base import Answerer
 from assistant.answerers.chat_models import build_chat_model
+from assistant.answerers.entailment import EntailmentModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import GroundedGenerator
 from assistant.errors import BackendError
@@ -36,6 +37,13 @@ class Answerers:
         self._chat_models: dict[str, BaseChatModel] = {}
         self._answerers: dict[str, Answerer] = {"extractive": self.extractive}
         self._lock = threading.RLock()
+        self.entailment = (
+            EntailmentModel(
+                settings.cache_dir, folder=settings.entailment_path, int8=settings.reader_int8
+            )
+            if settings.entailment
+            else None
+        )
         if chat_model is not None:
             self._chat_models[CUSTOM] = chat_model
             self._answerers[CUSTOM] = self._generator(chat_model, CUSTOM)
@@ -78,4 +86,6 @@ class Answerers:
             min_overlap=s.grounding_min_overlap,
             passages=s.llm_passages,
             show_unsupported=s.show_unsupported,
+            entails=self.entailment.probabilities if self.entailment else None,
+            min_entailment=s.entailment_threshold,
         )

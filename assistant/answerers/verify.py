@@ -17,6 +17,8 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answerers.reading import UnitReader
 from assistant.asking.candidates import Candidate
+from assistant.asking.reader import reader_text
+from assistant.asking.reader_text import unit_text
 from assistant.common.text import terms
 from assistant.documents.blocks import split_sentences
 
@@ -42,6 +44,8 @@ class Check:
     support: Support | None
     reasons: tuple[str, ...] = ()
     """Why the nearest unit does not support it ("the passage says this of the COO")."""
+    entailment: float | None = None
+    """The entailment model's probability that the best units say it (when it ran)."""
 
     @property
     def kept(self) -> bool:
@@ -69,6 +73,8 @@ class SentenceVerifier:
         min_overlap: float,
         idf: Callable[[str], float] | None = None,
         structure: bool = True,
+        entails: Callable[[str, list[str]], np.ndarray] | None = None,
+        min_entailment: float = 0.5,
     ) -> None:
         self.embeddings = embeddings
         self.candidates = candidates
@@ -78,6 +84,9 @@ class SentenceVerifier:
         self.idf = idf or (lambda _term: 1.0)
         self._terms = [set(terms(c.scoring_text)) for c in candidates]
         self.reader = UnitReader(candidates, embeddings) if structure else None
+        self.entails = entails
+        """The entailment model: given, it decides (the structural check may still veto)."""
+        self.min_entailment = min_entailment
 
     def check(self, claim: str) -> Check:
         """Whether some unit supports ``claim`` (one claim: see :func:`claims`)."""
@@ -85,6 +94,8 @@ class SentenceVerifier:
         if not ranked:
             return Check(claim, None, ("there are no passages to check it against",))
         top = ranked[0]
+        if self.entails is not None:
+            return self._entailed(claim, ranked)
         if self.reader is None:
             ok = self._close(top)
             return Check(claim, top if ok else None, () if ok else (_NOT_CLOSE,))
@@ -102,6 +113,26 @@ class SentenceVerifier:
                 return Check(claim, support)
             reasons = reasons or tuple(found)
         return Check(claim, None, reasons or (_NOT_CLOSE,))
+
+    def _entailed(self, claim: str, ranked: list[Support]) -> Check:
+        tried = ranked[:_TRIED]
+        premises = [reader_text(s.candidate) for s in tried]
+        # A sentence may join what neighbouring units say: they are read together too.
+        first = tried[0].candidate
+        joined = " ".join(s.candidate.text for s in tried[:_JOINED])
+        premises.append(unit_text(joined, title=first.chunk.title, section=first.chunk.section))
+        assert self.entails is not None
+        probabilities = self.entails(claim, premises)
+        best = int(np.argmax(probabilities))
+        probability = float(probabilities[best])
+        support = tried[min(best, len(tried) - 1)]
+        if probability < self.min_entailment:
+            return Check(claim, None, (_NOT_ENTAILED,), probability)
+        if self.reader is not None and best < len(tried):
+            found = self.reader.conflicts(claim, support.candidate)
+            if found:
+                return Check(claim, None, tuple(found), probability)
+        return Check(claim, support, (), probability)
 
     def _close(self, support: Support) -> bool:
         return support.similarity >= self.min_similarity and support.overlap >= self.min_overlap
@@ -126,6 +157,9 @@ _TRIED = 5
 _MARGIN = 0.25
 """Units tried per claim, nearest first: the nearest may be the other role's."""
 _NOT_CLOSE = "no passage says anything close to it"
+_NOT_ENTAILED = "no passage says it"
+_JOINED = 3
+"""The nearest units read together as one more premise (a sentence merging them)."""
 
 
 def clean_sentence(sentence: str) -> str:

@@ -1,12 +1,10 @@
-"""Training the reader: sentence-transformers' cross-encoder trainer on the SQuAD pairs.
+"""Training the reader: the SQuAD pairs and the article's gold set, fitted by
+:func:`assistant.evaluation.cross_encoder_training.fit_cross_encoder`.
 
-The model starts from the bundled all-MiniLM-L6-v2 weights, keeps its first
-``layers`` transformer layers and gets a fresh one-logit head on the mean of
-its token vectors. The word embeddings stay frozen, so what the training
-changes (the kept layers, the head) is all that ships: :mod:`assistant.asking.reader_model`
-rebuilds the model from the bundled package plus that difference. Checkpoints
-go to ``<work>/checkpoints`` as the trainer writes them; a run started again
-resumes from the last one.
+The model keeps the first ``layers`` transformer layers of the bundled
+all-MiniLM-L6-v2 with a fresh one-logit head; only what training changes ships,
+and :mod:`assistant.asking.reader_model` rebuilds the model from the package plus
+that difference. A run started again resumes from its last checkpoint.
 """
 
 from __future__ import annotations
@@ -21,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.asking import reader_model
 from assistant.evaluation import reader_data
+from assistant.evaluation.cross_encoder_training import Schedule, fit_cross_encoder
 
 log = logging.getLogger("assistant")
 
@@ -61,62 +59,12 @@ class ReaderRun:
     validation: dict[str, float] = field(default_factory=dict)
 
 
-POOL_BATCHES = 64
-"""Batches of similar length are cut from pools of this many batches."""
-
-
-def length_grouped_batches(dataset: Any, **kwargs: Any) -> Any:
-    """The trainer's batch sampler: batches of pairs of similar length, in a seeded order.
-
-    Padding to the longest pair of a random batch nearly doubles the work on a
-    CPU (a median pair is 74 wordpieces, a batch's longest about 128). The
-    shuffled pairs are cut into pools of :data:`POOL_BATCHES` batches, each pool
-    sorted by length and cut into batches, and the batches shuffled again: each
-    batch is still a random sample of the data, of one length. Passed to
-    sentence-transformers as a callable ``batch_sampler``.
-    """
-
-    from sentence_transformers.base.sampler import DefaultBatchSampler
-
-    class LengthGroupedBatchSampler(DefaultBatchSampler):
-        def __iter__(self) -> Any:
-            lengths = [
-                len(q) + len(u) for q, u in zip(dataset["question"], dataset["unit"], strict=True)
-            ]
-            rng = random.Random(self.seed + self.epoch)
-            order = list(range(len(lengths)))
-            rng.shuffle(order)
-            size, pool = self.batch_size, self.batch_size * POOL_BATCHES
-            batches = []
-            for start in range(0, len(order), pool):
-                chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
-                batches += [chunk[i : i + size] for i in range(0, len(chunk), size)]
-            if self.drop_last:
-                batches = [b for b in batches if len(b) == size]
-            rng.shuffle(batches)
-            yield from batches
-
-    return LengthGroupedBatchSampler(dataset, **kwargs)
-
-
 def train_reader(
     work: Path, out: Path, recipe: ReaderRecipe | None = None, *, progress: bool = True
 ) -> ReaderRun:
     """Fit the reader and write its shipped difference to ``out`` (resuming from ``work``)."""
-    from datasets import Dataset
-    from sentence_transformers.cross_encoder import (
-        CrossEncoderTrainer,
-        CrossEncoderTrainingArguments,
-    )
-    from sentence_transformers.cross_encoder.evaluation import (
-        CrossEncoderClassificationEvaluator,
-    )
-    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
-    from transformers import set_seed
-
     recipe = recipe or ReaderRecipe()
     started = time.perf_counter()
-    set_seed(recipe.seed)
     paragraphs = reader_data.read_training_paragraphs()
     fit_articles, held_articles = reader_data.split_articles(paragraphs, recipe.validation_share)
     if recipe.limit_pairs is not None:  # a smoke run: a few articles are plenty
@@ -145,56 +93,20 @@ def train_reader(
         random.Random(recipe.seed).shuffle(train)
     log.info("Reader: %d training pairs, %d validation pairs", len(train), len(held))
 
-    model = reader_model.fresh_model(recipe.layers, recipe.max_length)
-    model[0].auto_model.embeddings.requires_grad_(False)  # shipped by the package, never changed
-
-    def dataset(pairs: list[reader_data.Pair]) -> Any:
-        return Dataset.from_dict(
-            {
-                "question": [p.question for p in pairs],
-                "unit": [p.text for p in pairs],
-                "label": [p.label for p in pairs],
-            }
-        )
-
-    checkpoints = work / "checkpoints"
-    arguments = CrossEncoderTrainingArguments(
-        output_dir=str(checkpoints),
-        num_train_epochs=recipe.epochs,
-        per_device_train_batch_size=recipe.batch_size,
-        learning_rate=recipe.learning_rate,
-        warmup_steps=recipe.warmup_ratio,  # a float: a share of the steps
-        weight_decay=recipe.weight_decay,
-        seed=recipe.seed,
-        data_seed=recipe.seed,
-        save_strategy="steps",
-        save_steps=recipe.save_steps,
-        save_total_limit=2,
-        logging_steps=50,
-        report_to=[],
-        use_cpu=True,
-        dataloader_num_workers=0,
-        disable_tqdm=not progress,
-        batch_sampler=length_grouped_batches,
+    schedule = Schedule(
+        recipe.layers,
+        recipe.max_length,
+        recipe.epochs,
+        recipe.batch_size,
+        recipe.learning_rate,
+        recipe.warmup_ratio,
+        recipe.weight_decay,
+        recipe.seed,
+        recipe.save_steps,
     )
-    evaluator = CrossEncoderClassificationEvaluator(
-        sentence_pairs=[[p.question, p.text] for p in held],
-        labels=[int(p.label) for p in held],
-        name="held-out-articles",
+    figures = fit_cross_encoder(
+        train, held, schedule, work, out, name="held-out-articles", progress=progress
     )
-    trainer = CrossEncoderTrainer(
-        model=model,
-        args=arguments,
-        train_dataset=dataset(train),
-        loss=BinaryCrossEntropyLoss(model),
-        evaluator=evaluator,
-    )
-    resume = any(checkpoints.glob("checkpoint-*"))
-    if resume:
-        log.info("Reader: resuming from the last checkpoint in %s", checkpoints)
-    trainer.train(resume_from_checkpoint=True if resume else None)
-    figures = {k: float(v) for k, v in evaluator(model).items() if isinstance(v, int | float)}
-    reader_model.save_difference(model, out, recipe.layers, recipe.max_length)
     run = ReaderRun(
         recipe,
         len(train),

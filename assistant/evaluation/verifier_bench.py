@@ -16,6 +16,8 @@ precision (of the rejected sentences, the share that were mutations), recall
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 import time
 from collections import defaultdict
@@ -27,8 +29,10 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answerers.entailment import EntailmentModel, shipped_folder
 from assistant.answerers.verify import SentenceVerifier, claims
 from assistant.asking.candidates import candidates_of
+from assistant.asking.reader_text import unit_text
 from assistant.asking.retrieval import Passage
 from assistant.documents.chunking import chunk_document
 from assistant.documents.formats import parse_document
@@ -39,8 +43,18 @@ from assistant.settings import PROJECT_ROOT, Settings
 
 SPLITS = {"dev": "verifier_dev.json", "holdout": "verifier_holdout.json"}
 ARTICLE = "operations-manager-vs-coo.md"
-SYSTEMS = ("claims", "similarity")
-"""The check shipped now, and the similarity-and-overlap check it replaced (0.6, 0.5)."""
+SYSTEMS = ("entailment", "entailment+claims", "claims", "similarity")
+"""The entailment model alone, it with the structural check's veto, the structural
+check alone (shipped before it), and the similarity-and-overlap check (0.6, 0.5)."""
+NLI_SETS = {
+    "ANLI r1": "anli-r1-dev.csv.gz",
+    "ANLI r2": "anli-r2-dev.csv.gz",
+    "ANLI r3": "anli-r3-dev.csv.gz",
+    "SICK test": "sick.txt.gz",
+}
+"""Evaluation-only NLI sets (non-commercial licences): measured, never fitted."""
+NLI_LIMIT = 400
+"""Pairs measured per NLI set (the structural check parses each premise)."""
 
 
 @dataclass
@@ -51,6 +65,28 @@ class BenchmarkResult:
     errors: list[dict[str, Any]]
     seconds: float
     measured_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    threshold: float | None = None
+    """The entailment threshold used (``ASSISTANT_ENTAILMENT_THRESHOLD``)."""
+    dev_threshold: float | None = None
+    """The threshold the dev split alone would choose (most of recall + kept)."""
+    nli: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Accuracy on the evaluation-only NLI sets, per check."""
+
+    def nli_table(self) -> str:
+        """Entailed or not, on ANLI and SICK: each check's accuracy."""
+        rows = [
+            "| set | pairs | entailed | majority class | claims | entailment |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, f in self.nli.items():
+            cells = " | ".join(
+                f"{f[k]:.3f}" if f.get(k) is not None else "n/a" for k in SYSTEMS[2::-2]
+            )
+            rows.append(
+                f"| {name} | {f['pairs']} | {f['entailed']:.3f} | "
+                f"{max(f['entailed'], 1 - f['entailed']):.3f} | {cells} |"
+            )
+        return "\n".join(rows)
 
     def table(self) -> str:
         """The figures as a Markdown table."""
@@ -77,6 +113,15 @@ class BenchmarkResult:
             rows.append(f"| {' | '.join(key.split('/'))} | " + " | ".join(cells) + " |")
         return "\n".join(rows)
 
+    def _threshold_note(self) -> str:
+        if self.threshold is None:
+            return ""
+        return (
+            f"The entailment checks keep a sentence at probability {self.threshold:.2f} or "
+            f"more (`ASSISTANT_ENTAILMENT_THRESHOLD`); the dev split alone would choose "
+            f"{self.dev_threshold:.2f}.\n\n"
+        )
+
     def save(self, folder: Path) -> list[Path]:
         """Write ``verifier.md`` and ``verifier.json`` into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +131,15 @@ class BenchmarkResult:
             f"# Checking generated sentences\n\nMeasured {when} on {machine()} in "
             f"{self.seconds:.0f} s by `assistant verify-bench`.\n\n"
             f"{__doc__.split(chr(10) + chr(10), 1)[1].strip()}\n\n"
-            f"{self.table()}\n\n## Rejection by kind of mutation\n\n{self.by_kind()}\n",
+            f"{self.table()}\n\n{self._threshold_note()}"
+            f"## Rejection by kind of mutation\n\n{self.by_kind()}\n"
+            + (
+                "\n## Entailment on evaluation-only NLI sets\n\n"
+                "Binary (entailment against neutral or contradiction), on the first "
+                f"{NLI_LIMIT} pairs of each set; never fitted on.\n\n{self.nli_table()}\n"
+                if self.nli
+                else ""
+            ),
             encoding="utf-8",
         )
         data = folder / "verifier.json"
@@ -96,6 +149,9 @@ class BenchmarkResult:
                     "measured_at": self.measured_at.isoformat(),
                     "machine": machine(),
                     "figures": self.figures,
+                    "threshold": self.threshold,
+                    "dev_threshold": self.dev_threshold,
+                    "nli": self.nli,
                     "errors": self.errors,
                 },
                 indent=1,
@@ -106,19 +162,28 @@ class BenchmarkResult:
         return [markdown, data]
 
 
-def run_benchmark(embeddings: SentenceTransformerEmbeddings | None = None) -> BenchmarkResult:
-    """Check every benchmark sentence with both checks."""
+def run_benchmark(
+    embeddings: SentenceTransformerEmbeddings | None = None,
+    *,
+    eval_only: Path | None = None,
+    entailment: EntailmentModel | None = None,
+) -> BenchmarkResult:
+    """Check every benchmark sentence with each check (the entailment ones when its
+    weights are in place); with ``eval_only``, also ANLI and SICK."""
     started = time.perf_counter()
     settings = Settings()
     model = embeddings or SentenceTransformerEmbeddings(settings.embedding_model)
+    nli = entailment or _entailment_model(settings)
+    systems = SYSTEMS if nli is not None else SYSTEMS[2:]
     article = (PROJECT_ROOT / "corpus" / ARTICLE).read_text(encoding="utf-8")
     titles = _squad_titles()
     figures: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, Any]] = []
+    scores: list[tuple[str, float]] = []
     for split, name in SPLITS.items():
         data = json.loads(_data(name).read_text(encoding="utf-8"))
         for part in ("article", "squad"):
-            for system in SYSTEMS:
+            for system in systems:
                 verdicts = []
                 for item in data[part]:
                     if part == "article":
@@ -127,20 +192,113 @@ def run_benchmark(embeddings: SentenceTransformerEmbeddings | None = None) -> Be
                         text = item["context"]
                         title = next((t for c, t in titles.items() if text in c), "Passage")
                         source = f"{title}.txt"
-                    verifier = _verifier(model, text, source, system, settings)
-                    kept, reasons = _verdict(verifier, item["sentence"])
+                    verifier = _verifier(model, text, source, system, settings, nli=nli)
+                    kept, reasons, probability = _verdict(verifier, item["sentence"])
                     verdicts.append((item, kept))
-                    if system == "claims" and kept == (item["label"] == "mutation"):
-                        errors.append({**item, "split": split, "kept": kept, "reasons": reasons})
+                    if split == "dev" and system == "entailment" and probability is not None:
+                        scores.append((item["label"], probability))
+                    if system == systems[0] and kept == (item["label"] == "mutation"):
+                        errors.append(
+                            {
+                                **item,
+                                "split": split,
+                                "check": system,
+                                "kept": kept,
+                                "reasons": reasons,
+                                "entailment": probability,
+                            }
+                        )
                 figures[f"{split}/{part}/{system}"] = _score(verdicts)
-    return BenchmarkResult(figures, errors, time.perf_counter() - started)
+    result = BenchmarkResult(figures, errors, 0.0)
+    if nli is not None:
+        result.threshold = settings.entailment_threshold
+        result.dev_threshold = _best_threshold(scores)
+        if eval_only is not None:
+            result.nli = _nli_figures(eval_only, model, nli, settings)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _entailment_model(settings: Settings) -> EntailmentModel | None:
+    """The configured entailment model, or ``None`` when its weights are not in place."""
+    from assistant.asking.reader_model import WEIGHTS
+
+    folder = settings.entailment_path or shipped_folder()
+    if not (folder / WEIGHTS).exists():
+        return None
+    return EntailmentModel(settings.cache_dir, folder=folder, int8=settings.reader_int8)
+
+
+def _best_threshold(scores: list[tuple[str, float]]) -> float:
+    """The probability that rejects most mutations and keeps most paraphrases on dev."""
+    best, value = 0.5, -1.0
+    for threshold in np.linspace(0.05, 0.95, 91):
+        mutations = [p < threshold for label, p in scores if label == "mutation"]
+        kept = [p >= threshold for label, p in scores if label == "paraphrase"]
+        score = float(np.mean(mutations or [0]) + np.mean(kept or [0]))
+        if score > value:
+            best, value = float(threshold), score
+    return round(best, 2)
+
+
+def _nli_figures(
+    folder: Path, model: SentenceTransformerEmbeddings, nli: EntailmentModel, settings: Settings
+) -> dict[str, dict[str, Any]]:
+    """Accuracy of the structural check and of the entailment model on ANLI and SICK."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, file in NLI_SETS.items():
+        path = folder / file
+        if not path.exists():
+            continue
+        pairs = _nli_pairs(path)[:NLI_LIMIT]
+        truth = np.array([entailed for _, _, entailed in pairs])
+        probabilities = np.array(
+            [
+                float(nli.probabilities(claim, [unit_text(premise)])[0])
+                for premise, claim, _ in pairs
+            ]
+        )
+        ours = probabilities >= settings.entailment_threshold
+        old = []
+        for premise, claim, _ in pairs:
+            verifier = _verifier(model, premise, "premise.txt", "claims", settings, nli=None)
+            old.append(_verdict(verifier, claim)[0])
+        _VERIFIERS.clear()  # one premise each: nothing to reuse
+        found[name] = {
+            "pairs": len(pairs),
+            "entailed": float(truth.mean()),
+            "entailment": float((ours == truth).mean()),
+            "claims": float((np.array(old) == truth).mean()),
+        }
+    return found
+
+
+def _nli_pairs(path: Path) -> list[tuple[str, str, bool]]:
+    """(premise, claim, entailed) from an ANLI csv or SICK's tab-separated file."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        if path.name.startswith("sick"):
+            rows = csv.DictReader(handle, delimiter="\t")
+            return [
+                (r["sentence_A"], r["sentence_B"], r["entailment_label"] == "ENTAILMENT")
+                for r in rows
+                if r["SemEval_set"] == "TEST"
+            ]
+        return [
+            (r["context"], r["statement"], r["gold_label"] == "e") for r in csv.DictReader(handle)
+        ]
 
 
 _VERIFIERS: dict[tuple[str, str], SentenceVerifier] = {}
 
 
 def _verifier(
-    model: SentenceTransformerEmbeddings, text: str, source: str, system: str, settings: Settings
+    model: SentenceTransformerEmbeddings,
+    text: str,
+    source: str,
+    system: str,
+    settings: Settings,
+    *,
+    nli: EntailmentModel | None,
 ) -> SentenceVerifier:
     """A verifier over every unit of ``text`` (built once per text and system)."""
     key = (text, system)
@@ -155,7 +313,8 @@ def _verifier(
         )
         candidates = candidates_of([Passage(c, 0.0, 0.0) for c in chunks])
         vectors = model.encode([c.scoring_text for c in candidates])
-        new = system == "claims"
+        new = system != "similarity"
+        entails = nli.probabilities if nli is not None and "entailment" in system else None
         _VERIFIERS[key] = SentenceVerifier(
             model,
             candidates,
@@ -163,14 +322,19 @@ def _verifier(
             min_similarity=settings.grounding_min_similarity if new else 0.6,
             min_overlap=settings.grounding_min_overlap if new else 0.5,
             idf=KeywordIndex(chunks).idf,
-            structure=new,
+            structure=system in ("claims", "entailment+claims"),
+            entails=entails,
+            min_entailment=settings.entailment_threshold,
         )
     return _VERIFIERS[key]
 
 
-def _verdict(verifier: SentenceVerifier, sentence: str) -> tuple[bool, list[str]]:
+def _verdict(verifier: SentenceVerifier, sentence: str) -> tuple[bool, list[str], float | None]:
     checks = [verifier.check(claim) for claim in claims(sentence)]
-    return bool(checks) and all(c.kept for c in checks), [r for c in checks for r in c.reasons]
+    kept = bool(checks) and all(c.kept for c in checks)
+    entailed = [c.entailment for c in checks if c.entailment is not None]
+    # A sentence stands on its weakest claim.
+    return kept, [r for c in checks for r in c.reasons], min(entailed) if entailed else None
 
 
 def _score(verdicts: list[tuple[dict[str, Any], bool]]) -> dict[str, Any]:

@@ -82,3 +82,35 @@ def test_a_list_item_is_found_with_its_lead_in(verifier):
     check = verifier.check("A COO monitors key performance indicators.")
     assert check.kept
     assert check.support.candidate.unit.kind == "item"
+
+
+def _entailing(verifier: SentenceVerifier, probability: float) -> tuple[SentenceVerifier, list]:
+    """The verifier with a stand-in entailment model; the premises it was shown."""
+    shown: list = []
+
+    def entails(claim: str, premises: list[str]) -> np.ndarray:
+        shown.extend(premises)
+        return np.full(len(premises), probability)
+
+    verifier.entails, verifier.min_entailment = entails, 0.5
+    return verifier, shown
+
+
+def test_with_an_entailment_model_an_entailed_claim_is_kept_with_its_probability(verifier):
+    verifier, _ = _entailing(verifier, 0.9)
+    check = verifier.check("The COO runs the company's operations.")
+    assert check.kept and check.entailment == pytest.approx(0.9)
+
+
+def test_with_an_entailment_model_a_claim_no_unit_entails_is_dropped_saying_why(verifier):
+    verifier, _ = _entailing(verifier, 0.2)
+    check = verifier.check("The COO oversees the overall operations of the company.")
+    assert not check.kept
+    assert check.reasons == ("no passage says it",)
+
+
+def test_the_entailment_model_reads_units_with_their_setting_and_the_nearest_together(verifier):
+    verifier, shown = _entailing(verifier, 0.9)
+    verifier.check("The COO monitors key performance indicators and sets strategy.")
+    assert any("Duties of a COO include:" in p for p in shown)  # an item with its lead-in
+    assert any("Monitoring key performance indicators Setting strategy" in p for p in shown)

@@ -1,0 +1,42 @@
+"""The entailment model: does a cited unit say what a generated sentence says?
+
+A cross-encoder fine-tuned from the bundled MiniLM (``assistant train-entailment``;
+weights in ``assistant/model/entailment``), run like the reader: ONNX Runtime,
+int8, the bundled tokenizer, no torch and no network. It reads the claim first,
+then the unit with its setting (:func:`assistant.asking.reader.reader_text`).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from assistant.asking.candidates import Candidate
+from assistant.asking.reader import Reader, reader_text
+
+
+def shipped_folder() -> Path:
+    """The folder of the entailment model that ships with the package."""
+    return Path(str(resources.files("assistant.model").joinpath("entailment")))
+
+
+class EntailmentModel:
+    """Probabilities that units entail a claim, in one batch; loaded on first use."""
+
+    def __init__(self, cache_dir: Path, *, folder: Path | None = None, int8: bool = True) -> None:
+        self._model = Reader(cache_dir, folder=folder or shipped_folder(), int8=int8)
+
+    def load(self) -> None:
+        """Read the weights now (exporting them to ONNX the first time on this machine)."""
+        self._model.load()
+
+    def probabilities(self, claim: str, premises: list[str]) -> np.ndarray:
+        """The probability that each premise entails ``claim``."""
+        logits = self._model.logits(claim, premises)
+        return 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+
+    def entails(self, claim: str, candidates: list[Candidate]) -> np.ndarray:
+        """The probability that each unit (read with its setting) entails ``claim``."""
+        return self.probabilities(claim, [reader_text(c) for c in candidates])
