@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     """The entailment model's weights (default: the shipped ``assistant/model/entailment``)."""
     entailment_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     """The least probability of entailment a kept sentence needs."""
+    polar_threshold: float = Field(default=0.9, ge=0.5, le=1.0)
+    """With the entailment model on: "Yes."/"No." opens the answer to a yes/no question when
+    its first quote entails the statement (or its negation) this surely, and not the other."""
 
     # The chat app.
     host: str = "127.0.0.1"

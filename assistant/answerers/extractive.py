@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from assistant.answerers.base import cite, refusal_text, start_answer
+from assistant.answerers.polar import PolarAnswers
 from assistant.answerers.subjects import subject_of
+from assistant.asking.reader import reader_text
+from assistant.asking.reader_text import unit_text
 from assistant.asking.scorer import ScoredCandidate
 from assistant.asking.state import QuestionState
 from assistant.common.timing import stage
@@ -50,8 +53,10 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, *, max_units: int = 3) -> None:
+    def __init__(self, *, max_units: int = 3, polar: PolarAnswers | None = None) -> None:
         self.max_units = max_units
+        self.polar = polar
+        """Says "Yes."/"No." first for a yes/no question its first quote settles."""
 
     def stream(self, state: QuestionState) -> Iterator[Answer]:
         """Yield growing answers, one citation at a time; the last is complete."""
@@ -70,6 +75,11 @@ class ExtractiveAnswerer:
             return
         citations = [_citation(group, marker) for marker, group in enumerate(groups, start=1)]
         segments = [_segments(group, marker) for marker, group in enumerate(groups, start=1)]
+        if self.polar is not None:
+            with stage("polar"):
+                said = self.polar.verdict(state.standalone, _premise(groups[0]))
+            if said is not None:
+                segments[0] = [Segment("sentence", f"{said}."), *segments[0]]
         for shown in range(1, len(groups) + 1):
             pieces = tuple(piece for group in segments[:shown] for piece in group)
             yield replace(
@@ -114,6 +124,18 @@ class ExtractiveAnswerer:
             else:
                 groups.append(_Group((scored,), subject_of(candidate, phrase_count)))
         return groups
+
+
+def _premise(group: _Group) -> str:
+    """The first quote as the entailment model reads it: with its setting, a list whole."""
+    first = group.members[0].candidate
+    if not group.is_list:
+        return reader_text(first)
+    return unit_text(
+        " ".join(m.candidate.text for m in group.members),
+        title=first.chunk.title,
+        section=first.chunk.section,
+    )
 
 
 def _citation(group: _Group, marker: int) -> Citation:

@@ -12,6 +12,7 @@ from assistant.answerers.chat_models import build_chat_model
 from assistant.answerers.entailment import EntailmentModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import GroundedGenerator
+from assistant.answerers.polar import PolarAnswers
 from assistant.errors import BackendError
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.settings import Settings
@@ -32,10 +33,8 @@ class Answerers:
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
-        self.extractive = ExtractiveAnswerer(max_units=settings.answer_max_units)
         self.default = CUSTOM if chat_model is not None else settings.backend
         self._chat_models: dict[str, BaseChatModel] = {}
-        self._answerers: dict[str, Answerer] = {"extractive": self.extractive}
         self._lock = threading.RLock()
         self.entailment = (
             EntailmentModel(
@@ -44,6 +43,13 @@ class Answerers:
             if settings.entailment
             else None
         )
+        polar = (
+            PolarAnswers(self.entailment.probabilities, threshold=settings.polar_threshold)
+            if self.entailment is not None
+            else None
+        )
+        self.extractive = ExtractiveAnswerer(max_units=settings.answer_max_units, polar=polar)
+        self._answerers: dict[str, Answerer] = {"extractive": self.extractive}
         if chat_model is not None:
             self._chat_models[CUSTOM] = chat_model
             self._answerers[CUSTOM] = self._generator(chat_model, CUSTOM)

@@ -53,6 +53,8 @@ NLI_SETS = {
     "SICK test": "sick.txt.gz",
 }
 """Evaluation-only NLI sets (non-commercial licences): measured, never fitted."""
+POLAR_LIMIT = 1000
+"""BoolQ questions asked for the yes/no figures."""
 NLI_LIMIT = 400
 """Pairs measured per NLI set (the structural check parses each premise)."""
 
@@ -71,6 +73,22 @@ class BenchmarkResult:
     """The threshold the dev split alone would choose (most of recall + kept)."""
     nli: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Accuracy on the evaluation-only NLI sets, per check."""
+    polar: dict[str, Any] = field(default_factory=dict)
+    """Yes/no answers on BoolQ: how many got one, how many of those were wrong."""
+
+    def polar_note(self) -> str:
+        """The yes/no figures in a sentence."""
+        f = self.polar
+        if not f:
+            return ""
+        return (
+            f"On {f['questions']} BoolQ validation questions (never fitted on), each read "
+            f"against the sentence of its passage sharing most of its words, "
+            f"{f['read']:.1%} were read as yes/no statements and {f['answered']:.1%} got "
+            f'"Yes." or "No." (at `ASSISTANT_POLAR_THRESHOLD` {f["threshold"]:.2f}); '
+            f"{f['wrong']:.1%} of those were wrong ({f['wrong_share']:.1%} of all questions). "
+            f"Yes is the right answer to {f['yes']:.1%} of the questions.\n"
+        )
 
     def nli_table(self) -> str:
         """Entailed or not, on ANLI and SICK: each check's accuracy."""
@@ -133,6 +151,7 @@ class BenchmarkResult:
             f"{__doc__.split(chr(10) + chr(10), 1)[1].strip()}\n\n"
             f"{self.table()}\n\n{self._threshold_note()}"
             f"## Rejection by kind of mutation\n\n{self.by_kind()}\n"
+            + (f"\n## Yes or no\n\n{self.polar_note()}" if self.polar else "")
             + (
                 "\n## Entailment on evaluation-only NLI sets\n\n"
                 "Binary (entailment against neutral or contradiction), on the first "
@@ -152,6 +171,7 @@ class BenchmarkResult:
                     "threshold": self.threshold,
                     "dev_threshold": self.dev_threshold,
                     "nli": self.nli,
+                    "polar": self.polar,
                     "errors": self.errors,
                 },
                 indent=1,
@@ -213,6 +233,7 @@ def run_benchmark(
     if nli is not None:
         result.threshold = settings.entailment_threshold
         result.dev_threshold = _best_threshold(scores)
+        result.polar = _polar_figures(nli, settings)
         if eval_only is not None:
             result.nli = _nli_figures(eval_only, model, nli, settings)
     result.seconds = time.perf_counter() - started
@@ -271,6 +292,39 @@ def _nli_figures(
             "claims": float((np.array(old) == truth).mean()),
         }
     return found
+
+
+def _polar_figures(nli: EntailmentModel, settings: Settings) -> dict[str, Any]:
+    """Yes/no answers on BoolQ validation: read, answered, and wrong among the answered."""
+    from assistant.answerers.polar import PolarAnswers, statements
+    from assistant.common.text import terms
+    from assistant.documents.blocks import split_sentences
+    from assistant.evaluation.public_data import BOOLQ_VAL
+
+    polar = PolarAnswers(nli.probabilities, threshold=settings.polar_threshold)
+    with gzip.open(BOOLQ_VAL, "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle][:POLAR_LIMIT]
+    read = answered = wrong = 0
+    for row in rows:
+        title, _, passage = row["passage"].partition(" -- ")
+        wanted = set(terms(row["question"]))
+        spans = split_sentences(passage, 0, len(passage))
+        sentences = [passage[a:b] for a, b in spans] or [passage]
+        best = max(sentences, key=lambda s: len(wanted & set(terms(s))))
+        read += statements(row["question"]) is not None
+        said = polar.verdict(row["question"], unit_text(best, title=title))
+        if said is not None:
+            answered += 1
+            wrong += (said == "Yes") != bool(row["answer"])
+    return {
+        "questions": len(rows),
+        "read": read / len(rows),
+        "answered": answered / len(rows),
+        "wrong": wrong / answered if answered else 0.0,
+        "wrong_share": wrong / len(rows),
+        "yes": sum(bool(r["answer"]) for r in rows) / len(rows),
+        "threshold": settings.polar_threshold,
+    }
 
 
 def _nli_pairs(path: Path) -> list[tuple[str, str, bool]]:

@@ -49,3 +49,28 @@ def test_a_refused_question_offers_the_closest_passage_separately():
     assert reply.citations == []
     assert reply.closest is not None
     assert reply.closest.quote not in reply.text
+
+
+def test_a_settled_yes_no_question_opens_with_yes_before_the_verbatim_quote():
+    import numpy as np
+
+    from assistant.answerers.polar import PolarAnswers
+
+    shown: list[str] = []
+
+    def probabilities(claim: str, premises: list[str]) -> np.ndarray:
+        shown.extend(premises)
+        return np.array([0.02 if " not " in claim else 0.97])
+
+    question = "Does a COO monitor key performance indicators?"
+    state = question_state(TEXT, question, source=ARTICLE.name, answerable=True)
+    answerer = ExtractiveAnswerer(polar=PolarAnswers(probabilities, threshold=0.9))
+    reply = list(answerer.stream(state))[-1]
+    assert reply.text.startswith("Yes. ")
+    assert all(TEXT[c.start : c.end] == c.quote for c in reply.citations)
+    assert "[SEP]" in shown[0]  # the quote read with its setting
+
+
+def test_without_the_entailment_model_a_yes_no_question_is_quoted_as_before():
+    reply = _answer("Does a COO monitor key performance indicators?")
+    assert not reply.text.startswith(("Yes", "No"))
