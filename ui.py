@@ -22,7 +22,6 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant import Assistant, AssistantError
-from assistant.answerers.backends import backend_names
 from assistant.common.escape import markdown_text
 from assistant.common.text import plural
 from assistant.display.render import Turn, chat_markdown, conversation_markdown, sources_html
@@ -354,9 +353,10 @@ def _layout(app: ChatApp) -> _Page:
                     confirm = gr.Button("Remove", variant="stop", size="sm", elem_id="confirm")
                     cancel = gr.Button("Cancel", size="sm", elem_id="cancel")
             with gr.Tab("Settings", elem_id="settings-tab"):
+                offered = bot.settings.enabled_backends  # only what the operator enabled
                 backend = gr.Dropdown(
-                    backend_names(),
-                    value=bot.backend if bot.backend in backend_names() else "extractive",
+                    offered,
+                    value=bot.backend if bot.backend in offered else offered[0],
                     label="Answering backend",
                     elem_id="backend",
                 )

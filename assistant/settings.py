@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +109,9 @@ class Settings(BaseSettings):
 
     # Answering backend: extractive (no model), local (llama.cpp) or openai (any endpoint).
     backend: BackendName = "extractive"
+    backends: Annotated[list[BackendName] | None, NoDecode] = None
+    """The backends visitors may choose (default: extractive, local and ``backend``): a
+    backend that sends questions elsewhere is offered only when the operator lists it."""
     llm_model_path: Path | None = None
     llm_model_name: str | None = None
     llm_context_size: int = Field(default=2048, ge=256)
@@ -159,6 +162,22 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @field_validator("backends", mode="before")
+    @classmethod
+    def _listed(cls, value: object) -> object:
+        # "extractive,openai" from the environment, as people write lists there.
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()] or None
+        return value
+
+    @property
+    def enabled_backends(self) -> list[str]:
+        """The backends offered, in the registry's order."""
+        from assistant.answerers.backends import BACKENDS
+
+        chosen = set(self.backends) if self.backends else {"extractive", "local", self.backend}
+        return [name for name in BACKENDS if name in chosen | {self.backend}]
 
     @property
     def auth(self) -> tuple[str, str] | None:

@@ -79,7 +79,18 @@ class Answerers:
         name = backend or self.default
         if name not in BACKENDS and name not in self._answerers:
             raise BackendError(f"Unknown backend {name!r}: use one of {', '.join(BACKENDS)}.")
+        if name in BACKENDS and name not in self.enabled:
+            # Checked before any model is built: a disabled backend never opens a connection.
+            raise BackendError(
+                f"The {name} backend is not enabled here: use one of "
+                f"{', '.join(self.enabled)} (the operator lists backends in ASSISTANT_BACKENDS)."
+            )
         return name
+
+    @property
+    def enabled(self) -> list[str]:
+        """The backends this server offers."""
+        return self.settings.enabled_backends
 
     def _generator(self, model: BaseChatModel, name: str) -> GroundedGenerator:
         s = self.settings
