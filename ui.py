@@ -20,6 +20,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from assistant import Assistant, AssistantError
 from assistant.common.escape import markdown_text
@@ -27,6 +28,7 @@ from assistant.common.text import plural
 from assistant.display.render import Turn, chat_markdown, conversation_markdown, sources_html
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.uploads import uploaded_source
+from assistant.serving.guards import BodyLimit, allowed_hosts
 from assistant.serving.signin import RefusedSignInIs401, SignIn
 
 EXAMPLES = [
@@ -476,7 +478,18 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         footer_links=["api", "gradio"],  # the app's own Settings tab is the only one
         quiet=True,  # no "share=True" hint: the app stays on this machine
         prevent_thread_lock=True,
-        app_kwargs={"middleware": [Middleware(RefusedSignInIs401)]},
+        app_kwargs={
+            "middleware": [
+                # Outermost first: a foreign Host, then an oversized body, is refused
+                # before anything reads the request.
+                Middleware(
+                    TrustedHostMiddleware,
+                    allowed_hosts=allowed_hosts(settings.allowed_hosts, settings.host),
+                ),
+                Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+                Middleware(RefusedSignInIs401),
+            ]
+        },
     )
     where = "127.0.0.1" if settings.host in {"0.0.0.0", "::"} else settings.host
     print(f"The chat is at http://{where}:{blocks.server_port}/ (Ctrl+C stops it).", flush=True)

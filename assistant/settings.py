@@ -142,6 +142,10 @@ class Settings(BaseSettings):
 
     # The chat app.
     host: str = "127.0.0.1"
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = None
+    """Host names the app answers (default: loopback and ``host``); others get 400."""
+    max_request_bytes: int = Field(default=25_000_000, ge=1024)
+    """The largest request body, counted while it streams in (a larger one gets 413)."""
     port: int = Field(default=7860, ge=0, le=65535)
     concurrency_limit: int = Field(default=4, ge=1)
     auth_username: str | None = None
@@ -163,7 +167,7 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
 
-    @field_validator("backends", mode="before")
+    @field_validator("backends", "allowed_hosts", mode="before")
     @classmethod
     def _listed(cls, value: object) -> object:
         # "extractive,openai" from the environment, as people write lists there.

@@ -185,3 +185,53 @@ def test_setting_only_a_username_is_a_clear_error(article_corpus, article_index)
     assert result.returncode != 0
     assert "Set both ASSISTANT_AUTH_USERNAME and ASSISTANT_AUTH_PASSWORD" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _raw(port: int, head: bytes, chunks=()) -> bytes:
+    """Send a request head and body chunks on a raw socket; the response's first bytes."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(head)
+        try:
+            for chunk in chunks:
+                connection.sendall(chunk)
+        except OSError:
+            pass  # the server answered and closed while the body was still coming
+        return connection.recv(4096)
+
+
+def test_a_foreign_host_gets_400_and_a_local_one_is_answered(start_app):
+    url, _ = start_app()
+    assert (
+        httpx.get(url + "config", headers={"Host": "rebound.attacker.example"}).status_code == 400
+    )
+    assert httpx.get(url + "config").status_code == 200
+
+
+def test_a_body_declared_too_large_is_refused_before_it_is_read(start_app):
+    url, _ = start_app(ASSISTANT_AUTH_USERNAME="team", ASSISTANT_AUTH_PASSWORD="s3cret-pass")
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    head = (
+        b"POST /gradio_api/queue/join HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 524288000\r\n\r\n"
+    )
+    assert _raw(port, head).startswith(b"HTTP/1.1 413")
+
+
+def test_a_streamed_500_mb_body_gets_413_and_the_server_stays_small(start_app):
+    import psutil
+
+    url, process = start_app(ASSISTANT_AUTH_USERNAME="team", ASSISTANT_AUTH_PASSWORD="s3cret-pass")
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    before = psutil.Process(process.pid).memory_info().rss
+    head = (
+        b"POST /gradio_api/queue/join HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    piece = b"[" * (1 << 20)
+    chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
+    reply = _raw(port, head, (chunk for _ in range(500)))
+    assert reply.startswith(b"HTTP/1.1 413")
+    assert psutil.Process(process.pid).memory_info().rss - before < 50_000_000
+    assert httpx.get(url + "config").status_code == 401  # it still serves (and asks to sign in)

@@ -1,0 +1,95 @@
+"""ASGI guards in front of the whole app: a request body bound, checked while it streams in.
+
+Gradio parses a request's JSON (or a form) before it checks the sign-in, and
+reads a whole body before its own limits apply: a 774 MB JSON body sent to the
+queue grew the server by gigabytes before the 401. This guard counts the bytes
+as they arrive and answers 413 as soon as a body is larger than allowed (at
+once when its declared length already is), so nothing behind it ever holds
+more than the limit. The Host check is Starlette's ``TrustedHostMiddleware``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+_Scope = MutableMapping[str, Any]
+_Message = MutableMapping[str, Any]
+_Receive = Callable[[], Awaitable[_Message]]
+_Send = Callable[[_Message], Awaitable[None]]
+_App = Callable[[_Scope, _Receive, _Send], Awaitable[None]]
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class BodyLimit:
+    """Answers 413 to a request whose body is over ``max_bytes``, before the app reads it."""
+
+    def __init__(self, app: _App, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        started = refused = False
+
+        async def counted() -> _Message:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # Answer now and tell the app the client left: it stops reading,
+                    # whatever it does with errors raised while parsing.
+                    refused = True
+                    if not started:
+                        await self._refuse(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracked(message: _Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 is the answer
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counted, tracked)
+
+    async def _refuse(self, send: _Send) -> None:
+        body = (
+            f"The request is larger than this server accepts ({self.max_bytes:,} bytes; "
+            "ASSISTANT_MAX_REQUEST_BYTES)."
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def allowed_hosts(configured: list[str] | None, bound: str) -> list[str]:
+    """The Host names the app answers: the configured ones, else loopback and the bound
+    address (a page elsewhere that resolves to this machine is refused: DNS rebinding)."""
+    if configured:
+        return list(configured)
+    hosts = list(LOOPBACK_HOSTS)
+    if bound not in ("0.0.0.0", "::", "") and bound not in hosts:
+        hosts.append(bound)
+    return hosts
