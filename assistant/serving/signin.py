@@ -3,7 +3,9 @@
 Gradio accepts an ``auth`` callable; a plain ``(username, password)`` pair lets
 a script try passwords as fast as the server answers. After a few failures for
 a name, further attempts for it are refused without being checked until a
-delay passes, and the delay doubles with each further failure.
+delay passes, and the delay doubles with each further failure. Only names with
+an account are counted (one record each), so no flood of invented names can
+evict a lock-out; sessions already signed in are not affected.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class SignIn:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._username = username.encode()
+        self._key = username.strip().casefold()[:256]
         self._password = password.encode()
         self.free_attempts = free_attempts
         self.first_delay = first_delay
@@ -50,6 +53,11 @@ class SignIn:
     def __call__(self, username: str, password: str) -> bool:
         """True when both match and the name is not locked out."""
         key = username.strip().casefold()[:256]
+        if key != self._key:
+            # A name with no account can never sign in: nothing to count, and nothing an
+            # attacker's invented names could push out of memory (a lock-out holds).
+            hmac.compare_digest(password.encode(), self._password)  # the same time either way
+            return False
         with self._lock:
             record = self._records.setdefault(key, _Record())
             if self._clock() < record.locked_until:
@@ -73,8 +81,6 @@ class SignIn:
                     username[:64],
                     delay,
                 )
-            if len(self._records) > 10_000:  # names are attacker-chosen: bound the memory
-                self._records.pop(next(iter(self._records)))
             return False
 
     def locked(self, username: str) -> bool:

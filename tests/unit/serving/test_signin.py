@@ -70,11 +70,20 @@ def test_the_lock_out_never_exceeds_its_maximum(clock):
     assert not signin.locked("ada")
 
 
-def test_locking_one_name_leaves_others_alone(signin):
+def test_failures_for_a_name_without_an_account_leave_the_real_one_alone(signin):
     for guess in range(3):
         signin("mallory", f"guess{guess}")
-    assert signin.locked("mallory")
+    assert not signin.locked("mallory")  # nothing to protect, nothing recorded
     assert signin("ada", "correct horse")
+
+
+def test_a_lock_out_survives_a_flood_of_invented_names(signin):
+    for guess in range(3):
+        signin("ada", f"guess{guess}")
+    for n in range(20_000):
+        signin(f"invented-{n}", "x")
+    assert signin.locked("ada")
+    assert not signin("ada", "correct horse")
 
 
 def test_a_successful_sign_in_clears_earlier_failures(signin):
