@@ -116,12 +116,23 @@ def _removable(bot: Assistant) -> Any:
     return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
 
 
+KEPT_EXPORTS = 200
+"""Conversation exports kept on disk (a download link older than this has expired)."""
+
+
 class ChatApp:
     """What the page does: answer, show sources, export, take uploads."""
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+
+    def prune_exports(self) -> None:
+        """Keep the newest :data:`KEPT_EXPORTS` exports: each answer writes one, and a busy
+        server would otherwise fill its disk with them."""
+        files = sorted(self.export_dir.glob("conversation-*.md"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-KEPT_EXPORTS]:
+            old.unlink(missing_ok=True)
 
     def sources(self, answer: Any, turn: int, show_scores: bool = False) -> str:
         return sources_html(
@@ -165,6 +176,7 @@ class ChatApp:
         turns = [*turns, Turn(question, final)]
         export = self.export_dir / f"conversation-{uuid.uuid4().hex[:8]}.md"
         export.write_text(conversation_markdown(turns, show_scores=show_scores), encoding="utf-8")
+        self.prune_exports()
         download = gr.DownloadButton(value=str(export), interactive=True)
         yield chat, self.sources(final, turn, show_scores), "", turns, download
 

@@ -1,0 +1,20 @@
+"""Conversation exports: one per answer, and only the newest few stay on disk."""
+
+from __future__ import annotations
+
+import os
+
+from ui import KEPT_EXPORTS, ChatApp
+
+
+def test_only_the_newest_exports_are_kept(tmp_path):
+    app = ChatApp.__new__(ChatApp)  # the export folder is all pruning needs
+    app.export_dir = tmp_path
+    for n in range(KEPT_EXPORTS + 5):
+        path = tmp_path / f"conversation-{n:04d}.md"
+        path.write_text("turns")
+        os.utime(path, (n, n))
+    app.prune_exports()
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert len(kept) == KEPT_EXPORTS
+    assert kept[0] == "conversation-0005.md"
