@@ -475,7 +475,11 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         if settings.auth
         else None
     )
-    blocks.queue(default_concurrency_limit=settings.concurrency_limit)
+    # A bounded queue: a flood of questions is told "busy" at once instead of making
+    # everyone behind it wait minutes.
+    blocks.queue(
+        default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_max_size
+    )
     blocks.launch(
         server_name=settings.host,
         server_port=settings.port,

@@ -148,6 +148,8 @@ class Settings(BaseSettings):
     """The largest request body, counted while it streams in (a larger one gets 413)."""
     port: int = Field(default=7860, ge=0, le=65535)
     concurrency_limit: int = Field(default=4, ge=1)
+    queue_max_size: int = Field(default=32, ge=1)
+    """Questions waiting at once; beyond it a visitor is told the server is busy."""
     auth_username: str | None = None
     auth_password: SecretStr | None = None
     auth_free_attempts: int = Field(default=5, ge=1)

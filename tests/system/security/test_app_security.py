@@ -235,3 +235,24 @@ def test_a_streamed_500_mb_body_gets_413_and_the_server_stays_small(start_app):
     assert reply.startswith(b"HTTP/1.1 413")
     assert psutil.Process(process.pid).memory_info().rss - before < 50_000_000
     assert httpx.get(url + "config").status_code == 401  # it still serves (and asks to sign in)
+
+
+def test_with_the_queue_flooded_another_visitor_is_answered_or_told_busy_within_5_s(start_app):
+    import time
+
+    from gradio_client import Client
+
+    url, _ = start_app(ASSISTANT_CONCURRENCY_LIMIT="1", ASSISTANT_QUEUE_MAX_SIZE="3")
+    flood = Client(url, verbose=False)
+    long_question = "What does a COO do? " * 95  # about 1,900 characters each
+    jobs = [flood.submit(long_question, api_name="/chat") for _ in range(40)]
+    started = time.monotonic()
+    try:
+        reply = Client(url, verbose=False).predict("What does a COO do?", api_name="/chat")
+        outcome = "answered" if reply["text"] else "empty"
+    except Exception as exc:  # gradio_client raises the queue's own refusal
+        outcome = "busy" if "queue is full" in str(exc).lower() else repr(exc)
+    assert outcome in ("answered", "busy")
+    assert time.monotonic() - started < 5
+    for job in jobs:
+        job.cancel()
