@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant.common.text import STOPWORDS, stem
 from assistant.common.timing import stage
+from assistant.errors import QuestionError
 
 log = logging.getLogger("assistant")
 
@@ -26,6 +27,9 @@ History = Sequence[tuple[str, str]]
 HistoryInput = Sequence[tuple[str, str]] | Sequence[dict[str, Any]] | None
 """Earlier turns: ``(question, answer)`` pairs, or chat messages with ``role``/``content``."""
 
+_HISTORY_SHAPE = (
+    'The history must be a list of {"role", "content"} messages or of [question, answer] pairs.'
+)
 MAX_TURN_CHARS = 4000
 """The most of one earlier question or answer a follow-up reads."""
 
@@ -255,11 +259,14 @@ def _rewrite_with_model(chat_model: BaseChatModel, question: str, history: Histo
 
 def turns_of(history: HistoryInput, limit: int) -> tuple[tuple[str, str], ...]:
     """The last ``limit`` turns of ``history`` as ``(question, answer)`` pairs."""
-    if not history:
+    if not history or not limit:
         return ()
+    if isinstance(history, str | bytes) or not isinstance(history, Sequence):
+        raise QuestionError(_HISTORY_SHAPE)
     turns: list[tuple[str, str]] = []
     pending: str | None = None
-    for item in history:
+    # Only the end is read: a history of a million turns costs what the last few do.
+    for item in history[-(2 * limit + 1) :]:
         if isinstance(item, dict):
             text = _message_text(item.get("content"))
             if item.get("role") == "user":
@@ -267,11 +274,13 @@ def turns_of(history: HistoryInput, limit: int) -> tuple[tuple[str, str], ...]:
             elif item.get("role") == "assistant" and pending is not None:
                 turns.append((pending, text))
                 pending = None
-        else:
+        elif isinstance(item, list | tuple) and len(item) == 2:
             question, reply = item
             turns.append((str(question), str(reply)))
+        else:
+            raise QuestionError(_HISTORY_SHAPE)
     # History comes from callers of the API too: bound what one turn may cost.
-    kept = turns[-limit:] if limit else []
+    kept = turns[-limit:]
     return tuple((q[:MAX_TURN_CHARS], a[:MAX_TURN_CHARS]) for q, a in kept)
 
 

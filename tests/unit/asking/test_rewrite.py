@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.asking.rewrite import (
     clean_rewrite,
     condense_question,
@@ -105,3 +107,24 @@ def test_an_empty_or_runaway_rewrite_is_rejected():
 def test_a_rewrite_must_keep_the_follow_ups_own_words():
     assert keeps_subject("What are the responsibilities of the COO?", "And what about the COO?")
     assert not keeps_subject(FIRST, "And what about the COO?")
+
+
+def test_only_the_last_turns_of_a_huge_history_are_read():
+    from assistant.asking.rewrite import turns_of
+
+    history = [
+        {"role": "user", "content": f"q{n}"}
+        if n % 2 == 0
+        else {"role": "assistant", "content": f"a{n}"}
+        for n in range(200_000)
+    ]
+    assert turns_of(history, 2) == (("q199996", "a199997"), ("q199998", "a199999"))
+
+
+@pytest.mark.parametrize("history", [["just a string"], [("one", "two", "three")], "text", [42]])
+def test_a_malformed_history_gets_our_message_not_pythons(history):
+    from assistant.asking.rewrite import turns_of
+    from assistant.errors import QuestionError
+
+    with pytest.raises(QuestionError, match="list of"):
+        turns_of(history, 3)
