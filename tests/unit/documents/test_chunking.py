@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.documents.chunking import chunk_document
+from assistant.documents.chunking import LEADIN_WORDS, chunk_document
 from assistant.documents.formats import parse_document
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from tests.support import ARTICLE, SOURCE_ARTICLE
@@ -105,6 +105,16 @@ def test_a_long_list_keeps_its_lead_in_as_context_in_every_piece(count_tokens):
         if u.kind == "item"
     )
     assert len(items) == 60
+
+
+def test_an_item_is_embedded_with_only_the_end_of_a_long_lead_in(count_tokens):
+    leadin = " ".join(f"word{i}" for i in range(150)) + " include:"
+    doc = _doc(f"# Duties\n\n{leadin}\n\n- Planning\n- Hiring\n")
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=2000)
+    chunk, item = next((c, u) for c in chunks for u in c.units if u.kind == "item")
+    embedded = chunk.unit_embed_text(item)
+    assert embedded.endswith("word149 include: Planning")
+    assert "word100" not in embedded and len(embedded.split()) == LEADIN_WORDS + 2
 
 
 def test_plain_text_with_one_line_per_block_finds_headings_and_lists(count_tokens):
