@@ -29,6 +29,7 @@ from assistant.display.render import Turn, chat_markdown, conversation_markdown,
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.uploads import uploaded_source
 from assistant.serving.guards import BodyLimit, allowed_hosts
+from assistant.serving.quota import HourlyQuota
 from assistant.serving.signin import RefusedSignInIs401, SignIn
 
 EXAMPLES = [
@@ -116,6 +117,15 @@ def _removable(bot: Assistant) -> Any:
     return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
 
 
+def _visitor(request: gr.Request | None) -> str:
+    """Who is uploading: the sign-in name, else the client's address."""
+    if request is None:
+        return ""
+    name = getattr(request, "username", None)
+    client = getattr(request, "client", None)
+    return f"user:{name}" if name else f"address:{getattr(client, 'host', '')}"
+
+
 KEPT_EXPORTS = 200
 """Conversation exports kept on disk (a download link older than this has expired)."""
 
@@ -126,6 +136,7 @@ class ChatApp:
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+        self.quota = HourlyQuota(bot.settings.uploads_per_hour)
 
     def prune_exports(self) -> None:
         """Keep the newest :data:`KEPT_EXPORTS` exports: each answer writes one, and a busy
@@ -193,6 +204,7 @@ class ChatApp:
     def add_files(
         self,
         files: list[Any] | None,
+        request: gr.Request | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects progress
     ) -> tuple[Any, ...]:
         """Check, store and index uploaded files, with a progress bar."""
@@ -205,6 +217,17 @@ class ChatApp:
                 None,
                 _removable(self.bot),
             )
+        granted = self.quota.take(_visitor(request), len(files))
+        refused = ""
+        if granted < len(files):
+            refused = (
+                f"⚠️ {len(files) - granted} of these files were not added: a visitor may upload "
+                f"{self.quota.per_hour} files an hour (ASSISTANT_UPLOADS_PER_HOUR). "
+                "Try again later."
+            )
+            if not granted:
+                return refused, documents_text(self.bot), status_text(self.bot), None, gr.skip()
+            files = files[:granted]
         # Gradio keeps each upload in a temporary folder under its original name; the
         # name only picks a type and a slug, it is never used as a path of ours.
         pairs = [(Path(str(f)).name, Path(str(f))) for f in files]
@@ -221,6 +244,8 @@ class ChatApp:
         lines = [markdown_text(line) for line in result.summary().splitlines()]
         if sync is not None:
             lines.append(f"Index updated: {markdown_text(sync.summary())}")
+        if refused:
+            lines.append(refused)
         return (
             "\n\n".join(lines),
             documents_text(self.bot),

@@ -322,6 +322,7 @@ class Assistant:
             self.settings.corpus_dir,
             max_bytes=self.settings.max_upload_bytes,
             limits=self.settings.parse_limits,
+            max_corpus_bytes=self.settings.max_corpus_bytes,
         )
         report = self.index(progress=progress, only=list(result.stored)) if result.stored else None
         if report is not None:

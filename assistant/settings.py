@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     # Ingestion and chunking.
     max_document_bytes: int = Field(default=20_000_000, ge=1)
     max_document_chars: int = Field(default=10_000_000, ge=1)
+    max_corpus_bytes: int = Field(default=200_000_000, ge=1)
+    """Uploads that would take the corpus folder past this size are refused."""
+    uploads_per_hour: int = Field(default=30, ge=1)
+    """Files one visitor of the chat app may upload in an hour."""
+    max_document_chunks: int = Field(default=5_000, ge=1)
+    """A document cut into more passages than this is skipped with a message."""
     parse_timeout: float = Field(default=30.0, gt=0)
     parse_memory_mb: int = Field(default=1500, ge=64)
     max_upload_bytes: int = Field(default=10_000_000, ge=1)

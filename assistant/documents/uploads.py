@@ -90,6 +90,11 @@ def safe_name(original: str, suffix: str) -> str:
     return f"{slug}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
+def corpus_bytes(corpus_dir: Path) -> int:
+    """The size of every file in the corpus folder."""
+    return sum(p.stat().st_size for p in corpus_dir.rglob("*") if p.is_file())
+
+
 def store_uploads(
     files: Sequence[tuple[str, str | Path]],
     corpus_dir: Path,
@@ -97,19 +102,22 @@ def store_uploads(
     max_bytes: int,
     limits: Limits | None = None,
     known: Mapping[str, str] | None = None,
+    max_corpus_bytes: int | None = None,
 ) -> UploadResult:
     """Check each ``(original name, temporary path)`` and copy the good ones into the corpus.
 
     Each file is judged on its own: a bad one is reported and the others go on.
     Reading it (to check it has text) runs within ``limits``. A file whose content
     is in ``known`` (content digest to corpus path, by default the whole corpus
-    folder's) or earlier in the same upload is reported and not stored again.
+    folder's) or earlier in the same upload is reported and not stored again. A
+    file that would take the corpus folder past ``max_corpus_bytes`` is refused.
     """
     stored: list[str] = []
     rejected: list[Rejected] = []
     duplicates: list[Duplicate] = []
     seen = dict(corpus_digests(corpus_dir) if known is None else known)
     folder = corpus_dir / UPLOAD_FOLDER
+    total = corpus_bytes(corpus_dir) if max_corpus_bytes is not None else 0
     for original, given in files:
         path = Path(given)  # a notebook passes a string as often as a Path
         name = Path(original.replace("\\", "/")).name or "file"
@@ -136,6 +144,15 @@ def store_uploads(
         if digest in seen:
             duplicates.append(Duplicate(name, seen[digest]))
             continue
+        if max_corpus_bytes is not None and total + len(raw) > max_corpus_bytes:
+            rejected.append(
+                Rejected(
+                    name,
+                    f"the corpus would pass its {max_corpus_bytes / 1e6:.0f} MB limit "
+                    "(ASSISTANT_MAX_CORPUS_BYTES); remove an upload first",
+                )
+            )
+            continue
         try:
             read_bytes(raw, source=name, kind=kind, limits=limits or Limits())
         except DocumentError as exc:
@@ -148,6 +165,7 @@ def store_uploads(
         partial.replace(target)  # the corpus never sees a half-written file
         stored.append(target.relative_to(corpus_dir).as_posix())
         seen[digest] = stored[-1]
+        total += len(raw)
     return UploadResult(tuple(stored), tuple(rejected), tuple(duplicates))
 
 

@@ -169,6 +169,18 @@ class Indexer:
                 max_tokens=max_tokens,
                 token_ends=self.embeddings.token_ends,
             )
+            if len(chunks) > self.settings.max_document_chunks:
+                # Skipped like an unreadable file: what was indexed from it before stays.
+                plan.unreadable.append(
+                    SkippedFile(
+                        file.source,
+                        f"{file.source}: {len(chunks):,} passages is over the limit of "
+                        f"{self.settings.max_document_chunks:,} for one document "
+                        "(ASSISTANT_MAX_DOCUMENT_CHUNKS); split it into smaller files",
+                    )
+                )
+                plan.total_chunks += len(previous.chunk_ids)
+                continue
             plan.total_chunks += len(chunks)
             wanted = {c.id for c in chunks}
             for chunk in chunks:

@@ -106,3 +106,18 @@ def test_only_an_upload_can_be_removed(fresh):
     with pytest.raises(DocumentError, match="only uploads"):
         fresh.remove_document("operations-manager-vs-coo.md")
     assert (fresh.settings.corpus_dir / "operations-manager-vs-coo.md").exists()
+
+
+def test_an_upload_past_the_corpus_size_limit_is_refused_with_a_message(tmp_path, embeddings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    limit = ARTICLE.stat().st_size + 100
+    bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings, max_corpus_bytes=limit)
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text("# Small\n\nA CFO manages finances.\n")
+    large.write_text("# Large\n\n" + "A CFO manages budgets and forecasts. " * 40)
+    result, _ = bot.add_documents([("small.md", small), ("large.md", large)])
+    assert len(result.stored) == 1
+    (rejected,) = result.rejected
+    assert rejected.name == "large.md" and "ASSISTANT_MAX_CORPUS_BYTES" in rejected.reason

@@ -168,3 +168,16 @@ def test_the_first_question_builds_a_missing_index(fresh):
     reply = fresh.answer("What does a COO do?")
     assert not reply.refused
     assert fresh.store.count() > 0
+
+
+def test_a_document_over_the_passage_limit_is_skipped_with_a_message(tmp_path, embeddings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    items = "\n".join(f"- Item number {n} of a very long list" for n in range(400))
+    (corpus / "list.md").write_text(f"# A list\n\nThe list includes:\n\n{items}\n")
+    bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings, max_document_chunks=12)
+    report = bot.index()
+    (skipped,) = report.skipped
+    assert skipped.source == "list.md" and "ASSISTANT_MAX_DOCUMENT_CHUNKS" in skipped.reason
+    assert not bot.answer("What does a COO do?").refused  # the rest is indexed
