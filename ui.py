@@ -126,6 +126,8 @@ def _visitor(request: gr.Request | None) -> str:
     return f"user:{name}" if name else f"address:{getattr(client, 'host', '')}"
 
 
+UPLOAD_CACHE_SECONDS = 3600
+"""How often, and after how long, Gradio's copies of uploaded files are deleted."""
 KEPT_EXPORTS = 200
 """Conversation exports kept on disk (a download link older than this has expired)."""
 
@@ -438,7 +440,9 @@ def _layout(app: ChatApp) -> _Page:
 def build_app(bot: Assistant) -> gr.Blocks:
     """The Gradio Blocks app around one :class:`Assistant`."""
     app = ChatApp(bot)
-    with gr.Blocks(title="Article assistant") as blocks:
+    # Gradio keeps every uploaded file in its cache folder; once a file is in the
+    # corpus (or refused) the copy is of no use: delete copies older than an hour.
+    with gr.Blocks(title="Article assistant", delete_cache=(UPLOAD_CACHE_SECONDS,) * 2) as blocks:
         turns = gr.State([])
         page = _layout(app)
         limit = bot.settings.concurrency_limit
