@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -186,10 +186,8 @@ class Settings(BaseSettings):
     @property
     def enabled_backends(self) -> list[str]:
         """The backends offered, in the registry's order."""
-        from assistant.answerers.backends import BACKENDS
-
         chosen = set(self.backends) if self.backends else {"extractive", "local", self.backend}
-        return [name for name in BACKENDS if name in chosen | {self.backend}]
+        return [name for name in get_args(BackendName) if name in chosen | {self.backend}]
 
     @property
     def auth(self) -> tuple[str, str] | None:

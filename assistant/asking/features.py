@@ -1,12 +1,10 @@
 """What the learned scorer sees: features of each candidate unit and of the question.
 
-Every signal the pipeline already has, as numbers: how close a unit is in
-meaning (cosine) and in words (idf-weighted overlap, with its heading and
-lead-in), how generic it is (its similarity to the other candidates), whether it
-has what the question's type asks for (a date for "when", a number for "how
-many"), and, for the question as a whole, how much of it the corpus knows at
-all. The scorer (:mod:`assistant.asking.scorer`) turns them into probabilities; the
-weights are learned (:mod:`assistant.evaluation.training`), never chosen here.
+Every signal the pipeline has, as numbers: closeness in meaning (cosine) and in
+words (idf-weighted overlap, heading and lead-in included), how generic a unit is,
+whether it has what the question's type asks for (a date for "when"), the reader's
+score, and how much of the question the corpus knows at all. The scorer turns them
+into probabilities with learned weights (:mod:`assistant.evaluation.training`).
 """
 
 from __future__ import annotations
@@ -132,8 +130,7 @@ Read = Callable[[str, list[Candidate]], np.ndarray]
 
 
 def reading_order(units: np.ndarray) -> np.ndarray:
-    """Candidates in retrieval's own order (closeness in meaning and in words, heading
-    included): the reader reads the first few."""
+    """Candidates by closeness in meaning and in words (heading too): the reader's order."""
     first = units[:, UNIT_FEATURES.index("cos")] + units[:, _CONTEXT_OVERLAP]
     return np.argsort(-first, kind="stable")
 
@@ -175,9 +172,7 @@ class FeatureExtractor:
         row = self._question_row(question, candidates, dense, units, retrieval, vectors=vectors)
         return Features(question, candidates, vectors, units, row)
 
-    def _add_reader(
-        self, question: Question, candidates: list[Candidate], units: np.ndarray
-    ) -> None:
+    def _add_reader(self, question: Question, candidates: list[Candidate], units: np.ndarray):
         if self.read is None or not candidates:
             return
         best = reading_order(units)[: self.read_best]

@@ -16,8 +16,6 @@ precision (of the rejected sentences, the share that were mutations), recall
 
 from __future__ import annotations
 
-import csv
-import gzip
 import json
 import time
 from collections import defaultdict
@@ -36,6 +34,7 @@ from assistant.asking.reader_text import unit_text
 from assistant.asking.retrieval import Passage
 from assistant.documents.chunking import chunk_document
 from assistant.documents.formats import parse_document
+from assistant.evaluation.entailment_eval import NLI_SETS, nli_pairs, polar_figures
 from assistant.evaluation.report import machine
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.statistics import KeywordIndex
@@ -46,15 +45,6 @@ ARTICLE = "operations-manager-vs-coo.md"
 SYSTEMS = ("entailment", "entailment+claims", "claims", "similarity")
 """The entailment model alone, it with the structural check's veto, the structural
 check alone (shipped before it), and the similarity-and-overlap check (0.6, 0.5)."""
-NLI_SETS = {
-    "ANLI r1": "anli-r1-dev.csv.gz",
-    "ANLI r2": "anli-r2-dev.csv.gz",
-    "ANLI r3": "anli-r3-dev.csv.gz",
-    "SICK test": "sick.txt.gz",
-}
-"""Evaluation-only NLI sets (non-commercial licences): measured, never fitted."""
-POLAR_LIMIT = 1000
-"""BoolQ questions asked for the yes/no figures."""
 NLI_LIMIT = 400
 """Pairs measured per NLI set (the structural check parses each premise)."""
 
@@ -233,7 +223,7 @@ def run_benchmark(
     if nli is not None:
         result.threshold = settings.entailment_threshold
         result.dev_threshold = _best_threshold(scores)
-        result.polar = _polar_figures(nli, settings)
+        result.polar = polar_figures(nli, settings)
         if eval_only is not None:
             result.nli = _nli_figures(eval_only, model, nli, settings)
     result.seconds = time.perf_counter() - started
@@ -271,7 +261,7 @@ def _nli_figures(
         path = folder / file
         if not path.exists():
             continue
-        pairs = _nli_pairs(path)[:NLI_LIMIT]
+        pairs = nli_pairs(path)[:NLI_LIMIT]
         truth = np.array([entailed for _, _, entailed in pairs])
         probabilities = np.array(
             [
@@ -292,54 +282,6 @@ def _nli_figures(
             "claims": float((np.array(old) == truth).mean()),
         }
     return found
-
-
-def _polar_figures(nli: EntailmentModel, settings: Settings) -> dict[str, Any]:
-    """Yes/no answers on BoolQ validation: read, answered, and wrong among the answered."""
-    from assistant.answerers.polar import PolarAnswers, statements
-    from assistant.common.text import terms
-    from assistant.documents.blocks import split_sentences
-    from assistant.evaluation.public_data import BOOLQ_VAL
-
-    polar = PolarAnswers(nli.probabilities, threshold=settings.polar_threshold)
-    with gzip.open(BOOLQ_VAL, "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle][:POLAR_LIMIT]
-    read = answered = wrong = 0
-    for row in rows:
-        title, _, passage = row["passage"].partition(" -- ")
-        wanted = set(terms(row["question"]))
-        spans = split_sentences(passage, 0, len(passage))
-        sentences = [passage[a:b] for a, b in spans] or [passage]
-        best = max(sentences, key=lambda s: len(wanted & set(terms(s))))
-        read += statements(row["question"]) is not None
-        said = polar.verdict(row["question"], unit_text(best, title=title))
-        if said is not None:
-            answered += 1
-            wrong += (said == "Yes") != bool(row["answer"])
-    return {
-        "questions": len(rows),
-        "read": read / len(rows),
-        "answered": answered / len(rows),
-        "wrong": wrong / answered if answered else 0.0,
-        "wrong_share": wrong / len(rows),
-        "yes": sum(bool(r["answer"]) for r in rows) / len(rows),
-        "threshold": settings.polar_threshold,
-    }
-
-
-def _nli_pairs(path: Path) -> list[tuple[str, str, bool]]:
-    """(premise, claim, entailed) from an ANLI csv or SICK's tab-separated file."""
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-        if path.name.startswith("sick"):
-            rows = csv.DictReader(handle, delimiter="\t")
-            return [
-                (r["sentence_A"], r["sentence_B"], r["entailment_label"] == "ENTAILMENT")
-                for r in rows
-                if r["SemEval_set"] == "TEST"
-            ]
-        return [
-            (r["context"], r["statement"], r["gold_label"] == "e") for r in csv.DictReader(handle)
-        ]
 
 
 _VERIFIERS: dict[tuple[str, str], SentenceVerifier] = {}
