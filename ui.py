@@ -30,7 +30,7 @@ from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.uploads import uploaded_source
 from assistant.serving.guards import BodyLimit, allowed_hosts
 from assistant.serving.quota import HourlyQuota
-from assistant.serving.signin import RefusedSignInIs401, SignIn
+from assistant.serving.signin import RefusedSignInIs401, SignIn, SignInThrottle
 
 EXAMPLES = [
     "Summarize the article",
@@ -532,6 +532,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                     allowed_hosts=allowed_hosts(settings.allowed_hosts, settings.host),
                 ),
                 Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+                Middleware(SignInThrottle, max_failures=settings.auth_address_failures),
                 Middleware(RefusedSignInIs401),
             ]
         },

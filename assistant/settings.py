@@ -159,6 +159,8 @@ class Settings(BaseSettings):
     auth_username: str | None = None
     auth_password: SecretStr | None = None
     auth_free_attempts: int = Field(default=5, ge=1)
+    auth_address_failures: int = Field(default=30, ge=1)
+    """Refused sign-ins from one address in ten minutes before it gets 429 at the login."""
     auth_lockout_seconds: float = Field(default=1.0, gt=0)
     """The first lock-out after the free attempts; it doubles with each further failure."""
 

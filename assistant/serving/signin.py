@@ -106,12 +106,7 @@ class RefusedSignInIs401:
         self.app = app
 
     async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
-        login = (
-            scope["type"] == "http"
-            and scope.get("method") == "POST"
-            and str(scope.get("path", "")).rstrip("/").endswith("/login")
-        )
-        if not login:
+        if not _is_login(scope):
             await self.app(scope, receive, send)
             return
 
@@ -121,3 +116,80 @@ class RefusedSignInIs401:
             await send(message)
 
         await self.app(scope, receive, relabel)
+
+
+class SignInThrottle:
+    """ASGI middleware: an address with ``max_failures`` refused sign-ins in ``window``
+    seconds gets 429 at ``/login`` until its oldest failure ages out.
+
+    The lock-out per name slows guesses at one account; this slows one client
+    guessing at many names. Addresses are the connection's own (not a header a
+    client may write), kept in bounded memory, oldest forgotten first.
+    """
+
+    def __init__(
+        self,
+        app: Callable[[_Scope, _Receive, _Send], Awaitable[None]],
+        *,
+        max_failures: int = 30,
+        window: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_addresses: int = 10_000,
+    ) -> None:
+        self.app = app
+        self.max_failures = max_failures
+        self.window = window
+        self._clock = clock
+        self._max_addresses = max_addresses
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        if not _is_login(scope):
+            await self.app(scope, receive, send)
+            return
+        address = str((scope.get("client") or ("",))[0])
+        if self._blocked(address):
+            body = b"Too many failed sign-ins from this address: wait a few minutes."
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"retry-after", str(int(self.window)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def watched(message: _Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (400, 401):
+                self._fail(address)
+            await send(message)
+
+        await self.app(scope, receive, watched)
+
+    def _recent(self, address: str, now: float) -> list[float]:
+        return [t for t in self._failures.get(address, []) if now - t < self.window]
+
+    def _blocked(self, address: str) -> bool:
+        with self._lock:
+            return len(self._recent(address, self._clock())) >= self.max_failures
+
+    def _fail(self, address: str) -> None:
+        with self._lock:
+            now = self._clock()
+            self._failures[address] = [*self._recent(address, now), now][-self.max_failures :]
+            if len(self._failures) > self._max_addresses:
+                self._failures.pop(next(iter(self._failures)))
+
+
+def _is_login(scope: _Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope.get("method") == "POST"
+        and str(scope.get("path", "")).rstrip("/").endswith("/login")
+    )
