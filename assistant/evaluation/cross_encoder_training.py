@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,11 @@ class Schedule:
     weight_decay: float
     seed: int
     save_steps: int
+
+    @classmethod
+    def of(cls, recipe: Any) -> Schedule:
+        """The schedule part of a training recipe (a dataclass with these fields)."""
+        return cls(**{f.name: getattr(recipe, f.name) for f in fields(cls)})
 
 
 def length_grouped_batches(dataset: Any, **kwargs: Any) -> Any:

@@ -65,17 +65,7 @@ def train_entailment(
     random.Random(recipe.seed).shuffle(train)
     if recipe.limit_pairs is not None:
         train, held = train[: recipe.limit_pairs], held[: max(8, recipe.limit_pairs // 4)]
-    schedule = Schedule(
-        recipe.layers,
-        recipe.max_length,
-        recipe.epochs,
-        recipe.batch_size,
-        recipe.learning_rate,
-        recipe.warmup_ratio,
-        recipe.weight_decay,
-        recipe.seed,
-        recipe.save_steps,
-    )
+    schedule = Schedule.of(recipe)
     figures = fit_cross_encoder(
         train, held, schedule, work, out, name="held-out", progress=progress
     )

@@ -93,17 +93,7 @@ def train_reader(
         random.Random(recipe.seed).shuffle(train)
     log.info("Reader: %d training pairs, %d validation pairs", len(train), len(held))
 
-    schedule = Schedule(
-        recipe.layers,
-        recipe.max_length,
-        recipe.epochs,
-        recipe.batch_size,
-        recipe.learning_rate,
-        recipe.warmup_ratio,
-        recipe.weight_decay,
-        recipe.seed,
-        recipe.save_steps,
-    )
+    schedule = Schedule.of(recipe)
     figures = fit_cross_encoder(
         train, held, schedule, work, out, name="held-out-articles", progress=progress
     )
