@@ -103,7 +103,7 @@ train: setup-test
 	$(BIN)/assistant train --report docs/evaluation
 
 # Fine-tune the reader (a cross-encoder from the bundled MiniLM) on the SQuAD data in
-# data/: about 80 minutes on 2 cores, with an ETA; run again, it resumes from
+# data/ and the article's gold set: about 50 minutes on 2 cores, with an ETA; it resumes from
 # .reader-work/. Writes assistant/model/reader/ (weights, model card). Retrain the scorer
 # after it (make train): the scorer reads the reader's scores.
 train-reader: setup-test

@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     scorer fitted with it, ``assistant train``, must be in place)."""
     reader_path: Path | None = None
     """The reader's weights folder (default: the shipped ``assistant/model/reader``)."""
-    reader_candidates: int = Field(default=12, ge=1, le=64)
+    reader_candidates: int = Field(default=8, ge=1, le=64)
     """The units the reader reads per question: retrieval's best, in one batch."""
     reader_int8: bool = True
     """Run the reader int8-quantised (ONNX Runtime dynamic quantisation)."""

