@@ -1,7 +1,7 @@
 """The entailment model: does a cited unit say what a generated sentence says?
 
-A cross-encoder fine-tuned from the bundled MiniLM (``assistant train-entailment``;
-weights in ``assistant/model/entailment``), run like the reader: ONNX Runtime,
+A cross-encoder fine-tuned from the bundled MiniLM by ``assistant train-entailment``
+(no weights ship yet: see ``docs/evaluation/verifier.md``), run like the reader: ONNX Runtime,
 int8, the bundled tokenizer, no torch and no network. It reads the claim first,
 then the unit with its setting (:func:`assistant.asking.reader.reader_text`).
 """
@@ -15,6 +15,8 @@ import numpy as np
 
 from assistant.asking.candidates import Candidate
 from assistant.asking.reader import Reader, reader_text
+from assistant.asking.reader_model import WEIGHTS
+from assistant.errors import BackendNotInstalledError
 
 
 def shipped_folder() -> Path:
@@ -26,7 +28,14 @@ class EntailmentModel:
     """Probabilities that units entail a claim, in one batch; loaded on first use."""
 
     def __init__(self, cache_dir: Path, *, folder: Path | None = None, int8: bool = True) -> None:
-        self._model = Reader(cache_dir, folder=folder or shipped_folder(), int8=int8)
+        folder = folder or shipped_folder()
+        if not (folder / WEIGHTS).exists():
+            raise BackendNotInstalledError(
+                f"ASSISTANT_ENTAILMENT is on but there is no entailment model in {folder}: "
+                "train one with `assistant train-entailment --out DIR` and set "
+                "ASSISTANT_ENTAILMENT_PATH=DIR, or turn ASSISTANT_ENTAILMENT off."
+            )
+        self._model = Reader(cache_dir, folder=folder, int8=int8)
 
     def load(self) -> None:
         """Read the weights now (exporting them to ONNX the first time on this machine)."""

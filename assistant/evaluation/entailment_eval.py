@@ -45,14 +45,14 @@ def polar_figures(nli: EntailmentModel, settings: Settings) -> dict[str, Any]:
         said = polar.verdict(row["question"], unit_text(best, title=title))
         if said is not None:
             answered += 1
-            wrong += (said == "Yes") != bool(row["answer"])
+            wrong += (said == "Yes") != bool(row["label"])
     return {
         "questions": len(rows),
         "read": read / len(rows),
         "answered": answered / len(rows),
         "wrong": wrong / answered if answered else 0.0,
         "wrong_share": wrong / len(rows),
-        "yes": sum(bool(r["answer"]) for r in rows) / len(rows),
+        "yes": sum(bool(r["label"]) for r in rows) / len(rows),
         "threshold": settings.polar_threshold,
     }
 
