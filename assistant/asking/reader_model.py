@@ -184,7 +184,9 @@ def assembled(files: ReaderFiles) -> Any:
     head.load_state_dict(head_state)
     model = _Scorer(encoder, head)
     model.eval()
-    torch.set_grad_enabled(False)
+    # Frozen, for export and comparison; never torch's global switch, which would
+    # silently stop a training later in the same process.
+    model.requires_grad_(False)
     return model
 
 

@@ -149,7 +149,10 @@ def fit_cross_encoder(
     resume = any(checkpoints.glob("checkpoint-*"))
     if resume:
         log.info("Resuming from the last checkpoint in %s", checkpoints)
-    trainer.train(resume_from_checkpoint=True if resume else None)
+    import torch
+
+    with torch.enable_grad():  # whatever ran before in this process
+        trainer.train(resume_from_checkpoint=True if resume else None)
     figures = {k: float(v) for k, v in evaluator(model).items() if isinstance(v, int | float)}
     reader_model.save_difference(model, out, schedule.layers, schedule.max_length)
     return figures
