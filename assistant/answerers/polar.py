@@ -36,8 +36,9 @@ def statements(question: str) -> Statements | None:
     """The question's statement and negation, or ``None`` when it is no yes/no question.
 
     The small parser misreads questions ("Does the COO report ...?" gets "report"
-    as a noun), so the auxiliary is tried after each of the first few words, and
-    the statement whose parse makes exactly the words before it its subject wins.
+    as a noun), so the auxiliary is tried after each of the first few words; of the
+    statements whose parse makes exactly the words before it a subject noun phrase
+    followed by a predicate, the one with the longest subject wins.
     """
     words = question.strip().rstrip("?").strip().split()
     if len(words) < 3 or words[0].lower() not in AUXILIARIES:
