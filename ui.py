@@ -29,7 +29,7 @@ from assistant.display.render import Turn, chat_markdown, conversation_markdown,
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.uploads import uploaded_source
 from assistant.serving.guards import BodyLimit, allowed_hosts
-from assistant.serving.quota import HourlyQuota
+from assistant.serving.quota import SlidingQuota
 from assistant.serving.signin import RefusedSignInIs401, SignIn, SignInThrottle
 
 EXAMPLES = [
@@ -138,7 +138,7 @@ class ChatApp:
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
-        self.quota = HourlyQuota(bot.settings.uploads_per_hour)
+        self.quota = SlidingQuota(bot.settings.uploads_per_hour)
 
     def prune_exports(self) -> None:
         """Keep the newest :data:`KEPT_EXPORTS` exports: each answer writes one, and a busy
@@ -224,7 +224,7 @@ class ChatApp:
         if granted < len(files):
             refused = (
                 f"⚠️ {len(files) - granted} of these files were not added: a visitor may upload "
-                f"{self.quota.per_hour} files an hour (ASSISTANT_UPLOADS_PER_HOUR). "
+                f"{self.quota.limit} files an hour (ASSISTANT_UPLOADS_PER_HOUR). "
                 "Try again later."
             )
             if not granted:

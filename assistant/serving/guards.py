@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-_Scope = MutableMapping[str, Any]
-_Message = MutableMapping[str, Any]
-_Receive = Callable[[], Awaitable[_Message]]
-_Send = Callable[[_Message], Awaitable[None]]
-_App = Callable[[_Scope, _Receive, _Send], Awaitable[None]]
+AsgiScope = MutableMapping[str, Any]
+AsgiMessage = MutableMapping[str, Any]
+AsgiReceive = Callable[[], Awaitable[AsgiMessage]]
+AsgiSend = Callable[[AsgiMessage], Awaitable[None]]
+AsgiApp = Callable[[AsgiScope, AsgiReceive, AsgiSend], Awaitable[None]]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -25,11 +25,11 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 class BodyLimit:
     """Answers 413 to a request whose body is over ``max_bytes``, before the app reads it."""
 
-    def __init__(self, app: _App, max_bytes: int) -> None:
+    def __init__(self, app: AsgiApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -40,7 +40,7 @@ class BodyLimit:
         received = 0
         started = refused = False
 
-        async def counted() -> _Message:
+        async def counted() -> AsgiMessage:
             nonlocal received, refused
             if refused:
                 return {"type": "http.disconnect"}
@@ -56,7 +56,7 @@ class BodyLimit:
                     return {"type": "http.disconnect"}
             return message
 
-        async def tracked(message: _Message) -> None:
+        async def tracked(message: AsgiMessage) -> None:
             nonlocal started
             if refused:
                 return  # the 413 is the answer
@@ -65,23 +65,31 @@ class BodyLimit:
 
         await self.app(scope, counted, tracked)
 
-    async def _refuse(self, send: _Send) -> None:
-        body = (
+    async def _refuse(self, send: AsgiSend) -> None:
+        text = (
             f"The request is larger than this server accepts ({self.max_bytes:,} bytes; "
             "ASSISTANT_MAX_REQUEST_BYTES)."
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
         )
-        await send({"type": "http.response.body", "body": body})
+        await send_text(send, 413, text, [(b"connection", b"close")])
+
+
+async def send_text(
+    send: AsgiSend, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer a request with ``status`` and a plain-text message of our own."""
+    body = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def allowed_hosts(configured: list[str] | None, bound: str) -> list[str]:

@@ -14,9 +14,18 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+from assistant.serving.guards import (
+    AsgiApp,
+    AsgiMessage,
+    AsgiReceive,
+    AsgiScope,
+    AsgiSend,
+    send_text,
+)
+from assistant.serving.quota import SlidingQuota
 
 log = logging.getLogger("assistant")
 
@@ -89,12 +98,6 @@ class SignIn:
         return record is not None and self._clock() < record.locked_until
 
 
-_Scope = MutableMapping[str, Any]
-_Message = MutableMapping[str, Any]
-_Receive = Callable[[], Awaitable[_Message]]
-_Send = Callable[[_Message], Awaitable[None]]
-
-
 class RefusedSignInIs401:
     """ASGI middleware: a refused sign-in answers 401 Unauthorized, not Gradio's 400.
 
@@ -102,15 +105,15 @@ class RefusedSignInIs401:
     proxies (and people reading logs) expect 401 for refused credentials.
     """
 
-    def __init__(self, app: Callable[[_Scope, _Receive, _Send], Awaitable[None]]) -> None:
+    def __init__(self, app: AsgiApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         if not _is_login(scope):
             await self.app(scope, receive, send)
             return
 
-        async def relabel(message: _Message) -> None:
+        async def relabel(message: AsgiMessage) -> None:
             if message["type"] == "http.response.start" and message["status"] == 400:
                 message = {**message, "status": 401}
             await send(message)
@@ -129,7 +132,7 @@ class SignInThrottle:
 
     def __init__(
         self,
-        app: Callable[[_Scope, _Receive, _Send], Awaitable[None]],
+        app: AsgiApp,
         *,
         max_failures: int = 30,
         window: float = 600.0,
@@ -137,57 +140,30 @@ class SignInThrottle:
         max_addresses: int = 10_000,
     ) -> None:
         self.app = app
-        self.max_failures = max_failures
-        self.window = window
-        self._clock = clock
-        self._max_addresses = max_addresses
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
+        self.failures = SlidingQuota(
+            max_failures, window=window, clock=clock, max_keys=max_addresses
+        )
 
-    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         if not _is_login(scope):
             await self.app(scope, receive, send)
             return
         address = str((scope.get("client") or ("",))[0])
-        if self._blocked(address):
-            body = b"Too many failed sign-ins from this address: wait a few minutes."
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", b"text/plain; charset=utf-8"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", str(int(self.window)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+        if self.failures.spent(address):
+            text = "Too many failed sign-ins from this address: wait a few minutes."
+            retry = str(int(self.failures.window)).encode()
+            await send_text(send, 429, text, [(b"retry-after", retry)])
             return
 
-        async def watched(message: _Message) -> None:
+        async def watched(message: AsgiMessage) -> None:
             if message["type"] == "http.response.start" and message["status"] in (400, 401):
-                self._fail(address)
+                self.failures.take(address)
             await send(message)
 
         await self.app(scope, receive, watched)
 
-    def _recent(self, address: str, now: float) -> list[float]:
-        return [t for t in self._failures.get(address, []) if now - t < self.window]
 
-    def _blocked(self, address: str) -> bool:
-        with self._lock:
-            return len(self._recent(address, self._clock())) >= self.max_failures
-
-    def _fail(self, address: str) -> None:
-        with self._lock:
-            now = self._clock()
-            self._failures[address] = [*self._recent(address, now), now][-self.max_failures :]
-            if len(self._failures) > self._max_addresses:
-                self._failures.pop(next(iter(self._failures)))
-
-
-def _is_login(scope: _Scope) -> bool:
+def _is_login(scope: AsgiScope) -> bool:
     return (
         scope["type"] == "http"
         and scope.get("method") == "POST"

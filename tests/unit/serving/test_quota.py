@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.serving.quota import HOUR, HourlyQuota
+from assistant.serving.quota import HOUR, SlidingQuota
 
 
 class Clock:
@@ -14,21 +14,21 @@ class Clock:
 
 
 def test_a_visitor_gets_at_most_the_hourly_quota():
-    quota = HourlyQuota(5, clock=Clock())
+    quota = SlidingQuota(5, clock=Clock())
     assert quota.take("a", 3) == 3
     assert quota.take("a", 3) == 2
     assert quota.take("a", 1) == 0
 
 
 def test_visitors_have_quotas_of_their_own():
-    quota = HourlyQuota(2, clock=Clock())
+    quota = SlidingQuota(2, clock=Clock())
     quota.take("a", 2)
     assert quota.take("b", 2) == 2
 
 
 def test_uses_older_than_an_hour_no_longer_count():
     clock = Clock()
-    quota = HourlyQuota(2, clock=clock)
+    quota = SlidingQuota(2, clock=clock)
     quota.take("a", 2)
     clock.now = HOUR - 1
     assert quota.take("a", 1) == 0
