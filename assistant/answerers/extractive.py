@@ -18,8 +18,7 @@ from dataclasses import dataclass, replace
 from assistant.answerers.base import cite, refusal_text, start_answer
 from assistant.answerers.polar import PolarAnswers
 from assistant.answerers.subjects import subject_of
-from assistant.asking.reader import reader_text
-from assistant.asking.reader_text import unit_text
+from assistant.asking.reader import read_together, reader_text
 from assistant.asking.scorer import ScoredCandidate
 from assistant.asking.state import QuestionState
 from assistant.common.timing import stage
@@ -128,14 +127,8 @@ class ExtractiveAnswerer:
 
 def _premise(group: _Group) -> str:
     """The first quote as the entailment model reads it: with its setting, a list whole."""
-    first = group.members[0].candidate
-    if not group.is_list:
-        return reader_text(first)
-    return unit_text(
-        " ".join(m.candidate.text for m in group.members),
-        title=first.chunk.title,
-        section=first.chunk.section,
-    )
+    members = [m.candidate for m in group.members]
+    return read_together(members) if group.is_list else reader_text(members[0])
 
 
 def _citation(group: _Group, marker: int) -> Citation:

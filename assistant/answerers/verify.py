@@ -17,8 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answerers.reading import UnitReader
 from assistant.asking.candidates import Candidate
-from assistant.asking.reader import reader_text
-from assistant.asking.reader_text import unit_text
+from assistant.asking.reader import read_together, reader_text
 from assistant.common.text import terms
 from assistant.documents.blocks import split_sentences
 
@@ -118,9 +117,7 @@ class SentenceVerifier:
         tried = ranked[:_TRIED]
         premises = [reader_text(s.candidate) for s in tried]
         # A sentence may join what neighbouring units say: they are read together too.
-        first = tried[0].candidate
-        joined = " ".join(s.candidate.text for s in tried[:_JOINED])
-        premises.append(unit_text(joined, title=first.chunk.title, section=first.chunk.section))
+        premises.append(read_together([s.candidate for s in tried[:_JOINED]]))
         assert self.entails is not None
         probabilities = self.entails(claim, premises)
         best = int(np.argmax(probabilities))

@@ -36,6 +36,15 @@ def reader_text(candidate: Candidate) -> str:
     )
 
 
+def read_together(candidates: list[Candidate]) -> str:
+    """Several units read as one, in the same shape: their texts, then the first's title
+    and section."""
+    first = candidates[0]
+    return unit_text(
+        " ".join(c.text for c in candidates), title=first.chunk.title, section=first.chunk.section
+    )
+
+
 class Reader:
     """The shipped (or a given) reader, exported to ONNX on first use and kept loaded."""
 
