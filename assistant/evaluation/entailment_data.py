@@ -23,6 +23,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from assistant.asking.reader_text import unit_text
@@ -301,9 +302,7 @@ def _items(doc: Any, tools: _Tools) -> str | None:
 
 
 def _synonym(doc: Any, tools: _Tools) -> str | None:
-    from assistant.indexing.spelling import english_frequencies
-
-    common = _common(english_frequencies)
+    common = _common()
     options = []
     for token in doc:
         # Nouns' first senses stray too far ("government" → "regime").
@@ -326,14 +325,13 @@ def _same(doc: Any, tools: _Tools) -> str | None:
     return doc.text
 
 
-_COMMON: set[str] = set()
+@cache
+def _common() -> frozenset[str]:
+    """The 30,000 most frequent English words longer than three letters."""
+    from assistant.indexing.spelling import english_frequencies
 
-
-def _common(frequencies: Callable[[], dict[str, int]]) -> set[str]:
-    if not _COMMON:
-        ranked = sorted(frequencies().items(), key=lambda kv: -kv[1])
-        _COMMON.update(w for w, _ in ranked[:30_000] if len(w) > 3)
-    return _COMMON
+    ranked = sorted(english_frequencies().items(), key=lambda kv: -kv[1])
+    return frozenset(w for w, _ in ranked[:30_000] if len(w) > 3)
 
 
 _BUILDERS: dict[str, Callable[[Any, _Tools], str | None]] = {

@@ -27,13 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answerers.entailment import EntailmentModel, shipped_folder
+from assistant.answerers.entailment import EntailmentModel
 from assistant.answerers.verify import SentenceVerifier, claims
 from assistant.asking.candidates import candidates_of
 from assistant.asking.reader_text import unit_text
 from assistant.asking.retrieval import Passage
 from assistant.documents.chunking import chunk_document
 from assistant.documents.formats import parse_document
+from assistant.errors import BackendNotInstalledError
 from assistant.evaluation.entailment_eval import NLI_SETS, nli_pairs, polar_figures
 from assistant.evaluation.report import machine
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
@@ -232,12 +233,12 @@ def run_benchmark(
 
 def _entailment_model(settings: Settings) -> EntailmentModel | None:
     """The configured entailment model, or ``None`` when its weights are not in place."""
-    from assistant.asking.reader_model import WEIGHTS
-
-    folder = settings.entailment_path or shipped_folder()
-    if not (folder / WEIGHTS).exists():
+    try:
+        return EntailmentModel(
+            settings.cache_dir, folder=settings.entailment_path, int8=settings.reader_int8
+        )
+    except BackendNotInstalledError:
         return None
-    return EntailmentModel(settings.cache_dir, folder=folder, int8=settings.reader_int8)
 
 
 def _best_threshold(scores: list[tuple[str, float]]) -> float:
