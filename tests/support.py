@@ -281,3 +281,17 @@ def shown_text(content: str, *, markdown: bool = True) -> str:
     parser.feed(content)
     parser.close()
     return "".join(parser.parts)
+
+
+def smoke_trained(command: str, pairs: int, folder: Path) -> Path:
+    """A cross-encoder trained for a few steps by the real ``command``: its output folder."""
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    out = folder / "model"
+    result = CliRunner().invoke(
+        cli, [command, "--smoke", str(pairs), "--work", str(folder / "work"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from assistant.answerers.entailment import EntailmentModel
 from assistant.asking.reader_model import WEIGHTS
 from assistant.asking.reader_text import unit_text
+from tests.support import smoke_trained
 
 PREMISE = unit_text(
     "The COO is primarily responsible for overseeing the overall operations of the company.",
@@ -18,15 +18,7 @@ PREMISE = unit_text(
 @pytest.fixture(scope="module")
 def smoke_entailment(tmp_path_factory):
     """A model trained for a few steps by the real command: its folder."""
-    from assistant.cli import cli
-
-    work = tmp_path_factory.mktemp("entailment")
-    out = work / "model"
-    result = CliRunner().invoke(
-        cli, ["train-entailment", "--smoke", "32", "--work", str(work / "work"), "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return smoke_trained("train-entailment", 32, tmp_path_factory.mktemp("entailment"))
 
 
 @pytest.mark.slow

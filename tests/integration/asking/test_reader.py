@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from assistant.asking.reader import Reader
 from assistant.asking.reader_model import ReaderModelError, onnx_files, read_files
 from assistant.asking.reader_text import unit_text
+from tests.support import smoke_trained
 
 QUESTION = "What does a COO monitor?"
 TEXTS = [
@@ -23,15 +23,7 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def smoke_reader(tmp_path_factory):
     """A reader trained for a few steps, by the real command: its folder."""
-    from assistant.cli import cli
-
-    work = tmp_path_factory.mktemp("smoke")
-    out = work / "reader"
-    result = CliRunner().invoke(
-        cli, ["train-reader", "--smoke", "48", "--work", str(work / "work"), "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return smoke_trained("train-reader", 48, tmp_path_factory.mktemp("smoke"))
 
 
 @pytest.mark.slow
