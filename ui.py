@@ -26,8 +26,10 @@ from assistant import Assistant, AssistantError
 from assistant.common.escape import markdown_text
 from assistant.common.text import plural
 from assistant.display.render import Turn, chat_markdown, conversation_markdown, sources_html
+from assistant.documents.access import EVERYONE, Viewer
 from assistant.documents.formats import SUPPORTED_SUFFIXES
-from assistant.documents.uploads import uploaded_source
+from assistant.errors import AccountError
+from assistant.serving.accounts import Accounts
 from assistant.serving.guards import BodyLimit, allowed_hosts
 from assistant.serving.quota import SlidingQuota
 from assistant.serving.signin import RefusedSignInIs401, SignIn, SignInThrottle
@@ -76,10 +78,10 @@ CSS = """
 """
 
 
-def status_text(bot: Assistant, backend: str | None = None) -> str:
-    """Who is answering and what the index holds, in one line."""
+def status_text(bot: Assistant, backend: str | None = None, viewer: Viewer = EVERYONE) -> str:
+    """Who is answering and what the index holds for ``viewer``, in one line."""
     try:
-        status = bot.status(backend)
+        status = bot.status(backend, viewer)
     except AssistantError as exc:
         return f"⚠️ {exc}"
     model = f" ({status['model']})" if status.get("model") else ""
@@ -89,10 +91,10 @@ def status_text(bot: Assistant, backend: str | None = None) -> str:
     )
 
 
-def documents_text(bot: Assistant) -> str:
-    """The corpus as a Markdown list."""
+def documents_text(bot: Assistant, viewer: Viewer = EVERYONE) -> str:
+    """The corpus ``viewer`` sees, as a Markdown list."""
     try:
-        sources = bot.store.sources()
+        sources = bot.library.sources(viewer)
     except AssistantError as exc:
         return f"⚠️ {exc}"
     if not sources:
@@ -104,16 +106,16 @@ def documents_text(bot: Assistant) -> str:
     return "**In the corpus**\n\n" + "\n".join(lines)
 
 
-def uploaded_documents(bot: Assistant) -> list[str]:
-    """The uploaded documents, which the Documents tab can remove."""
+def uploaded_documents(bot: Assistant, viewer: Viewer = EVERYONE) -> list[str]:
+    """The uploads ``viewer`` may remove in the Documents tab."""
     try:
-        return [source for source in bot.store.sources() if uploaded_source(source)]
+        return bot.library.removable(viewer)
     except AssistantError:
         return []
 
 
-def _removable(bot: Assistant) -> Any:
-    choices = uploaded_documents(bot)
+def _removable(bot: Assistant, viewer: Viewer = EVERYONE) -> Any:
+    choices = uploaded_documents(bot, viewer)
     return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
 
 
@@ -135,8 +137,9 @@ KEPT_EXPORTS = 200
 class ChatApp:
     """What the page does: answer, show sources, export, take uploads."""
 
-    def __init__(self, bot: Assistant) -> None:
+    def __init__(self, bot: Assistant, accounts: Accounts | None = None) -> None:
         self.bot = bot
+        self.accounts = accounts
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
         self.quota = SlidingQuota(bot.settings.uploads_per_hour)
 
@@ -147,9 +150,26 @@ class ChatApp:
         for old in files[:-KEPT_EXPORTS]:
             old.unlink(missing_ok=True)
 
-    def sources(self, answer: Any, turn: int, show_scores: bool = False) -> str:
+    def viewer(self, request: gr.Request | None) -> Viewer:
+        """Who a request is from: their account when there are accounts, else the machine's user.
+
+        A name signed in without an account here (the accounts changed since) sees
+        only the shared corpus and uploads nothing shared.
+        """
+        name = getattr(request, "username", None) if request is not None else None
+        if self.accounts is None or not name:
+            return EVERYONE
+        account = self.accounts.get(name)
+        return account.viewer if account is not None else Viewer(name, "user")
+
+    def sources(
+        self, answer: Any, turn: int, show_scores: bool = False, viewer: Viewer = EVERYONE
+    ) -> str:
         return sources_html(
-            answer, turn=turn, document_text=self.bot.document_text, show_scores=show_scores
+            answer,
+            turn=turn,
+            document_text=lambda source: self.bot.document_text(source, viewer),
+            show_scores=show_scores,
         )
 
     def respond(  # noqa: PLR0917 - Gradio passes the inputs positionally
@@ -160,9 +180,11 @@ class ChatApp:
         backend: str,
         top_k: float,
         show_scores: bool,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; then the sources panel and the export."""
         keep = gr.skip()
+        viewer = self.viewer(request)
         try:
             self.bot.answerer(backend)
             question = self.bot.validate_question(message)
@@ -177,7 +199,9 @@ class ChatApp:
         history = [(t.question, t.answer.text) for t in turns]
         final = None
         try:
-            for final in self.bot.stream(question, history, top_k=int(top_k), backend=backend):
+            for final in self.bot.stream(
+                question, history, top_k=int(top_k), backend=backend, viewer=viewer
+            ):
                 content = chat_markdown(final, turn=turn, show_scores=show_scores)
                 chat[-1] = {"role": "assistant", "content": content}
                 yield chat, keep, "", turns, keep
@@ -191,12 +215,14 @@ class ChatApp:
         export.write_text(conversation_markdown(turns, show_scores=show_scores), encoding="utf-8")
         self.prune_exports()
         download = gr.DownloadButton(value=str(export), interactive=True)
-        yield chat, self.sources(final, turn, show_scores), "", turns, download
+        yield chat, self.sources(final, turn, show_scores, viewer), "", turns, download
 
-    def rescore(self, turns: list[Turn], show_scores: bool) -> str:
+    def rescore(
+        self, turns: list[Turn], show_scores: bool, request: gr.Request | None = None
+    ) -> str:
         """Redraw the sources panel with or without retrieval scores."""
         last = turns[-1].answer if turns else None
-        return self.sources(last, len(turns) - 1, show_scores)
+        return self.sources(last, len(turns) - 1, show_scores, self.viewer(request))
 
     def clear(self) -> tuple[Any, ...]:
         """Forget the conversation."""
@@ -210,15 +236,14 @@ class ChatApp:
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects progress
     ) -> tuple[Any, ...]:
         """Check, store and index uploaded files, with a progress bar."""
+        viewer = self.viewer(request)
         if not files:
-            return (
+            message = (
                 "No file is chosen: drop .md, .txt, .html or .pdf files above, then click "
-                "**Add to corpus**.",
-                documents_text(self.bot),
-                status_text(self.bot),
-                None,
-                _removable(self.bot),
+                "**Add to corpus**."
             )
+            documents, status, removable = self.listing(viewer)
+            return message, documents, status, None, removable
         granted = self.quota.take(_visitor(request), len(files))
         refused = ""
         if granted < len(files):
@@ -228,7 +253,7 @@ class ChatApp:
                 "Try again later."
             )
             if not granted:
-                return refused, documents_text(self.bot), status_text(self.bot), None, gr.skip()
+                return refused, *self.listing(viewer)[:2], None, gr.skip()
             files = files[:granted]
         # Gradio keeps each upload in a temporary folder under its original name; the
         # name only picks a type and a slug, it is never used as a path of ours.
@@ -238,23 +263,20 @@ class ChatApp:
             progress(done / max(total, 1), desc=f"Indexing: {done} of {total} passages embedded")
 
         try:
-            result, sync = self.bot.add_documents(pairs, progress=report)
+            result, sync = self.bot.add_documents(pairs, progress=report, viewer=viewer)
         except AssistantError as exc:
             message = f"⚠️ {markdown_text(str(exc))}"
-            return message, documents_text(self.bot), status_text(self.bot), None, gr.skip()
+            return message, *self.listing(viewer)[:2], None, gr.skip()
         # File names are the visitor's: shown as text, each outcome on a line of its own.
         lines = [markdown_text(line) for line in result.summary().splitlines()]
         if sync is not None:
             lines.append(f"Index updated: {markdown_text(sync.summary())}")
         if refused:
             lines.append(refused)
-        return (
-            "\n\n".join(lines),
-            documents_text(self.bot),
-            status_text(self.bot),
-            None,
-            _removable(self.bot),
-        )
+        if result.stored and viewer.upload_folder != EVERYONE.upload_folder:
+            lines.append("Your uploads are private: they are listed to and quoted for you alone.")
+        documents, status, removable = self.listing(viewer)
+        return "\n\n".join(lines), documents, status, None, removable
 
     def ask_removal(self, source: str | None) -> tuple[Any, Any]:
         """Show the confirmation for removing ``source`` (nothing happens yet)."""
@@ -266,30 +288,34 @@ class ChatApp:
         )
         return gr.Row(visible=True), question
 
-    def remove(self, source: str | None) -> tuple[Any, ...]:
-        """Remove a confirmed upload from the corpus and the index."""
-        hidden = gr.Row(visible=False)
+    def remove(self, source: str | None, request: gr.Request | None = None) -> tuple[Any, ...]:
+        """Remove a confirmed upload (one the visitor may remove) from the corpus and the index."""
+        viewer = self.viewer(request)
         if not source:
             message = "Choose an uploaded document to remove."
         else:
             try:
-                sync = self.bot.remove_document(source)
+                sync = self.bot.remove_document(source, viewer=viewer)
                 message = f"Removed {markdown_text(source)}. Index updated: " + markdown_text(
                     sync.summary()
                 )
             except AssistantError as exc:
                 message = f"⚠️ {markdown_text(str(exc))}"
-        return (
-            hidden,
-            message,
-            documents_text(self.bot),
-            status_text(self.bot),
-            _removable(self.bot),
-        )
+        return (gr.Row(visible=False), message, *self.listing(viewer))
 
-    def refresh(self) -> tuple[Any, ...]:
+    def listing(self, viewer: Viewer) -> tuple[str, str, Any]:
+        """The corpus list, the status line and the removable uploads, as ``viewer`` sees them."""
+        documents = documents_text(self.bot, viewer)
+        return documents, status_text(self.bot, None, viewer), _removable(self.bot, viewer)
+
+    def status(self, backend: str, request: gr.Request | None = None) -> str:
+        """The status line for ``backend``, as the visitor sees the corpus."""
+        return status_text(self.bot, backend, self.viewer(request))
+
+    def refresh(self, request: gr.Request | None = None) -> tuple[Any, ...]:
         """The status line, the corpus list and the removable uploads as they are now."""
-        return status_text(self.bot), documents_text(self.bot), _removable(self.bot)
+        documents, status, removable = self.listing(self.viewer(request))
+        return status, documents, removable
 
     def api_chat(
         self,
@@ -297,6 +323,7 @@ class ChatApp:
         history: list[dict[str, Any]] | None = None,
         backend: str | None = None,
         top_k: int | None = None,
+        request: gr.Request | None = None,
     ) -> dict[str, Any]:
         """Answer one question for a program: the answer as data.
 
@@ -305,7 +332,9 @@ class ChatApp:
         caller to escape for its medium) plus ``markdown``, escaped and ready to render.
         """
         try:
-            reply = self.bot.answer(message, history, top_k=top_k, backend=backend)
+            reply = self.bot.answer(
+                message, history, top_k=top_k, backend=backend, viewer=self.viewer(request)
+            )
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from exc
         return {**reply.to_dict(), "markdown": reply.markdown()}
@@ -437,9 +466,9 @@ def _layout(app: ChatApp) -> _Page:
     )
 
 
-def build_app(bot: Assistant) -> gr.Blocks:
-    """The Gradio Blocks app around one :class:`Assistant`."""
-    app = ChatApp(bot)
+def build_app(bot: Assistant, accounts: Accounts | None = None) -> gr.Blocks:
+    """The Gradio Blocks app around one :class:`Assistant` (with its sign-in ``accounts``)."""
+    app = ChatApp(bot, accounts)
     # Gradio keeps every uploaded file in its cache folder; once a file is in the
     # corpus (or refused) the copy is of no use: delete copies older than an hour.
     with gr.Blocks(title="Article assistant", delete_cache=(UPLOAD_CACHE_SECONDS,) * 2) as blocks:
@@ -477,31 +506,44 @@ def build_app(bot: Assistant) -> gr.Blocks:
             **private,
         )
         page.cancel.click(lambda: gr.Row(visible=False), None, page.confirm_row, **private)
-        page.backend.change(lambda b: status_text(bot, b), page.backend, page.status, **private)
+        page.backend.change(app.status, page.backend, page.status, **private)
         # Another visitor may have added documents since the page was built.
         blocks.load(app.refresh, None, [page.status, page.documents, page.removable], **private)
         gr.api(app.api_chat, api_name="chat", concurrency_limit=limit)
     return blocks
 
 
-def launch(bot: Assistant | None = None, **overrides: Any) -> None:
-    """Build the index if needed, then serve the app (blocking)."""
-    bot = bot or Assistant(**overrides)
-    settings = bot.settings.model_copy(update=overrides)
+def sign_in_accounts(settings: Any) -> Accounts | None:
+    """Who may sign in: the users file's accounts, one shared account, or no sign-in."""
     if bool(settings.auth_username) != bool(settings.auth_password):
         raise AssistantError(
             "Set both ASSISTANT_AUTH_USERNAME and ASSISTANT_AUTH_PASSWORD to protect the app, "
             "or neither."
         )
+    if settings.users_file is not None and settings.auth:
+        raise AccountError(
+            "Set ASSISTANT_USERS_FILE or ASSISTANT_AUTH_USERNAME, not both: the users file "
+            "holds every account (`assistant users add NAME --admin`)."
+        )
+    if settings.users_file is not None:
+        return Accounts.load(settings.users_file)
+    return Accounts.single(*settings.auth) if settings.auth else None
+
+
+def launch(bot: Assistant | None = None, **overrides: Any) -> None:
+    """Build the index if needed, then serve the app (blocking)."""
+    bot = bot or Assistant(**overrides)
+    settings = bot.settings.model_copy(update=overrides)
+    accounts = sign_in_accounts(settings)
     bot.ensure_index()
-    blocks = build_app(bot)
+    blocks = build_app(bot, accounts)
     signin = (
         SignIn(
-            *settings.auth,
+            accounts,
             free_attempts=settings.auth_free_attempts,
             first_delay=settings.auth_lockout_seconds,
         )
-        if settings.auth
+        if accounts is not None
         else None
     )
     # A bounded queue: a flood of questions is told "busy" at once instead of making

@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from cachetools import LRUCache
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answerers.base import Answerer
@@ -28,17 +27,18 @@ from assistant.asking.state import QuestionState, checked_question, checked_top_
 from assistant.chain import build_chain, build_steps
 from assistant.common import timing
 from assistant.common.progress import Progress, progress_bar
-from assistant.documents.corpus import SUPPORTED, Corpus, document_file, load_corpus
-from assistant.documents.uploads import UploadResult, store_uploads, uploaded_source
+from assistant.documents.access import EVERYONE, Viewer
+from assistant.documents.corpus import SUPPORTED, Corpus, load_corpus
+from assistant.documents.uploads import UploadResult
 from assistant.errors import (
     CorpusError,
-    DocumentError,
     IndexChangedError,
     IndexCorruptError,
     IndexLayoutError,
     IndexReadOnlyError,
 )
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.indexing.library import Library
 from assistant.indexing.statistics import CorpusStatistics
 from assistant.indexing.store import REBUILD_HINT, ChunkStore
 from assistant.indexing.sync import Indexer, SyncReport
@@ -46,7 +46,6 @@ from assistant.response import Answer
 from assistant.settings import Settings
 
 log = logging.getLogger("assistant")
-_TEXTS_CACHED = 16
 
 
 class Assistant:
@@ -88,6 +87,7 @@ class Assistant:
         )
         self.store = ChunkStore(s, self.embeddings)
         self.indexer = Indexer(self.store)
+        self.library = Library(s, self.store, self.index)
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
         self.scope = ScopeCheck.from_settings(self.embeddings, s, scorer)
@@ -108,8 +108,6 @@ class Assistant:
         )
         self._ready = False
         self._lock = threading.RLock()
-        # Documents shown in the sources panel, by fingerprint (a PDF is parsed once).
-        self._texts: LRUCache[str, str] = LRUCache(_TEXTS_CACHED)
 
     # --- backends -------------------------------------------------------------------
 
@@ -216,10 +214,13 @@ class Assistant:
         *,
         top_k: int | None = None,
         backend: str | None = None,
+        viewer: Viewer = EVERYONE,
     ) -> Answer:
         """Answer one question; ``history`` holds earlier turns for follow-ups."""
         final: Answer | None = None
-        for final in self.stream(question, history, top_k=top_k, backend=backend):  # noqa: B007
+        for final in self.stream(  # noqa: B007
+            question, history, top_k=top_k, backend=backend, viewer=viewer
+        ):
             pass
         assert final is not None
         return final
@@ -231,19 +232,21 @@ class Assistant:
         *,
         top_k: int | None = None,
         backend: str | None = None,
+        viewer: Viewer = EVERYONE,
     ) -> Iterator[Answer]:
         """Yield growing :class:`Answer` snapshots; the last has ``complete=True``.
 
         Each snapshot is a whole answer so far (text and the citations its
         markers refer to), not a delta, so a UI can simply redraw it. ``top_k``
         overrides how many passages are retrieved for this question, ``backend``
-        which backend writes the answer.
+        which backend writes the answer, ``viewer`` whose documents it may quote.
         """
         state = QuestionState(
             question=self.validate_question(question),
             history=turns_of(history, self.settings.max_history_turns),
             top_k=checked_top_k(top_k),
             backend=backend or self.backend,
+            viewer=viewer,
         )
         self.answerer(state.backend)  # an unknown or uninstalled backend fails before any work
         self.ensure_index()
@@ -276,13 +279,14 @@ class Assistant:
         return self.requests.classify(text, CorpusWords.of(self.statistics.current()))
 
     def _classify(self, state: QuestionState) -> QuestionState:
-        statistics = self.statistics.current()
+        statistics = self.statistics.current(viewer=state.viewer)
         request, document = self.requests.read(state.question, state.history, statistics)
         return replace(state, request=request, document=document, statistics=statistics)
 
     def _rewrite(self, state: QuestionState) -> str:
         model = self.chat_model(state.backend) if self.settings.llm_rewrite else None
-        snapshot = functools.cache(self.statistics.current)  # one look at the index per question
+        # One look at the index per question.
+        snapshot = functools.cache(lambda: self.statistics.current(viewer=state.viewer))
         return standalone_question(
             state.question,
             state.history,
@@ -292,7 +296,8 @@ class Assistant:
 
     def _read(self, state: QuestionState) -> QuestionState:
         with timing.stage("read"):
-            statistics = self.statistics.current()  # reopens an index changed elsewhere
+            # Reopens an index changed elsewhere.
+            statistics = self.statistics.current(viewer=state.viewer)
             normalized = statistics.words.normalize(state.standalone)
         return replace(state, normalized=normalized, statistics=statistics)
 
@@ -309,64 +314,34 @@ class Assistant:
     # --- documents ----------------------------------------------------------------------
 
     def add_documents(
-        self, files: Sequence[tuple[str, str | Path]], *, progress: Progress | None = None
+        self,
+        files: Sequence[tuple[str, str | Path]],
+        *,
+        progress: Progress | None = None,
+        viewer: Viewer = EVERYONE,
     ) -> tuple[UploadResult, SyncReport | None]:
         """Copy user files into the corpus (checked, under safe names) and index them.
 
         ``files`` holds ``(original name, path)`` pairs. Rejected files are
-        reported in the result and never reach the corpus or the index.
+        reported in the result and never reach the corpus or the index. A
+        signed-in user's files stay theirs (see :class:`Viewer`).
         """
-        started = time.perf_counter()
-        result = store_uploads(
-            files,
-            self.settings.corpus_dir,
-            max_bytes=self.settings.max_upload_bytes,
-            limits=self.settings.parse_limits,
-            max_corpus_bytes=self.settings.max_corpus_bytes,
-        )
-        report = self.index(progress=progress, only=list(result.stored)) if result.stored else None
-        if report is not None:
-            # The whole add, checking and reading the files included, not only the sync.
-            report = replace(report, seconds=time.perf_counter() - started)
-        return result, report
+        return self.library.add(files, viewer=viewer, progress=progress)
 
-    def remove_document(self, source: str, *, progress: Progress | None = None) -> SyncReport:
-        """Remove an uploaded document: its file leaves the corpus, its passages the index.
+    def remove_document(
+        self, source: str, *, progress: Progress | None = None, viewer: Viewer = EVERYONE
+    ) -> SyncReport:
+        """Remove an upload ``viewer`` may remove, from the corpus and the index."""
+        return self.library.remove(source, viewer=viewer, progress=progress)
 
-        Only uploads (``uploads/...``) can be removed this way; the corpus's own
-        files are managed in its folder.
-        """
-        if not uploaded_source(source):
-            raise DocumentError(
-                f"{source} is not an uploaded document: only uploads can be removed here "
-                f"(the corpus's own files are managed in {self.settings.corpus_dir})."
-            )
-        root = self.settings.corpus_dir.resolve()
-        path = (root / source).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            raise DocumentError(f"{source} is not in the corpus any more (removed already?).")
-        path.unlink()
-        return self.index(progress=progress)
-
-    def document_text(self, source: str) -> str:
+    def document_text(self, source: str, viewer: Viewer = EVERYONE) -> str:
         """The text a citation's ``start``/``end`` offsets index, for ``source``."""
-        root = self.settings.corpus_dir.resolve()
-        path = (root / source).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            raise DocumentError(f"{source} is not a document of the corpus in {root}.")
-        file = document_file(path, root=root, max_bytes=self.settings.max_document_bytes)
-        with self._lock:
-            text = self._texts.get(file.fingerprint)
-        if text is None:
-            text = file.read(self.settings.parse_limits).text
-            with self._lock:
-                self._texts[file.fingerprint] = text
-        return text
+        return self.library.text(source, viewer)
 
-    def status(self, backend: str | None = None) -> dict[str, Any]:
-        """What is answering and what it knows: for status lines and health checks."""
+    def status(self, backend: str | None = None, viewer: Viewer = EVERYONE) -> dict[str, Any]:
+        """What is answering and what ``viewer`` may ask about: for status lines and checks."""
         name = backend or self.backend
-        sources = self.store.sources()
+        sources = self.library.sources(viewer)
         model = self.chat_model(name)
         return {
             "backend": name,

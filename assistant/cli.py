@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | chat | serve`` (and the evaluation's commands).
+"""Command line: ``assistant index | ask | chat | serve | users`` (and the evaluation's).
 
 A thin layer over :class:`assistant.Assistant`; errors meant for users are
 printed as one line and exit with status 1 (usage errors exit with 2).
@@ -20,6 +20,7 @@ from assistant.answerers.backends import backend_names
 from assistant.common.escape import terminal_text
 from assistant.display.console import user_errors
 from assistant.evaluation.commands import evaluation_commands
+from assistant.serving.users_command import users_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -271,7 +272,7 @@ def serve_command(
     ui.launch(_assistant(corpus_dir, index_dir, backend), **overrides)
 
 
-for command in evaluation_commands():
+for command in [*evaluation_commands(), users_command]:
     cli.add_command(command)
 
 

@@ -65,3 +65,7 @@ class BackendNotInstalledError(BackendError):
 
 class EndpointError(BackendError):
     """The OpenAI-compatible endpoint is unreachable, too slow or answered garbage."""
+
+
+class AccountError(AssistantError):
+    """The users file, or an account in it, cannot be used as it is."""

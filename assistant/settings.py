@@ -158,6 +158,9 @@ class Settings(BaseSettings):
     """Questions waiting at once; beyond it a visitor is told the server is busy."""
     auth_username: str | None = None
     auth_password: SecretStr | None = None
+    users_file: Path | None = None
+    """Accounts with roles and hashed passwords (``assistant users add``); instead of
+    ``auth_username``, whose one account is an admin."""
     auth_free_attempts: int = Field(default=5, ge=1)
     auth_address_failures: int = Field(default=30, ge=1)
     """Refused sign-ins from one address in ten minutes before it gets 429 at the login."""
@@ -172,6 +175,7 @@ class Settings(BaseSettings):
         "requests_path",
         "reader_path",
         "entailment_path",
+        "users_file",
     )
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

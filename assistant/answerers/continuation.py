@@ -121,6 +121,7 @@ class ContinuationAnswerer:
                 top_k=state.top_k,
                 backend=state.backend,
                 request=Request(),
+                viewer=state.viewer,
             )
         )
         with stage("continue"):
@@ -192,7 +193,13 @@ class ContinuationAnswerer:
             near = {key: chunk for key, chunk in near.items() if key not in quoted}
         question = _QUESTIONS[kind].format(statement=_statement(thread, statistics, topic))
         asked = self.prepare(
-            QuestionState(question, top_k=state.top_k, backend=state.backend, request=Request())
+            QuestionState(
+                question,
+                top_k=state.top_k,
+                backend=state.backend,
+                request=Request(),
+                viewer=state.viewer,
+            )
         )
         assert asked.retrieval is not None
         passages = list(asked.retrieval.passages)

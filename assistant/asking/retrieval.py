@@ -117,7 +117,8 @@ class HybridRetriever(BaseRetriever):
         """The ``k`` best passages for ``query``, best first, with their scores.
 
         ``statistics`` is the snapshot of the index to use, when the caller already
-        took one (it also reopened an index changed by another process).
+        took one (it also reopened an index changed by another process), and
+        decides which documents the asker may be answered from.
         """
         assert self.statistics is not None
         k = self.k if k is None else k
@@ -127,7 +128,8 @@ class HybridRetriever(BaseRetriever):
         with stage("search"):
             if statistics is None:
                 statistics = self.statistics.current()  # first: it reopens a changed index
-            dense = self.store.search(vector, fetch)
+            # The snapshot is the asker's: another user's private documents are hidden.
+            dense = self.store.search(vector, fetch, hidden=statistics.hidden_sources)
         if not dense:
             return Retrieval(query, vector, (), -1.0, statistics)
         with stage("keyword"):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from assistant.asking.requests import Request
 from assistant.asking.retrieval import Passage, Retrieval
 from assistant.asking.scope import Verdict
+from assistant.documents.access import EVERYONE, Viewer
 from assistant.errors import EmptyQuestionError, QuestionError, QuestionTooLongError
 from assistant.indexing.spelling import Normalized
 from assistant.indexing.statistics import KeywordIndex
@@ -47,6 +48,8 @@ class QuestionState:
     """What the message asks for (a question, a summary, a move); set first."""
     document: str = ""
     """For a request about one document: its source ("" when nothing says which)."""
+    viewer: Viewer = EVERYONE
+    """Who asks: the documents they may be answered from."""
 
     @property
     def passages(self) -> tuple[Passage, ...]:

@@ -2,9 +2,10 @@
 
 Nothing from the client is trusted: the type is checked from the name's suffix
 and then by reading the file as that type, the size is checked on disk, and the
-file is stored under a generated name in ``<corpus>/uploads/``. A file that
-fails any check is reported and never reaches the corpus, so the index is not
-touched for it.
+file is stored under a generated name in ``<corpus>/uploads/`` (shared) or a
+user's own ``<corpus>/private/<owner>/`` (see :mod:`assistant.documents.access`).
+A file that fails any check is reported and never reaches the corpus, so the
+index is not touched for it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.documents.access import EVERYONE, PRIVATE_FOLDER, SHARED_UPLOADS, Viewer
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.parse_worker import read_bytes
 from assistant.errors import DocumentError
 from assistant.settings import Limits
 
-UPLOAD_FOLDER = "uploads"
+UPLOAD_FOLDER = SHARED_UPLOADS
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,12 @@ def content_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def corpus_digests(corpus_dir: Path) -> dict[str, str]:
-    """The content digest of every file in the corpus folder, to its corpus-relative path."""
+def corpus_digests(corpus_dir: Path, viewer: Viewer = EVERYONE) -> dict[str, str]:
+    """The content digest of every file ``viewer`` sees in the corpus folder, to its path.
+
+    Another user's private file is left out: telling a visitor "already in the
+    corpus as private/..." would reveal it.
+    """
     digests: dict[str, str] = {}
     if not corpus_dir.is_dir():
         return digests
@@ -74,7 +80,7 @@ def corpus_digests(corpus_dir: Path) -> dict[str, str]:
         relative = path.relative_to(corpus_dir)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not viewer.sees(relative.as_posix()):
             continue
         try:
             digests.setdefault(content_digest(path.read_bytes()), relative.as_posix())
@@ -103,6 +109,7 @@ def store_uploads(
     limits: Limits | None = None,
     known: Mapping[str, str] | None = None,
     max_corpus_bytes: int | None = None,
+    viewer: Viewer = EVERYONE,
 ) -> UploadResult:
     """Check each ``(original name, temporary path)`` and copy the good ones into the corpus.
 
@@ -111,12 +118,13 @@ def store_uploads(
     is in ``known`` (content digest to corpus path, by default the whole corpus
     folder's) or earlier in the same upload is reported and not stored again. A
     file that would take the corpus folder past ``max_corpus_bytes`` is refused.
+    Files go to ``viewer``'s upload folder: shared for an admin, private for a user.
     """
     stored: list[str] = []
     rejected: list[Rejected] = []
     duplicates: list[Duplicate] = []
-    seen = dict(corpus_digests(corpus_dir) if known is None else known)
-    folder = corpus_dir / UPLOAD_FOLDER
+    seen = dict(corpus_digests(corpus_dir, viewer) if known is None else known)
+    folder = corpus_dir / viewer.upload_folder
     total = corpus_bytes(corpus_dir) if max_corpus_bytes is not None else 0
     for original, given in files:
         path = Path(given)  # a notebook passes a string as often as a Path
@@ -170,6 +178,10 @@ def store_uploads(
 
 
 def uploaded_source(source: str) -> bool:
-    """Whether a corpus-relative path is one of the users' uploads (which they may remove)."""
+    """Whether a corpus-relative path is one of the users' uploads, shared or private."""
     parts = Path(source).parts
-    return len(parts) == 2 and parts[0] == UPLOAD_FOLDER and not parts[1].startswith(".")
+    if any(part.startswith(".") for part in parts):  # "..", hidden files, partial writes
+        return False
+    return (len(parts) == 2 and parts[0] == UPLOAD_FOLDER) or (
+        len(parts) == 3 and parts[0] == PRIVATE_FOLDER
+    )

@@ -4,6 +4,10 @@
 the vocabulary and phrase counts. :class:`CorpusStatistics` hands out the
 snapshot that matches the store's current revision, so everyone who needs a
 statistic asks the same object and a change to the index is seen everywhere.
+A snapshot holds only the chunks one :class:`~assistant.documents.access.Viewer`
+may see: everything read from it (keyword search, vocabulary, document names,
+summaries) leaves other users' private documents out, and dense search skips
+its ``hidden_sources``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from assistant.common.text import terms
+from assistant.documents.access import EVERYONE, Viewer, private_owner
 from assistant.documents.chunking import Chunk
 from assistant.indexing.spelling import Vocabulary
 from assistant.indexing.store import ChunkStore
@@ -27,8 +32,17 @@ from assistant.indexing.topics import topic_phrases
 class KeywordIndex:
     """Okapi BM25 over chunk texts (with their section headings), held as postings."""
 
-    def __init__(self, chunks: list[Chunk], *, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+        hidden_sources: frozenset[str] = frozenset(),
+    ) -> None:
         self.chunks = chunks
+        self.hidden_sources = hidden_sources
+        """Documents of the index this snapshot leaves out (another user's private ones)."""
         self.k1 = k1
         self.b = b
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -130,19 +144,41 @@ class KeywordIndex:
 
 
 class CorpusStatistics:
-    """The :class:`KeywordIndex` of a store, rebuilt whenever the store's content changes."""
+    """The :class:`KeywordIndex` of a store, rebuilt whenever the store's content changes.
 
-    def __init__(self, store: ChunkStore) -> None:
+    One snapshot per viewer who has private documents (a few kept, least recently
+    used dropped); everyone else shares the snapshot of the shared corpus.
+    """
+
+    def __init__(self, store: ChunkStore, *, views: int = 8) -> None:
         self.store = store
-        self._index: KeywordIndex | None = None
+        self._chunks: list[Chunk] = []
+        self._views: dict[str | None, KeywordIndex] = {}
+        self._owners: frozenset[str | None] = frozenset()
+        self._max_views = views
         self._revision: str | None = None
         self._lock = threading.Lock()
 
-    def current(self, revision: str | None = None) -> KeywordIndex:
-        """The snapshot for ``revision`` (by default, the store's revision now)."""
+    def current(self, revision: str | None = None, viewer: Viewer = EVERYONE) -> KeywordIndex:
+        """The snapshot of ``revision`` (by default, the store's revision now) for ``viewer``."""
         revision = revision if revision is not None else self.store.revision()
         with self._lock:
-            if self._index is None or self._revision != revision:
-                self._index = KeywordIndex(self.store.chunks())
+            if self._revision != revision or not self._views:
+                self._chunks = self.store.chunks()
+                self._views = {}
                 self._revision = revision
-            return self._index
+                self._owners = frozenset(private_owner(c.source) for c in self._chunks)
+            key = viewer.key if viewer.key in self._owners else None
+            index = self._views.pop(key, None)
+            if index is None:
+                index = _view(self._chunks, viewer if key is not None else EVERYONE)
+            self._views[key] = index  # most recently used last
+            while len(self._views) > self._max_views:
+                del self._views[next(iter(self._views))]
+            return index
+
+
+def _view(chunks: list[Chunk], viewer: Viewer) -> KeywordIndex:
+    visible = [c for c in chunks if viewer.sees(c.source)]
+    hidden = frozenset(c.source for c in chunks if not viewer.sees(c.source))
+    return KeywordIndex(visible, hidden_sources=hidden)

@@ -296,19 +296,22 @@ class ChunkStore:
         with self.translate_errors():
             return int(self.passages.count())
 
-    def search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
+    def search(
+        self, vector: np.ndarray, k: int, *, hidden: frozenset[str] = frozenset()
+    ) -> list[ScoredChunk]:
         """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first.
 
         Exact (every unit scored, see :mod:`assistant.indexing.vector_search`) up to
-        ``exact_search_max_units``; Chroma's approximate HNSW search beyond.
+        ``exact_search_max_units``; Chroma's approximate HNSW search beyond. Chunks of
+        the ``hidden`` documents (another user's private ones) are never returned.
         """
         matrix = self.exact.matrix(self._seen_revision or self.revision(), self._load_matrix)
         if matrix is not None:
-            nearest = matrix.nearest_chunks(vector, k)
+            nearest = matrix.nearest_chunks(vector, k, hidden=hidden)
             with self.translate_errors():
                 chunks = {c.id: c for c in self._get_chunks([i for i, _ in nearest])}
             return [ScoredChunk(chunks[i], score) for i, score in nearest if i in chunks]
-        return self._approximate_search(vector, k)
+        return self._approximate_search(vector, k, hidden)
 
     def _load_matrix(self, limit: int) -> UnitMatrix | None:
         with self.translate_errors():
@@ -316,9 +319,11 @@ class ChunkStore:
                 return None  # Chroma's HNSW search, without holding every vector
             return UnitMatrix.load(self.collection, dimension=self.embeddings.dimension)
 
-    def _approximate_search(self, vector: np.ndarray, k: int) -> list[ScoredChunk]:
+    def _approximate_search(
+        self, vector: np.ndarray, k: int, hidden: frozenset[str]
+    ) -> list[ScoredChunk]:
         with self.translate_errors():
-            nearest = approximate_nearest_chunks(self.collection, vector, k)
+            nearest = approximate_nearest_chunks(self.collection, vector, k, hidden=hidden)
             chunks = {c.id: c for c in self._get_chunks([i for i, _ in nearest])}
         return [ScoredChunk(chunks[i], score) for i, score in nearest if i in chunks]
 

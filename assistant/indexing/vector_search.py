@@ -27,12 +27,29 @@ class UnitMatrix:
     """For each row, the index of its chunk in ``chunk_ids``."""
     chunk_ids: tuple[str, ...]
     vectors: np.ndarray
+    source_of: np.ndarray | None = None
+    """For each chunk, the index of its document in ``sources`` (None: not known)."""
+    sources: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, unit_ids: list[str], chunk_ids: list[str], vectors: np.ndarray) -> UnitMatrix:
-        """From parallel lists: each unit's id, its chunk's id and its vector."""
+    def build(
+        cls,
+        unit_ids: list[str],
+        chunk_ids: list[str],
+        vectors: np.ndarray,
+        sources: list[str] | None = None,
+    ) -> UnitMatrix:
+        """From parallel lists: each unit's id, its chunk's id, its vector (and document)."""
         order = {chunk: index for index, chunk in enumerate(dict.fromkeys(chunk_ids))}
         matrix = np.asarray(vectors, dtype=np.float32).reshape(len(unit_ids), -1)
+        source_of = None
+        names: dict[str, int] = {}
+        if sources is not None:
+            of_chunk = dict(zip(chunk_ids, sources, strict=True))
+            names = {name: index for index, name in enumerate(dict.fromkeys(sources))}
+            source_of = np.fromiter(
+                (names[of_chunk[c]] for c in order), dtype=np.int64, count=len(order)
+            )
         return cls(
             unit_ids=tuple(unit_ids),
             chunk_of=np.fromiter(
@@ -40,6 +57,8 @@ class UnitMatrix:
             ),
             chunk_ids=tuple(order),
             vectors=matrix,
+            source_of=source_of,
+            sources=tuple(names),
         )
 
     @classmethod
@@ -47,6 +66,7 @@ class UnitMatrix:
         """Every record of a Chroma units collection (``chunk_id`` in each metadata)."""
         unit_ids: list[str] = []
         chunk_ids: list[str] = []
+        sources: list[str] = []
         vectors: list[np.ndarray] = [np.zeros((0, dimension), dtype=np.float32)]
         while True:
             found = collection.get(
@@ -56,19 +76,32 @@ class UnitMatrix:
                 break
             unit_ids.extend(found["ids"])
             chunk_ids.extend(str(m["chunk_id"]) for m in found["metadatas"])
+            sources.extend(str(m.get("source", "")) for m in found["metadatas"])
             vectors.append(np.asarray(found["embeddings"], dtype=np.float32))
             if len(found["ids"]) < page:
                 break
-        return cls.build(unit_ids, chunk_ids, np.concatenate(vectors))
+        return cls.build(unit_ids, chunk_ids, np.concatenate(vectors), sources)
 
-    def nearest_chunks(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The ``k`` chunks whose best unit is most similar to ``vector``, best first."""
+    def nearest_chunks(
+        self, vector: np.ndarray, k: int, *, hidden: frozenset[str] = frozenset()
+    ) -> list[tuple[str, float]]:
+        """The ``k`` chunks whose best unit is most similar to ``vector``, best first.
+
+        Chunks of the ``hidden`` documents are never returned.
+        """
         if not self.unit_ids or k <= 0:
             return []
         scores = self.vectors @ np.asarray(vector, dtype=np.float32)
         best = np.full(len(self.chunk_ids), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.chunk_of, scores)
-        k = min(k, len(best))
+        if hidden:
+            if self.source_of is None:
+                raise ValueError("This matrix does not know its documents; cannot hide some.")
+            masked = np.fromiter((s in hidden for s in self.sources), dtype=bool)
+            best[masked[self.source_of]] = -np.inf
+        k = min(k, int(np.isfinite(best).sum()))
+        if k <= 0:
+            return []
         top = np.argpartition(-best, k - 1)[:k]
         top = top[np.argsort(-best[top], kind="stable")]
         return [(self.chunk_ids[i], float(best[i])) for i in top]
@@ -117,10 +150,14 @@ _UNITS_PER_CHUNK = 4
 
 
 def approximate_nearest_chunks(
-    collection: Any, vector: np.ndarray, k: int
+    collection: Any, vector: np.ndarray, k: int, *, hidden: frozenset[str] = frozenset()
 ) -> list[tuple[str, float]]:
-    """The ``k`` chunks whose best unit is nearest, by Chroma's HNSW search of ``collection``."""
+    """The ``k`` chunks whose best unit is nearest, by Chroma's HNSW search of ``collection``.
+
+    Units of the ``hidden`` documents are filtered out by Chroma, before ranking.
+    """
     query = np.asarray(vector, dtype=np.float32).tolist()
+    where = {"source": {"$nin": sorted(hidden)}} if hidden else None
     total = collection.count()
     best: dict[str, float] = {}
     # A chunk has a few units; fetch enough of them to fill k distinct chunks, and more
@@ -128,7 +165,10 @@ def approximate_nearest_chunks(
     wanted = min(total, max(k * _UNITS_PER_CHUNK, k))
     while wanted:
         result = collection.query(
-            query_embeddings=[query], n_results=wanted, include=["metadatas", "distances"]
+            query_embeddings=[query],
+            n_results=wanted,
+            where=where,
+            include=["metadatas", "distances"],
         )
         for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             best.setdefault(str(metadata["chunk_id"]), 1.0 - float(distance))

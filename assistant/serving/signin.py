@@ -10,13 +10,13 @@ evict a lock-out; sessions already signed in are not affected.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.serving.accounts import Accounts, account_key
 from assistant.serving.guards import (
     AsgiApp,
     AsgiMessage,
@@ -37,21 +37,18 @@ class _Record:
 
 
 class SignIn:
-    """A Gradio ``auth`` callable for one username and password."""
+    """A Gradio ``auth`` callable checking names and passwords against :class:`Accounts`."""
 
     def __init__(
         self,
-        username: str,
-        password: str,
+        accounts: Accounts,
         *,
         free_attempts: int = 5,
         first_delay: float = 1.0,
         max_delay: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._username = username.encode()
-        self._key = username.strip().casefold()[:256]
-        self._password = password.encode()
+        self.accounts = accounts
         self.free_attempts = free_attempts
         self.first_delay = first_delay
         self.max_delay = max_delay
@@ -60,23 +57,24 @@ class SignIn:
         self._lock = threading.Lock()
 
     def __call__(self, username: str, password: str) -> bool:
-        """True when both match and the name is not locked out."""
-        key = username.strip().casefold()[:256]
-        if key != self._key:
+        """True when the password is the account's and the name is not locked out."""
+        key = account_key(username)[:256]
+        if self.accounts.get(key) is None:
             # A name with no account can never sign in: nothing to count, and nothing an
-            # attacker's invented names could push out of memory (a lock-out holds).
-            hmac.compare_digest(password.encode(), self._password)  # the same time either way
+            # attacker's invented names could push out of memory (a lock-out holds). The
+            # password is still checked against a decoy, so the answer takes as long.
+            self.accounts.verify(key, password)
             return False
         with self._lock:
             record = self._records.setdefault(key, _Record())
             if self._clock() < record.locked_until:
                 return False
-            ok = hmac.compare_digest(username.encode(), self._username) & hmac.compare_digest(
-                password.encode(), self._password
-            )
+        ok = self.accounts.verify(key, password)  # slow on purpose: outside the lock
+        with self._lock:
             if ok:
                 self._records.pop(key, None)
                 return True
+            record = self._records.setdefault(key, _Record())
             record.failures += 1
             if record.failures >= self.free_attempts:
                 delay = min(
@@ -94,7 +92,7 @@ class SignIn:
 
     def locked(self, username: str) -> bool:
         """Whether attempts for ``username`` are refused right now."""
-        record = self._records.get(username.strip().casefold()[:256])
+        record = self._records.get(account_key(username)[:256])
         return record is not None and self._clock() < record.locked_until
 
 

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 
+from assistant.serving.accounts import Accounts
 from assistant.serving.signin import SignIn
+
+# Argon2 at its cheapest: these tests count attempts, they do not time them.
+FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _one(name: str, password: str) -> Accounts:
+    return Accounts.single(name, password, hasher=FAST)
 
 
 class Clock:
@@ -22,7 +31,7 @@ def clock():
 
 @pytest.fixture
 def signin(clock):
-    return SignIn("ada", "correct horse", free_attempts=3, first_delay=10, clock=clock)
+    return SignIn(_one("ada", "correct horse"), free_attempts=3, first_delay=10, clock=clock)
 
 
 def test_the_right_username_and_password_sign_in(signin):
@@ -32,6 +41,19 @@ def test_the_right_username_and_password_sign_in(signin):
 @pytest.mark.parametrize(("username", "password"), [("ada", "wrong"), ("bob", "correct horse")])
 def test_a_wrong_username_or_password_is_refused(signin, username, password):
     assert not signin(username, password)
+
+
+def test_a_name_signs_in_whatever_its_case_and_surrounding_spaces(signin):
+    assert signin(" ADA ", "correct horse")
+
+
+def test_each_account_of_a_users_file_signs_in_with_its_own_password(clock):
+    accounts = Accounts(hasher=FAST)
+    accounts.add("ada", "correct horse", "admin")
+    accounts.add("bob", "battery staple")
+    signin = SignIn(accounts, clock=clock)
+    assert signin("bob", "battery staple")
+    assert not signin("bob", "correct horse")
 
 
 def test_a_few_failures_do_not_lock_a_name_out(signin):
@@ -62,7 +84,7 @@ def test_the_lock_out_doubles_with_each_further_failure(signin, clock):
 
 
 def test_the_lock_out_never_exceeds_its_maximum(clock):
-    signin = SignIn("ada", "pw", free_attempts=1, first_delay=10, max_delay=60, clock=clock)
+    signin = SignIn(_one("ada", "pw"), free_attempts=1, first_delay=10, max_delay=60, clock=clock)
     for guess in range(10):
         clock.now += 61
         signin("ada", f"guess{guess}")
