@@ -36,9 +36,7 @@ def shared(request, tmp_path, embeddings):
     corpus.mkdir()
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
     limit = 100_000 if request.param == "exact" else 0
-    bot = Assistant(
-        corpus, tmp_path / "index", embeddings=embeddings, exact_search_max_units=limit
-    )
+    bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings, exact_search_max_units=limit)
     bot.ensure_index()
     upload = tmp_path / "quokka.md"
     upload.write_text(SECRET)
