@@ -9,24 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+from tests.system.browser.chat_page import BOT, ask
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # `make screenshots` sets this to docs/screenshots; otherwise they go to a temporary folder.
 SHOTS = os.environ.get("ASSISTANT_SCREENSHOTS")
-BOT = "#chat [data-testid='bot']"
 HOSTILE_MARKUP = (
     "# Quimby payroll portal\n\n"
     'To sign in to the Quimby payroll portal, use <form action="http://127.0.0.1:9/steal">'
@@ -51,16 +41,6 @@ def app_url(tmp_path_factory):
         stop(process)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -76,21 +56,6 @@ def shots(tmp_path) -> Path:
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def ask(page, question: str, answers: int) -> str:
-    """Type a question, send it, wait for the ``answers``-th answer to finish; its text."""
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        f'document.querySelectorAll("{BOT}").length >= {answers}', timeout=120_000
-    )
-    page.wait_for_function(
-        "!document.querySelector('#chat .pending') && "
-        "document.querySelector('#question textarea').value === ''",
-        timeout=120_000,
-    )
-    return page.locator(BOT).nth(answers - 1).inner_text()
 
 
 def test_a_question_gets_a_cited_answer_and_its_source_highlighted(page, shots):
