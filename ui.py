@@ -30,7 +30,7 @@ from assistant.documents.access import EVERYONE, Viewer
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.errors import AccountError
 from assistant.serving.accounts import Accounts
-from assistant.serving.guards import BodyLimit, allowed_hosts
+from assistant.serving.guards import BodyLimit, QueueShare, allowed_hosts
 from assistant.serving.quota import SlidingQuota
 from assistant.serving.signin import RefusedSignInIs401, SignIn, SignInThrottle
 
@@ -575,6 +575,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                 ),
                 Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
                 Middleware(SignInThrottle, max_failures=settings.auth_address_failures),
+                Middleware(QueueShare, limit=settings.client_queue_share),
                 Middleware(RefusedSignInIs401),
             ]
         },

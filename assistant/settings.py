@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     concurrency_limit: int = Field(default=4, ge=1)
     queue_max_size: int = Field(default=32, ge=1)
     """Questions waiting at once; beyond it a visitor is told the server is busy."""
+    client_queue_share: int = Field(default=10, ge=1)
+    """Questions (and other page events) one client address may queue in 10 seconds;
+    beyond it they get 429, "busy, try again", so no client fills the queue alone."""
     auth_username: str | None = None
     auth_password: SecretStr | None = None
     users_file: Path | None = None

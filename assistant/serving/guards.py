@@ -1,17 +1,21 @@
-"""ASGI guards in front of the whole app: a request body bound, checked while it streams in.
+"""ASGI guards in front of the whole app: a request body bound, a client's share of the queue.
 
 Gradio parses a request's JSON (or a form) before it checks the sign-in, and
 reads a whole body before its own limits apply: a 774 MB JSON body sent to the
 queue grew the server by gigabytes before the 401. This guard counts the bytes
 as they arrive and answers 413 as soon as a body is larger than allowed (at
 once when its declared length already is), so nothing behind it ever holds
-more than the limit. The Host check is Starlette's ``TrustedHostMiddleware``.
+more than the limit. :class:`QueueShare` keeps one client from filling the
+queue everyone shares. The Host check is Starlette's ``TrustedHostMiddleware``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from assistant.serving.quota import SlidingQuota
 
 AsgiScope = MutableMapping[str, Any]
 AsgiMessage = MutableMapping[str, Any]
@@ -71,6 +75,43 @@ class BodyLimit:
             "ASSISTANT_MAX_REQUEST_BYTES)."
         )
         await send_text(send, 413, text, [(b"connection", b"close")])
+
+
+class QueueShare:
+    """Answers 429 when one client address joins the queue more than ``limit`` times
+    in ``window`` seconds.
+
+    Gradio's queue is first come, first served, and its size cap alone lets one
+    client fill it so that everyone else is told it is full. Each question (and
+    each other page event) joins the queue once; a person's few a minute stay far
+    below the limit, a script's flood is refused at the door. The address is the
+    connection's, or what a proxy on loopback forwarded (uvicorn's proxy headers).
+    """
+
+    def __init__(
+        self,
+        app: AsgiApp,
+        *,
+        limit: int,
+        window: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.joins = SlidingQuota(limit, window=window, clock=clock)
+
+    async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
+        joining = (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and str(scope.get("path", "")).rstrip("/").endswith("/queue/join")
+        )
+        address = str((scope.get("client") or ("",))[0])
+        if joining and not self.joins.take(address):
+            text = "This server is busy with your earlier questions: try again in a few seconds."
+            retry = str(int(self.joins.window)).encode()
+            await send_text(send, 429, text, [(b"retry-after", retry)])
+            return
+        await self.app(scope, receive, send)
 
 
 async def send_text(

@@ -242,7 +242,12 @@ def test_with_the_queue_flooded_another_visitor_is_answered_or_told_busy_within_
 
     from gradio_client import Client
 
-    url, _ = start_app(ASSISTANT_CONCURRENCY_LIMIT="1", ASSISTANT_QUEUE_MAX_SIZE="3")
+    # Every client here has one address: the queue's cap is tested, not each one's share.
+    url, _ = start_app(
+        ASSISTANT_CONCURRENCY_LIMIT="1",
+        ASSISTANT_QUEUE_MAX_SIZE="3",
+        ASSISTANT_CLIENT_QUEUE_SHARE="1000",
+    )
     flood = Client(url, verbose=False)
     long_question = "What does a COO do? " * 95  # about 1,900 characters each
     jobs = [flood.submit(long_question, api_name="/chat") for _ in range(40)]
@@ -256,3 +261,49 @@ def test_with_the_queue_flooded_another_visitor_is_answered_or_told_busy_within_
     assert time.monotonic() - started < 5
     for job in jobs:
         job.cancel()
+
+
+def _flood(url: str, address: str, seconds: float) -> dict[int, int]:
+    """Join the queue with long /chat questions as fast as one client can for ``seconds``,
+    never reading an answer (as a script would); the statuses the server gave."""
+    import time
+
+    config = httpx.get(f"{url}config").json()
+    (chat,) = [i for i, d in enumerate(config["dependencies"]) if d.get("api_name") == "chat"]
+    payload = {
+        "data": ["What does a COO do? " * 95, None, None, None],
+        "fn_index": chat,
+        "session_hash": "flood",
+    }
+    statuses: dict[int, int] = {}
+    ends = time.monotonic() + seconds
+    with httpx.Client(headers={"X-Forwarded-For": address}) as client:
+        while time.monotonic() < ends:
+            status = client.post(f"{url}gradio_api/queue/join", json=payload).status_code
+            statuses[status] = statuses.get(status, 0) + 1
+    return statuses
+
+
+def test_one_client_flooding_the_queue_leaves_room_for_another_who_is_answered(start_app):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    # Both come through a proxy on loopback, as behind nginx: the forwarded address counts.
+    url, _ = start_app(
+        ASSISTANT_CONCURRENCY_LIMIT="1",
+        ASSISTANT_QUEUE_MAX_SIZE="8",
+        ASSISTANT_CLIENT_QUEUE_SHARE="4",
+    )
+    other = Client(url, verbose=False, headers={"X-Forwarded-For": "198.51.100.2"})
+    with ThreadPoolExecutor(1) as pool:
+        flood = pool.submit(_flood, url, "203.0.113.7", 12.0)
+        time.sleep(2)  # the flood is under way
+        for _ in range(3):
+            started = time.monotonic()
+            reply = other.predict("What does a COO do?", api_name="/chat")
+            assert "[1]" in reply["text"]  # answered, never told the queue is full
+            assert time.monotonic() - started < 5
+        statuses = flood.result()
+    assert statuses.get(429, 0) > 10 * statuses.get(200, 0)  # the flood got its share only
