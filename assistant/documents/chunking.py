@@ -93,21 +93,23 @@ class Chunk:
         return self.unit_text(leadin) if leadin else self.context
 
     def unit_embed_text(self, unit: Unit) -> str:
-        """What dense search embeds for a unit: a list item is read with its lead-in's end.
+        """What a unit means to dense search: a list item is read with its lead-in's end.
 
         Only the lead-in's last :data:`LEADIN_WORDS` words: they name what the list is
-        ("Key responsibilities of a COO include:"), and the cost of a list then grows
-        with its items, not with items times a long lead-in (a 150-word lead-in over
-        4,000 items cost minutes to embed).
+        ("Key responsibilities of a COO include:"). The index embeds the two parts
+        apart (:meth:`leadin_tail` once per list) and adds their vectors, so a list's
+        cost grows with its items' words alone.
         """
         text = self.unit_text(unit)
-        leadin = self.leadin_text() if unit.kind == "item" else ""
-        if not leadin:
-            return text
-        words = leadin.split()
+        tail = self.leadin_tail() if unit.kind == "item" else ""
+        return f"{tail} {text}" if tail else text
+
+    def leadin_tail(self) -> str:
+        """The end of this chunk's list lead-in that its items are read with ("" if none)."""
+        words = self.leadin_text().split()
         if len(words) > LEADIN_WORDS:
-            leadin = "… " + " ".join(words[-LEADIN_WORDS:])
-        return f"{leadin} {text}"
+            return "… " + " ".join(words[-LEADIN_WORDS:])
+        return " ".join(words)
 
     @cached_property
     def unit_ids(self) -> tuple[str, ...]:

@@ -181,3 +181,47 @@ def test_a_document_over_the_passage_limit_is_skipped_with_a_message(tmp_path, e
     (skipped,) = report.skipped
     assert skipped.source == "list.md" and "ASSISTANT_MAX_DOCUMENT_CHUNKS" in skipped.reason
     assert not bot.answer("What does a COO do?").refused  # the rest is indexed
+
+
+class _Counting:
+    """The real embedding model, counting the words of every text it embeds."""
+
+    def __init__(self, embeddings) -> None:
+        self._embeddings = embeddings
+        self.words = 0
+
+    def __getattr__(self, name):
+        return getattr(self._embeddings, name)
+
+    def encode(self, texts):
+        self.words += sum(len(t.split()) for t in texts)
+        return self._embeddings.encode(texts)
+
+
+def test_a_long_lead_in_is_embedded_once_not_once_per_item(tmp_path, embeddings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    leadin = " ".join(f"word{n}" for n in range(150)) + " include:"
+    items = "\n".join(f"- item {n}" for n in range(400))
+    (corpus / "list.md").write_text(f"# A list\n\n{leadin}\n\n{items}\n")
+    counting = _Counting(embeddings)
+    bot = Assistant(corpus, tmp_path / "index", embeddings=counting)
+    bot.index()
+    # The items' own words, and the lead-in a few times (once per passage it heads),
+    # never 400 times: the cost grows with the text, not with its list structure.
+    assert counting.words < 400 * 2 + 20 * 151
+
+
+def test_a_list_item_is_found_by_what_its_lead_in_says(tmp_path, embeddings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "travel.md").write_text(
+        "# Travel\n\nThe travel desk books trains for these destinations:\n\n"
+        "- Lisbon\n- Porto\n- Madrid\n\n# Kitchen\n\nThe kitchen closes at six every evening.\n"
+    )
+    bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings)
+    bot.index()
+    (hit, *_) = bot.store.search(
+        embeddings.encode_query("Which destinations does the travel desk book trains to?"), 1
+    )
+    assert hit.chunk.section == "Travel"
