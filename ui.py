@@ -554,7 +554,9 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
     blocks.launch(
         server_name=settings.host,
         server_port=settings.port,
-        show_error=True,
+        # Our own errors reach visitors as gr.Error/gr.Warning messages; anything else
+        # is shown as a plain "Error", never its text (paths, Python internals).
+        show_error=False,
         inbrowser=False,
         max_file_size=settings.max_upload_bytes,
         auth=signin,

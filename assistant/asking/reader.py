@@ -78,6 +78,7 @@ class Reader:
             tokenizer = Tokenizer.from_file(str(base_path() / "tokenizer.json"))
             tokenizer.enable_truncation(files.max_length, strategy="longest_first")
             tokenizer.enable_padding()
+            ort.disable_telemetry_events()  # no usage events leave the machine
             options = ort.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.log_severity_level = 3

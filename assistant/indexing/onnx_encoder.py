@@ -138,6 +138,7 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding()
+        ort.disable_telemetry_events()  # no usage events leave the machine
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.log_severity_level = 3
