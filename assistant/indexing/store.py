@@ -40,7 +40,7 @@ from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.vector_search import ExactSearch, UnitMatrix, approximate_nearest_chunks
 from assistant.settings import Settings
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 6
 PAGE = 5000
 """Records read or written per Chroma call."""
 PASSAGES_SUFFIX = "-passages"

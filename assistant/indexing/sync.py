@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import math
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,12 @@ import numpy as np
 
 from assistant.common.progress import Progress
 from assistant.common.text import plural
-from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk, Unit, chunk_document
+from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk, chunk_document
 from assistant.documents.corpus import Corpus, SkippedFile
 from assistant.errors import DocumentError, IndexReadOnlyError
 from assistant.indexing import builds
 from assistant.indexing.store import PAGE, PASSAGES_SUFFIX, ChunkStore
+from assistant.indexing.unit_vectors import embedded_texts, long_lists, unit_vector
 
 _BUILDING_SUFFIX = "-building-"
 
@@ -96,6 +97,11 @@ class _Plan:
     total_chunks: int = 0
     unreadable: list[SkippedFile] = field(default_factory=list)
     """Files that could not be read this time (their previous chunks are kept)."""
+
+    @cached_property
+    def long_lists(self) -> frozenset[tuple[str, str]]:
+        """The lists being written whose lead-in is embedded once (see :mod:`unit_vectors`)."""
+        return long_lists(chunk for chunk, _ in self.add)
 
     @property
     def writes(self) -> bool:
@@ -273,15 +279,16 @@ class Indexer:
         self, part: list[tuple[Chunk, int]], plan: _Plan, written: set[str]
     ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         """Embedded records of a batch of chunks: each new unit once, and the chunks."""
-        # Each text once: the units' own, and each list's lead-in (not once per item).
-        texts = [c.unit_text(u) for c, _ in part for u in c.units]
-        tails = (c.leadin_tail() for c, _ in part if any(u.kind == "item" for u in c.units))
-        texts = list(dict.fromkeys([*texts, *(t for t in tails if t)]))
-        vector_of = dict(zip(texts, self.embeddings.encode(texts), strict=True))
+        texts = dict.fromkeys(
+            text for c, _ in part for u in c.units for text in embedded_texts(c, u, plan.long_lists)
+        )
+        vector_of = dict(zip(texts, self.embeddings.encode(list(texts)), strict=True))
         unit_records = _Records()
         chunk_records = _Records()
         for chunk, file_chunks in part:
-            mine = np.stack([_unit_vector(chunk, u, vector_of) for u in chunk.units])
+            mine = np.stack(
+                [unit_vector(chunk, u, vector_of, plan.long_lists) for u in chunk.units]
+            )
             for index, unit_id in enumerate(chunk.unit_ids):
                 if unit_id in written:
                     continue
@@ -376,20 +383,3 @@ class Indexer:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _unit_vector(chunk: Chunk, unit: Unit, vector_of: dict[str, np.ndarray]) -> np.ndarray:
-    """A unit's vector; a list item's adds its lead-in's, weighted by their lengths.
-
-    Mean pooling makes the vector of "lead-in item" close to the two vectors
-    weighted by their words; ``sqrt(lead-in words / item words)`` kept a cosine of
-    0.95-0.96 to the embedded whole on the article's lists and a 4,000-item list.
-    """
-    text = chunk.unit_text(unit)
-    own = vector_of[text]
-    tail = chunk.leadin_tail() if unit.kind == "item" else ""
-    if not tail:
-        return own
-    weight = math.sqrt(len(tail.split()) / max(len(text.split()), 1))
-    vector = own + weight * vector_of[tail]
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)

@@ -198,7 +198,7 @@ class _Counting:
         return self._embeddings.encode(texts)
 
 
-def test_a_long_lead_in_is_embedded_once_not_once_per_item(tmp_path, embeddings):
+def test_a_long_lists_lead_in_is_embedded_once_not_once_per_item(tmp_path, embeddings):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     leadin = " ".join(f"word{n}" for n in range(150)) + " include:"
