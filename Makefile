@@ -11,7 +11,7 @@ EXTRAS ?=
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup setup-test llama-wheel browser wordnet chat test lint train train-reader \
+.PHONY: setup setup-test llama-wheel browser wordnet services deploy chat test lint train train-reader \
   train-entailment train-requests \
   eval eval-reader eval-requests verify-bench screenshots bench bench-100k clean
 
@@ -66,7 +66,7 @@ $(READY): pyproject.toml constraints.txt $(LOCAL_WHEEL)
 $(READY_TEST): $(READY) $(LLAMA_WHEELS)/.built
 	@echo "==> Installing the portable llama-cpp-python wheel and the test tools (about a minute)"
 	$(INSTALL_LLAMA)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval,train]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,local,eval,train,deploy]'
 	touch $@
 
 chat: setup
@@ -86,13 +86,27 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# The deployment's services (tests/system/deploy and `make deploy`): Debian's nginx and
+# Redis, started by the tests themselves on free loopback ports, never as system services.
+services:
+	@test -x /usr/sbin/nginx -a -x /usr/bin/redis-server || { \
+	  echo "Installing Debian's nginx-light and redis-server for the deployment tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends nginx-light redis-server; }
+
+# Chroma server, Redis, the ingestion worker, two app replicas and nginx on this machine,
+# as deploy/Procfile says (docs/deploy.md); visitors go to http://127.0.0.1:8080/.
+deploy: setup-test services
+	mkdir -p deploy-data
+	$(BIN)/honcho start -f deploy/Procfile -e deploy/deploy.env -d .
+
 lint: setup-test
 	@echo "==> Lint and type checks (ruff, mypy)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint browser wordnet
+test: lint browser wordnet services
 	@echo "==> The test suite (about 10 minutes on 2 cores; each dot is a test)"
 	$(BIN)/pytest
 

@@ -130,6 +130,8 @@ def _visitor(request: gr.Request | None) -> str:
 
 UPLOAD_CACHE_SECONDS = 3600
 """How often, and after how long, Gradio's copies of uploaded files are deleted."""
+QUEUED = "Queued for indexing: answers will use it in a few seconds."
+"""What an upload says when the ingestion worker indexes it (ASSISTANT_QUEUE_URL)."""
 KEPT_EXPORTS = 200
 """Conversation exports kept on disk (a download link older than this has expired)."""
 
@@ -271,6 +273,8 @@ class ChatApp:
         lines = [markdown_text(line) for line in result.summary().splitlines()]
         if sync is not None:
             lines.append(f"Index updated: {markdown_text(sync.summary())}")
+        elif result.stored:
+            lines.append(QUEUED)
         if refused:
             lines.append(refused)
         if result.stored and viewer.upload_folder != EVERYONE.upload_folder:
@@ -296,9 +300,8 @@ class ChatApp:
         else:
             try:
                 sync = self.bot.remove_document(source, viewer=viewer)
-                message = f"Removed {markdown_text(source)}. Index updated: " + markdown_text(
-                    sync.summary()
-                )
+                done = f"Index updated: {markdown_text(sync.summary())}" if sync else QUEUED
+                message = f"Removed {markdown_text(source)}. {done}"
             except AssistantError as exc:
                 message = f"⚠️ {markdown_text(str(exc))}"
         return (gr.Row(visible=False), message, *self.listing(viewer))

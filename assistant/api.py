@@ -43,6 +43,7 @@ from assistant.indexing.statistics import CorpusStatistics
 from assistant.indexing.store import REBUILD_HINT, ChunkStore
 from assistant.indexing.sync import Indexer, SyncReport
 from assistant.response import Answer
+from assistant.serving.jobs import JobQueue
 from assistant.settings import Settings
 
 log = logging.getLogger("assistant")
@@ -87,7 +88,10 @@ class Assistant:
         )
         self.store = ChunkStore(s, self.embeddings)
         self.indexer = Indexer(self.store)
-        self.library = Library(s, self.store, self.index)
+        # With a job queue, only the ingestion worker writes to the index: uploads are
+        # stored in the shared corpus folder and handed to it.
+        self.jobs = JobQueue(s.queue_url) if s.queue_url else None
+        self.library = Library(s, self.store, self.index if self.jobs is None else self._submit)
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
         self.scope = ScopeCheck.from_settings(self.embeddings, s, scorer)
@@ -164,7 +168,9 @@ class Assistant:
             loading = threading.Thread(target=self._load_quietly, daemon=True)
             loading.start()
             try:
-                if self.settings.auto_index:
+                if self.jobs is not None:
+                    pass  # the worker keeps the index up to date; it may still be building
+                elif self.settings.auto_index:
                     self._bring_up_to_date()
                 elif not self.store.sources():
                     raise CorpusError(
@@ -176,6 +182,11 @@ class Assistant:
             self.embeddings.load()  # raises here, in this thread, if it failed there
             self.scope.load()
             self._ready = True
+
+    def _submit(self, *, progress: Progress | None = None, only: list[str] | None = None) -> None:
+        assert self.jobs is not None
+        job = self.jobs.submit(only)
+        log.info("Indexing job %s handed to the worker (%s).", job.id, only or "everything")
 
     def _load_quietly(self) -> None:
         with contextlib.suppress(Exception):  # raised again below, in the caller's thread
@@ -324,13 +335,14 @@ class Assistant:
 
         ``files`` holds ``(original name, path)`` pairs. Rejected files are
         reported in the result and never reach the corpus or the index. A
-        signed-in user's files stay theirs (see :class:`Viewer`).
+        signed-in user's files stay theirs (see :class:`Viewer`). The report is
+        None when nothing was stored, or when the ingestion worker indexes them.
         """
         return self.library.add(files, viewer=viewer, progress=progress)
 
     def remove_document(
         self, source: str, *, progress: Progress | None = None, viewer: Viewer = EVERYONE
-    ) -> SyncReport:
+    ) -> SyncReport | None:
         """Remove an upload ``viewer`` may remove, from the corpus and the index."""
         return self.library.remove(source, viewer=viewer, progress=progress)
 

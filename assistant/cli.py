@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | chat | serve | users`` (and the evaluation's).
+"""Command line: ``assistant index | ask | chat | serve | worker | users`` (and evaluation's).
 
 A thin layer over :class:`assistant.Assistant`; errors meant for users are
 printed as one line and exit with status 1 (usage errors exit with 2).
@@ -270,6 +270,36 @@ def serve_command(
     if port is not None:
         overrides["port"] = port
     ui.launch(_assistant(corpus_dir, index_dir, backend), **overrides)
+
+
+@cli.command("worker")
+@_corpus_options
+@click.option("--once", is_flag=True, help="Stop when no job is waiting (for scripts).")
+@user_errors
+def worker_command(corpus_dir: Path | None, index_dir: Path | None, once: bool) -> None:
+    """Index what the app replicas hand over (ASSISTANT_QUEUE_URL): the index's one writer.
+
+    Stops after its current job on SIGTERM or Ctrl+C.
+    """
+    import signal
+    import threading
+
+    from assistant.errors import AssistantError
+    from assistant.serving.worker import run_worker
+
+    bot = _assistant(corpus_dir, index_dir)
+    if bot.jobs is None:
+        raise AssistantError(
+            "Set ASSISTANT_QUEUE_URL (redis://host:6379/0) for the worker to take jobs from."
+        )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    logging.getLogger("assistant").setLevel(logging.INFO)
+    click.echo(f"Worker: taking indexing jobs from {bot.jobs.url.split('@')[-1]}.", err=True)
+    try:
+        run_worker(bot.jobs, bot.index, stop=stop, once=once)
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.", err=True)
 
 
 for command in [*evaluation_commands(), users_command]:

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     )
 
     # Chroma: embedded under index_dir unless a server host is given.
+    queue_url: str | None = None
+    """Redis URL of the indexing job queue (``redis://host:6379/0``): set, this process
+    never writes to the index; it hands uploads to ``assistant worker``."""
     chroma_host: str | None = None
     chroma_port: int = Field(default=8000, ge=1, le=65535)
     chroma_ssl: bool = False

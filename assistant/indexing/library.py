@@ -28,8 +28,9 @@ from assistant.settings import Settings
 
 _TEXTS_CACHED = 16
 
-Index = Callable[..., SyncReport]
-"""``index(progress=..., only=[...])``: bring the index up to date with the corpus."""
+Index = Callable[..., SyncReport | None]
+"""``index(progress=..., only=[...])``: bring the index up to date with the corpus (None:
+the work was handed to the ingestion worker, see :mod:`assistant.serving.jobs`)."""
 
 
 class Library:
@@ -76,7 +77,7 @@ class Library:
 
     def remove(
         self, source: str, *, viewer: Viewer = EVERYONE, progress: Progress | None = None
-    ) -> SyncReport:
+    ) -> SyncReport | None:
         """Remove an upload ``viewer`` may remove, from the corpus folder and the index."""
         if not uploaded_source(source) or not viewer.may_remove(source):
             raise DocumentError(

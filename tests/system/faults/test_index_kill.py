@@ -1,8 +1,9 @@
-"""Killing `assistant index` (SIGKILL, at random points) never breaks the index."""
+"""Killing `assistant index` (SIGKILL, mid-embedding, proven so) never breaks the index."""
 
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import time
@@ -34,6 +35,36 @@ def _ids(bot: Assistant) -> set[str]:
     return {c.id for c in bot.store.chunks()}
 
 
+def _progress(log) -> tuple[int, int] | None:
+    """The last "Embedding chunks: done/total" line a run wrote, if any."""
+    found = re.findall(r"Embedding chunks: (\d+)/(\d+)", log.read_text(errors="replace"))
+    return (int(found[-1][0]), int(found[-1][1])) if found else None
+
+
+def _kill_mid_embedding(args: list[str], log, seed: int) -> tuple[int, int]:
+    """Start ``assistant index`` with ``args``; SIGKILL it once it has embedded part of
+    its work and before it finished (a random moment in between); its progress then."""
+    rng = random.Random(seed)
+    with log.open("w") as out:
+        run = subprocess.Popen(
+            [PYTHON, "-m", "assistant", "index", *args], cwd=REPO, stdout=out, stderr=out
+        )
+    deadline = time.monotonic() + 300
+    while True:
+        progress = _progress(log)
+        if progress and progress[0] > 0:
+            break
+        assert run.poll() is None, log.read_text()  # it must not finish before the kill
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    time.sleep(rng.uniform(0.0, 1.0))
+    run.kill()
+    assert run.wait() == -9  # the signal killed it: it did not exit on its own
+    done, total = _progress(log) or (0, 0)
+    assert done < total, log.read_text()  # work was left undone
+    return done, total
+
+
 @pytest.mark.parametrize("seed", [11, 23, 37])
 def test_a_killed_index_run_leaves_a_usable_index_and_the_next_run_finishes(
     tmp_path, embeddings, seed
@@ -51,17 +82,9 @@ def test_a_killed_index_run_leaves_a_usable_index_and_the_next_run_finishes(
             "Collaboration between these roles", "Teamwork between these roles"
         )
     )
-    run = subprocess.Popen(
-        [PYTHON, "-m", "assistant", "index", "--corpus", str(corpus), "--index", str(index)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    _kill_mid_embedding(
+        ["--corpus", str(corpus), "--index", str(index)], tmp_path / "index.log", seed
     )
-    time.sleep(
-        random.Random(seed).uniform(4.0, 16.0)
-    )  # model load, then somewhere in the embedding
-    run.kill()
-    run.wait()
 
     survivor = Assistant(corpus, index, embeddings=embeddings, auto_index=False)
     assert survivor.store.count() >= before - 1
@@ -75,3 +98,23 @@ def test_a_killed_index_run_leaves_a_usable_index_and_the_next_run_finishes(
     fresh = Assistant(corpus, tmp_path / "fresh-index", embeddings=embeddings)
     fresh.index()
     assert _ids(Assistant(corpus, index, embeddings=embeddings, auto_index=False)) == _ids(fresh)
+
+
+def test_a_killed_rebuild_leaves_the_old_index_answering_and_the_next_rebuild_finishes(
+    tmp_path, embeddings
+):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    _synthetic(corpus, 60, 5)
+    Assistant(corpus, index, embeddings=embeddings).index()
+    before = _ids(Assistant(corpus, index, embeddings=embeddings, auto_index=False))
+
+    args = ["--corpus", str(corpus), "--index", str(index), "--rebuild"]
+    _kill_mid_embedding(args, tmp_path / "rebuild.log", 5)
+
+    survivor = Assistant(corpus, index, embeddings=embeddings, auto_index=False)
+    assert _ids(survivor) == before  # the old index, whole: the new one was never published
+    assert not survivor.answer("What does a COO do?").refused
+    Assistant(corpus, index, embeddings=embeddings).index(rebuild=True)
+    assert _ids(Assistant(corpus, index, embeddings=embeddings, auto_index=False)) == before

@@ -1,4 +1,4 @@
-"""The browser every test of this folder drives: Debian's Chromium, headless."""
+"""The browser the system tests drive: Debian's Chromium, headless."""
 
 from __future__ import annotations
 
