@@ -97,6 +97,16 @@ def test_sixteen_clients_through_nginx_for_a_minute_get_every_answer_right(deplo
     assert all(asked > 0 for asked, _ in results)
 
 
+def _upload(page, url: str, document, outcome: str) -> None:
+    """Add ``document`` in the Documents tab of the app at ``url``; wait for ``outcome``."""
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.click("#documents-tab-button")
+    page.set_input_files("#upload input[type=file]", str(document))
+    page.click("#add")
+    page.wait_for_selector(f"#upload-status :text('{outcome}')", timeout=60_000)
+
+
 def test_an_upload_through_one_replica_is_answered_through_the_other_within_10_s(
     deployment, browser, tmp_path
 ):
@@ -105,12 +115,7 @@ def test_an_upload_through_one_replica_is_answered_through_the_other_within_10_s
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(deployment.replica_url("app1"))
-        page.wait_for_selector("#question textarea", timeout=60_000)
-        page.click("#documents-tab-button")
-        page.set_input_files("#upload input[type=file]", str(document))
-        page.click("#add")
-        page.wait_for_selector("#upload-status :text('Queued for indexing')", timeout=60_000)
+        _upload(page, deployment.replica_url("app1"), document, "Queued for indexing")
         uploaded = time.monotonic()
         other = _client(deployment.replica_url("app2"), "other")
         while True:
@@ -121,12 +126,7 @@ def test_an_upload_through_one_replica_is_answered_through_the_other_within_10_s
             time.sleep(0.5)
         assert reply["citations"][0]["source"].startswith("uploads/quokka-budget-")
         # The same file again, through the other replica: stored and indexed once.
-        page.goto(deployment.replica_url("app2"))
-        page.wait_for_selector("#question textarea", timeout=60_000)
-        page.click("#documents-tab-button")
-        page.set_input_files("#upload input[type=file]", str(document))
-        page.click("#add")
-        page.wait_for_selector("#upload-status :text('Already in the corpus')", timeout=60_000)
+        _upload(page, deployment.replica_url("app2"), document, "Already in the corpus")
         assert len(list((deployment.corpus / "uploads").glob("quokka-budget-*"))) == 1
         assert "Queued" not in page.inner_text("#upload-status")
     finally:
