@@ -60,9 +60,6 @@ class Deployment:
             "APP2_PORT": str(ports["app2"]),
             "NGINX_PORT": str(ports["nginx"]),
             "APP_PORTS": f"{ports['app1']},{ports['app2']}",
-            # Every test client comes from 127.0.0.1: one address would get one share
-            # of the queue (ASSISTANT_CLIENT_QUEUE_SHARE), which a load test exceeds.
-            "ASSISTANT_CLIENT_QUEUE_SHARE": "1000000",
         }
         (root / "data").mkdir()
         self.commands = procfile()

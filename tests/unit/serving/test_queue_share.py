@@ -1,0 +1,61 @@
+"""A client's share of the queue: a flood from one address is refused, others are not."""
+
+from __future__ import annotations
+
+import asyncio
+
+from assistant.serving.guards import QueueShare
+
+
+def _join(guard: QueueShare, address: str, path: str = "/gradio_api/queue/join") -> int:
+    """One POST through the guard; the status answered."""
+    statuses: list[int] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    scope = {"type": "http", "method": "POST", "path": path, "client": (address, 5000)}
+    asyncio.run(guard(scope, receive, send))
+    return statuses[0]
+
+
+def _app():
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+def test_an_address_past_its_share_is_told_to_try_again():
+    guard = QueueShare(_app(), limit=3, clock=lambda: 0.0)
+    assert [_join(guard, "203.0.113.7") for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_another_address_keeps_its_own_share():
+    guard = QueueShare(_app(), limit=1, clock=lambda: 0.0)
+    _join(guard, "203.0.113.7")
+    assert _join(guard, "198.51.100.2") == 200
+
+
+def test_the_share_comes_back_after_the_window():
+    now = [0.0]
+    guard = QueueShare(_app(), limit=1, window=10, clock=lambda: now[0])
+    _join(guard, "203.0.113.7")
+    now[0] = 11.0
+    assert _join(guard, "203.0.113.7") == 200
+
+
+def test_this_machines_own_user_on_loopback_is_not_counted():
+    guard = QueueShare(_app(), limit=1, clock=lambda: 0.0)
+    assert [_join(guard, "127.0.0.1") for _ in range(5)] == [200] * 5
+    assert [_join(guard, "::1") for _ in range(5)] == [200] * 5
+
+
+def test_requests_other_than_joining_the_queue_are_not_counted():
+    guard = QueueShare(_app(), limit=1, clock=lambda: 0.0)
+    assert [_join(guard, "203.0.113.7", "/config") for _ in range(3)] == [200] * 3
