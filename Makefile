@@ -98,7 +98,7 @@ services:
 # as deploy/Procfile says (docs/deploy.md); visitors go to http://127.0.0.1:8080/.
 deploy: setup-test services
 	mkdir -p deploy-data
-	$(BIN)/honcho start -f deploy/Procfile -e deploy/deploy.env -d .
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f deploy/Procfile -e deploy/deploy.env -d .
 
 lint: setup-test
 	@echo "==> Lint and type checks (ruff, mypy)"

@@ -29,7 +29,7 @@ from assistant.display.render import Turn, chat_markdown, conversation_markdown,
 from assistant.documents.access import EVERYONE, Viewer
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.errors import AccountError
-from assistant.serving.accounts import Accounts
+from assistant.serving.accounts import Accounts, account_key
 from assistant.serving.guards import BodyLimit, QueueShare, allowed_hosts
 from assistant.serving.quota import SlidingQuota
 from assistant.serving.signin import RefusedSignInIs401, SignIn, SignInThrottle
@@ -125,7 +125,8 @@ def _visitor(request: gr.Request | None) -> str:
         return ""
     name = getattr(request, "username", None)
     client = getattr(request, "client", None)
-    return f"user:{name}" if name else f"address:{getattr(client, 'host', '')}"
+    # One account is one visitor, however its name is typed at the sign-in.
+    return f"user:{account_key(name)}" if name else f"address:{getattr(client, 'host', '')}"
 
 
 UPLOAD_CACHE_SECONDS = 3600
@@ -552,7 +553,9 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
     # A bounded queue: a flood of questions is told "busy" at once instead of making
     # everyone behind it wait minutes.
     blocks.queue(
-        default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_max_size
+        default_concurrency_limit=settings.concurrency_limit,
+        max_size=settings.queue_max_size,
+        api_open=False,  # no route around the queue (its size cap, its per-client share)
     )
     blocks.launch(
         server_name=settings.host,

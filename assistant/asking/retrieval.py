@@ -128,8 +128,11 @@ class HybridRetriever(BaseRetriever):
         with stage("search"):
             if statistics is None:
                 statistics = self.statistics.current()  # first: it reopens a changed index
-            # The snapshot is the asker's: another user's private documents are hidden.
+            # The snapshot is the asker's: another user's private documents are hidden, and
+            # what the index gained since the snapshot (another user's upload being written)
+            # is left for the next question: only the snapshot's documents are kept.
             dense = self.store.search(vector, fetch, hidden=statistics.hidden_sources)
+            dense = [hit for hit in dense if hit.chunk.source in statistics.sources]
         if not dense:
             return Retrieval(query, vector, (), -1.0, statistics)
         with stage("keyword"):

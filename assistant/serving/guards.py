@@ -103,10 +103,12 @@ class QueueShare:
         self.joins = SlidingQuota(limit, window=window, clock=clock)
 
     async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
+        path = str(scope.get("path", "")).rstrip("/")
+        # The page and gradio_client join the queue; a REST client calls an endpoint.
         joining = (
             scope["type"] == "http"
             and scope.get("method") == "POST"
-            and str(scope.get("path", "")).rstrip("/").endswith("/queue/join")
+            and (path.endswith("/queue/join") or "/call/" in path)
         )
         address = str((scope.get("client") or ("",))[0])
         if joining and not _loopback(address) and not self.joins.take(address):

@@ -41,7 +41,14 @@ def run_worker(
         log.warning(
             "%d job(s) were left running by a stopped worker: running them again.", recovered
         )
-    report = index()
+    while True:  # under a process manager the index server may still be starting
+        try:
+            report = index()
+            break
+        except StoreUnavailableError as exc:
+            log.error("%s Trying again in %.0f s.", exc, RETRY_SECONDS)
+            if stop.wait(RETRY_SECONDS):
+                return 0
     log.info("Index up to date with the corpus folder: %s", report.summary())
     done = 0
     while not stop.is_set():

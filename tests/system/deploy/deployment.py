@@ -79,8 +79,11 @@ class Deployment:
         log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the process writes it
             prefix=f"deploy-{name}-", suffix=".log", delete=False
         )
+        command = self.commands[name]
+        # The shell gives way to the process (exec), so a kill reaches the process itself.
+        command = command if "exec " in command else f"exec {command}"
         process = subprocess.Popen(
-            ["sh", "-c", f"exec {self.commands[name]}"],
+            ["sh", "-c", command],
             cwd=REPO,
             env=self.env,
             stdout=log,

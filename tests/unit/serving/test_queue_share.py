@@ -59,3 +59,9 @@ def test_this_machines_own_user_on_loopback_is_not_counted():
 def test_requests_other_than_joining_the_queue_are_not_counted():
     guard = QueueShare(_app(), limit=1, clock=lambda: 0.0)
     assert [_join(guard, "203.0.113.7", "/config") for _ in range(3)] == [200] * 3
+
+
+def test_a_rest_call_of_an_endpoint_counts_like_joining_the_queue():
+    guard = QueueShare(_app(), limit=1, clock=lambda: 0.0)
+    _join(guard, "203.0.113.7", "/gradio_api/call/chat")
+    assert _join(guard, "203.0.113.7", "/gradio_api/call/chat") == 429
