@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from assistant.errors import AccountError
 from assistant.serving.accounts import Accounts, account_key
 from assistant.serving.guards import BodyLimit, QueueShare, allowed_hosts
 from assistant.serving.quota import SlidingQuota
-from assistant.serving.signin import RefusedSignInIs401, SignIn, SignInThrottle
+from assistant.serving.signin import RedisFailures, RefusedSignInIs401, SignIn, SignInThrottle
 
 EXAMPLES = [
     "Summarize the article",
@@ -546,6 +547,9 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
             accounts,
             free_attempts=settings.auth_free_attempts,
             first_delay=settings.auth_lockout_seconds,
+            # Replicas sharing a job queue share the failures too, on the wall clock.
+            clock=time.time if settings.queue_url else time.monotonic,
+            failures=RedisFailures(settings.queue_url) if settings.queue_url else None,
         )
         if accounts is not None
         else None

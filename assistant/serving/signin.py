@@ -36,8 +36,75 @@ class _Record:
     locked_until: float = 0.0
 
 
+class MemoryFailures:
+    """Failed sign-ins per account, in this process (one app process)."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, _Record] = {}
+
+    def get(self, key: str) -> _Record | None:
+        """The failures of ``key`` so far, if any."""
+        return self._records.get(key)
+
+    def fail(self, key: str) -> int:
+        """Count one more failure; the count."""
+        record = self._records.setdefault(key, _Record())
+        record.failures += 1
+        return record.failures
+
+    def lock(self, key: str, until: float) -> None:
+        """Refuse ``key`` until ``until``."""
+        self._records.setdefault(key, _Record()).locked_until = until
+
+    def clear(self, key: str) -> None:
+        """Forget ``key``'s failures (it signed in)."""
+        self._records.pop(key, None)
+
+
+class RedisFailures:
+    """Failed sign-ins per account in Redis, shared by every app replica.
+
+    Each replica otherwise counts alone, and a client that reaches them in turn
+    gets the free attempts once per replica. Times are wall-clock seconds, the
+    same on every machine; a record expires a day after its last failure.
+    """
+
+    PREFIX = "assistant:signin:"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=5, decode_responses=True)
+
+    def get(self, key: str) -> _Record | None:
+        """The failures of ``key`` so far, if any."""
+        found = self._redis.hgetall(self.PREFIX + key)
+        if not found:
+            return None
+        return _Record(int(found.get("failures", 0)), float(found.get("locked_until", 0.0)))
+
+    def fail(self, key: str) -> int:
+        """Count one more failure (atomically, whichever replica counts it); the count."""
+        name = self.PREFIX + key
+        failures = int(self._redis.hincrby(name, "failures", 1))
+        self._redis.expire(name, 86_400)
+        return failures
+
+    def lock(self, key: str, until: float) -> None:
+        """Refuse ``key`` until ``until`` on every replica."""
+        self._redis.hset(self.PREFIX + key, "locked_until", until)
+
+    def clear(self, key: str) -> None:
+        """Forget ``key``'s failures (it signed in)."""
+        self._redis.delete(self.PREFIX + key)
+
+
 class SignIn:
-    """A Gradio ``auth`` callable checking names and passwords against :class:`Accounts`."""
+    """A Gradio ``auth`` callable checking names and passwords against :class:`Accounts`.
+
+    Failures are counted in ``failures``: this process's memory by default, or
+    :class:`RedisFailures` shared by several replicas.
+    """
 
     def __init__(
         self,
@@ -47,13 +114,14 @@ class SignIn:
         first_delay: float = 1.0,
         max_delay: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        failures: MemoryFailures | RedisFailures | None = None,
     ) -> None:
         self.accounts = accounts
         self.free_attempts = free_attempts
         self.first_delay = first_delay
         self.max_delay = max_delay
         self._clock = clock
-        self._records: dict[str, _Record] = {}
+        self._failures = failures or MemoryFailures()
         self._lock = threading.Lock()
 
     def __call__(self, username: str, password: str) -> bool:
@@ -65,26 +133,20 @@ class SignIn:
             # password is still checked against a decoy, so the answer takes as long.
             self.accounts.verify(key, password)
             return False
-        with self._lock:
-            record = self._records.setdefault(key, _Record())
-            if self._clock() < record.locked_until:
-                return False
+        if self.locked(key):
+            return False
         ok = self.accounts.verify(key, password)  # slow on purpose: outside the lock
         with self._lock:
             if ok:
-                self._records.pop(key, None)
+                self._failures.clear(key)
                 return True
-            record = self._records.setdefault(key, _Record())
-            record.failures += 1
-            if record.failures >= self.free_attempts:
-                delay = min(
-                    self.max_delay,
-                    self.first_delay * 2 ** (record.failures - self.free_attempts),
-                )
-                record.locked_until = self._clock() + delay
+            failures = self._failures.fail(key)
+            if failures >= self.free_attempts:
+                delay = min(self.max_delay, self.first_delay * 2 ** (failures - self.free_attempts))
+                self._failures.lock(key, self._clock() + delay)
                 log.warning(
                     "%d failed sign-ins for %r; refusing it for %.0fs.",
-                    record.failures,
+                    failures,
                     username[:64],
                     delay,
                 )
@@ -92,7 +154,8 @@ class SignIn:
 
     def locked(self, username: str) -> bool:
         """Whether attempts for ``username`` are refused right now."""
-        record = self._records.get(account_key(username)[:256])
+        with self._lock:
+            record = self._failures.get(account_key(username)[:256])
         return record is not None and self._clock() < record.locked_until
 
 

@@ -10,34 +10,11 @@ import pytest
 from assistant import Assistant
 from assistant.serving.jobs import JobQueue
 from assistant.serving.worker import run_worker
-from tests.support import ARTICLE, free_port, start_server, stop
+from tests.support import ARTICLE, free_port
 
 pytestmark = pytest.mark.server
 
 NOTE = "# Offsite\n\nThe offsite this year is in Lisbon, organised by Zorblax Quimby.\n"
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is missing: install Debian's redis-server (make test does)")
-    port = free_port()
-    process = start_server(
-        [
-            "redis-server",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--dir",
-            str(tmp_path),
-        ],
-        port,
-    )
-    yield f"redis://127.0.0.1:{port}/0"
-    stop(process)
 
 
 @pytest.fixture
