@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from assistant.serving.guards import QueueShare
+from tests.unit.serving.asgi import answering, post
 
 
 def _join(guard: QueueShare, address: str, path: str = "/gradio_api/queue/join") -> int:
-    """One POST through the guard; the status answered."""
-    statuses: list[int] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            statuses.append(message["status"])
-
-    scope = {"type": "http", "method": "POST", "path": path, "client": (address, 5000)}
-    asyncio.run(guard(scope, receive, send))
-    return statuses[0]
+    return post(guard, address, path)
 
 
 def _app():
-    async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    return app
+    return answering(200)
 
 
 def test_an_address_past_its_share_is_told_to_try_again():

@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 
 from assistant.serving.accounts import Accounts
 from assistant.serving.signin import SignIn
+from tests.unit.serving.asgi import answering, post
 
 # Argon2 at its cheapest: these tests count attempts, they do not time them.
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -117,35 +118,13 @@ def test_a_successful_sign_in_clears_earlier_failures(signin):
 
 
 def _login(throttle, address: str) -> int:
-    """One POST /login through the throttle; the status it answers."""
-    import asyncio
-
-    statuses: list[int] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            statuses.append(message["status"])
-
-    scope = {"type": "http", "method": "POST", "path": "/login", "client": (address, 5000)}
-    asyncio.run(throttle(scope, receive, send))
-    return statuses[0]
-
-
-def _refusing_app():
-    async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 401, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    return app
+    return post(throttle, address, "/login")
 
 
 def test_an_address_guessing_at_many_names_gets_429_after_its_failures(clock):
     from assistant.serving.signin import SignInThrottle
 
-    throttle = SignInThrottle(_refusing_app(), max_failures=3, window=60, clock=clock)
+    throttle = SignInThrottle(answering(401), max_failures=3, window=60, clock=clock)
     assert [_login(throttle, "10.0.0.9") for _ in range(4)] == [401, 401, 401, 429]
     assert _login(throttle, "10.0.0.7") == 401  # another address is not affected
     clock.now += 61
