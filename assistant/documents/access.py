@@ -37,6 +37,16 @@ def private_owner(source: str) -> str | None:
     return None
 
 
+def uploaded_source(source: str) -> bool:
+    """Whether a corpus-relative path is one of the users' uploads, shared or private."""
+    parts = PurePosixPath(source).parts
+    if any(part.startswith(".") for part in parts):  # "..", hidden files, partial writes
+        return False
+    return (len(parts) == 2 and parts[0] == SHARED_UPLOADS) or (
+        len(parts) == 3 and parts[0] == PRIVATE_FOLDER
+    )
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who is asking: the documents they see, and where their uploads go.
@@ -67,11 +77,12 @@ class Viewer:
         return owner is None or owner == self.key
 
     def may_remove(self, source: str) -> bool:
-        """Whether this viewer may remove the upload ``source`` (their own, or shared if admin)."""
-        parts = PurePosixPath(source).parts
-        if len(parts) == 2 and parts[0] == SHARED_UPLOADS:
-            return self.role == "admin"
-        return len(parts) == 3 and private_owner(source) == self.key
+        """Whether ``source`` is an upload this viewer may remove: their own, or a shared
+        one if they are an admin."""
+        if not uploaded_source(source):
+            return False
+        owner = private_owner(source)
+        return self.role == "admin" if owner is None else owner == self.key
 
 
 EVERYONE = Viewer()

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.access import EVERYONE, PRIVATE_FOLDER, SHARED_UPLOADS, Viewer
+from assistant.documents.access import EVERYONE, SHARED_UPLOADS, Viewer
 from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.parse_worker import read_bytes
 from assistant.errors import DocumentError
@@ -175,13 +175,3 @@ def store_uploads(
         seen[digest] = stored[-1]
         total += len(raw)
     return UploadResult(tuple(stored), tuple(rejected), tuple(duplicates))
-
-
-def uploaded_source(source: str) -> bool:
-    """Whether a corpus-relative path is one of the users' uploads, shared or private."""
-    parts = Path(source).parts
-    if any(part.startswith(".") for part in parts):  # "..", hidden files, partial writes
-        return False
-    return (len(parts) == 2 and parts[0] == UPLOAD_FOLDER) or (
-        len(parts) == 3 and parts[0] == PRIVATE_FOLDER
-    )

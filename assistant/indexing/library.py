@@ -20,7 +20,7 @@ from cachetools import LRUCache
 from assistant.common.progress import Progress
 from assistant.documents.access import EVERYONE, Viewer
 from assistant.documents.corpus import document_file
-from assistant.documents.uploads import UploadResult, store_uploads, uploaded_source
+from assistant.documents.uploads import UploadResult, store_uploads
 from assistant.errors import DocumentError
 from assistant.indexing.store import ChunkStore
 from assistant.indexing.sync import SyncReport
@@ -50,7 +50,7 @@ class Library:
 
     def removable(self, viewer: Viewer = EVERYONE) -> list[str]:
         """The indexed uploads ``viewer`` may remove."""
-        return [s for s in self.store.sources() if uploaded_source(s) and viewer.may_remove(s)]
+        return [s for s in self.store.sources() if viewer.may_remove(s)]
 
     def add(
         self,
@@ -79,7 +79,7 @@ class Library:
         self, source: str, *, viewer: Viewer = EVERYONE, progress: Progress | None = None
     ) -> SyncReport | None:
         """Remove an upload ``viewer`` may remove, from the corpus folder and the index."""
-        if not uploaded_source(source) or not viewer.may_remove(source):
+        if not viewer.may_remove(source):
             raise DocumentError(
                 f"{source} is not one of your uploads: only uploads can be removed here, "
                 "each by whoever added it (shared ones by an admin); the corpus's own files "

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.documents.access import EVERYONE, Viewer, owner_key, private_owner
+from assistant.documents.access import (
+    EVERYONE,
+    Viewer,
+    owner_key,
+    private_owner,
+    uploaded_source,
+)
 
 ADA = Viewer("ada", "user")
 BOB = Viewer("bob", "user")
@@ -53,3 +59,17 @@ def test_an_admin_may_remove_shared_uploads_but_no_ones_private_ones():
     assert ADMIN.may_remove("uploads/notes-1a2b3c4d.md")
     assert not ADMIN.may_remove(f"{ADA.upload_folder}/notes-1a2b3c4d.md")
     assert not ADMIN.may_remove("operations-manager-vs-coo.txt")
+
+
+def test_only_uploads_count_as_removable():
+    assert uploaded_source("uploads/notes-1a2b3c4d.md")
+    assert uploaded_source(f"{ADA.upload_folder}/notes-1a2b3c4d.md")
+    assert not uploaded_source("operations-manager-vs-coo.md")
+    assert not uploaded_source("uploads/../secrets.md")
+    assert not uploaded_source("uploads/deeper/notes.md")
+    assert not uploaded_source("private/../secrets.md/x")
+
+
+def test_nobody_may_remove_a_path_that_climbs_out_of_the_uploads():
+    assert not ADMIN.may_remove("uploads/..")
+    assert not ADA.may_remove(f"{ADA.upload_folder}/../../secrets.md")

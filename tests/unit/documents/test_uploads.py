@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents.uploads import UPLOAD_FOLDER, safe_name, store_uploads, uploaded_source
+from assistant.documents.uploads import UPLOAD_FOLDER, safe_name, store_uploads
 from tests.support import make_pdf
 
 LIMIT = 100_000
@@ -130,10 +130,3 @@ def test_a_rejected_file_is_reported_with_its_own_reason_only(tmp_corpus, incomi
     summary = store_uploads([("notes.txt", bad)], tmp_corpus, max_bytes=LIMIT).summary()
     assert summary.splitlines() == [f"Not added: notes.txt: {summary.split(': ', 2)[2]}"]
     assert "binary" in summary
-
-
-def test_only_uploads_count_as_removable():
-    assert uploaded_source(f"{UPLOAD_FOLDER}/notes-1a2b3c4d.md")
-    assert not uploaded_source("operations-manager-vs-coo.md")
-    assert not uploaded_source(f"{UPLOAD_FOLDER}/../secrets.md")
-    assert not uploaded_source(f"{UPLOAD_FOLDER}/deeper/notes.md")
