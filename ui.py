@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -547,8 +546,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
             accounts,
             free_attempts=settings.auth_free_attempts,
             first_delay=settings.auth_lockout_seconds,
-            # Replicas sharing a job queue share the failures too, on the wall clock.
-            clock=time.time if settings.queue_url else time.monotonic,
+            # Replicas sharing a job queue share the failures too.
             failures=RedisFailures(settings.queue_url) if settings.queue_url else None,
         )
         if accounts is not None

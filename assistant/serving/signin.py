@@ -39,6 +39,9 @@ class _Record:
 class MemoryFailures:
     """Failed sign-ins per account, in this process (one app process)."""
 
+    clock = staticmethod(time.monotonic)
+    """The times of lock-outs: this process's own clock, which never jumps."""
+
     def __init__(self) -> None:
         self._records: dict[str, _Record] = {}
 
@@ -70,6 +73,8 @@ class RedisFailures:
     """
 
     PREFIX = "assistant:signin:"
+    clock = staticmethod(time.time)
+    """The times of lock-outs: wall-clock seconds, the same on every replica."""
 
     def __init__(self, url: str) -> None:
         import redis
@@ -103,7 +108,8 @@ class SignIn:
     """A Gradio ``auth`` callable checking names and passwords against :class:`Accounts`.
 
     Failures are counted in ``failures``: this process's memory by default, or
-    :class:`RedisFailures` shared by several replicas.
+    :class:`RedisFailures` shared by several replicas; each says which clock its
+    times are on.
     """
 
     def __init__(
@@ -113,15 +119,15 @@ class SignIn:
         free_attempts: int = 5,
         first_delay: float = 1.0,
         max_delay: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         failures: MemoryFailures | RedisFailures | None = None,
     ) -> None:
         self.accounts = accounts
         self.free_attempts = free_attempts
         self.first_delay = first_delay
         self.max_delay = max_delay
-        self._clock = clock
         self._failures = failures or MemoryFailures()
+        self._clock = clock or self._failures.clock
         self._lock = threading.Lock()
 
     def __call__(self, username: str, password: str) -> bool:

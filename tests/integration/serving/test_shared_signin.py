@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from argon2 import PasswordHasher
 
@@ -25,7 +23,6 @@ def replicas(redis_url):
             accounts,
             free_attempts=3,
             first_delay=600,
-            clock=time.time,
             failures=RedisFailures(redis_url),
         )
 
