@@ -96,9 +96,9 @@ class Chunk:
         """What a unit means to dense search: a list item is read with its lead-in's end.
 
         Only the lead-in's last :data:`LEADIN_WORDS` words: they name what the list is
-        ("Key responsibilities of a COO include:"). The index embeds the two parts
-        apart (:meth:`leadin_tail` once per list) and adds their vectors, so a list's
-        cost grows with its items' words alone.
+        ("Key responsibilities of a COO include:"). For a long list the index embeds
+        the two parts apart and adds their vectors
+        (:mod:`assistant.indexing.unit_vectors`), so its cost grows with its words.
         """
         text = self.unit_text(unit)
         tail = self.leadin_tail() if unit.kind == "item" else ""

@@ -180,5 +180,5 @@ class CorpusStatistics:
 
 def _view(chunks: list[Chunk], viewer: Viewer) -> KeywordIndex:
     visible = [c for c in chunks if viewer.sees(c.source)]
-    hidden = frozenset(c.source for c in chunks if not viewer.sees(c.source))
-    return KeywordIndex(visible, hidden_sources=hidden)
+    hidden = {c.source for c in chunks} - {c.source for c in visible}
+    return KeywordIndex(visible, hidden_sources=frozenset(hidden))
