@@ -163,7 +163,7 @@ class CorpusStatistics:
         """The snapshot of ``revision`` (by default, the store's revision now) for ``viewer``."""
         revision = revision if revision is not None else self.store.revision()
         with self._lock:
-            if self._revision != revision or not self._views:
+            if self._revision != revision:
                 self._chunks = self.store.chunks()
                 self._views = {}
                 self._revision = revision
