@@ -41,9 +41,8 @@ UNIT_FEATURES = (
     "why_cause",
     "reader",
 )
-"""Per candidate unit. The ranker compares units of one question, so only differences
-between a question's candidates matter: nothing here needs to mean the same on
-another document."""
+"""Per candidate unit. The ranker compares one question's units, so only differences
+between them matter: nothing here needs to mean the same on another document."""
 QUESTION_FEATURES = (
     "top_score",
     "top_share",
@@ -85,8 +84,7 @@ _CAUSE = re.compile(
     r"led to|caused|crucial|essential|important)\b",
     re.I,
 )
-# The question's type, from the question word it is asked with (the first one, so a
-# "when" that joins two clauses later on does not make it a question about time).
+# The question's type, from its first question word (a later "when" joins clauses).
 _QUESTION_KINDS = (
     ("count", re.compile(r"^how (many|much|long|old|far|big|large)\b|\bwhat (percentage|number)")),
     ("when", re.compile(r"^when\b|\b(what|which|in what) (year|century|decade|date)\b")),
@@ -135,12 +133,21 @@ def reading_order(units: np.ndarray) -> np.ndarray:
     return np.argsort(-first, kind="stable")
 
 
-class FeatureExtractor:
-    """Computes :class:`Features`; embeds only what the index did not store.
+def read_units(
+    read: Read, question: str, candidates: list[Candidate], units: np.ndarray, best: int
+) -> None:
+    """Fill in ``units``' reader column: the ``best`` candidates read, the rest their lowest."""
+    if not candidates:
+        return
+    order = reading_order(units)[:best]
+    logits = read(question, [candidates[i] for i in order])
+    units[:, _READER] = float(logits.min())
+    units[order, _READER] = logits
 
-    ``read`` (the reader) is given only the ``read_best`` candidates that retrieval
-    ranks highest; the others get the lowest of its scores, so they stay behind.
-    """
+
+class FeatureExtractor:
+    """Computes :class:`Features`; embeds only what the index did not store, reads
+    (:func:`read_units`) only the ``read_best`` candidates retrieval ranks highest."""
 
     def __init__(
         self,
@@ -168,17 +175,10 @@ class FeatureExtractor:
             vectors = np.zeros((0, len(retrieval.vector)), dtype=np.float32)
         dense = vectors @ retrieval.vector if len(candidates) else np.zeros(0)
         units = _unit_rows(question, candidates, dense, vectors, retrieval)
-        self._add_reader(question, candidates, units)
+        if self.read is not None:
+            read_units(self.read, question.text, candidates, units, self.read_best)
         row = self._question_row(question, candidates, dense, units, retrieval, vectors=vectors)
         return Features(question, candidates, vectors, units, row)
-
-    def _add_reader(self, question: Question, candidates: list[Candidate], units: np.ndarray):
-        if self.read is None or not candidates:
-            return
-        best = reading_order(units)[: self.read_best]
-        logits = self.read(question.text, [candidates[i] for i in best])
-        units[:, _READER] = float(logits.min())
-        units[best, _READER] = logits
 
     def _question_row(
         self,

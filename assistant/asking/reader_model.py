@@ -132,6 +132,20 @@ def save_difference(model: Any, out: Path, layers: int, max_length: int) -> None
     (out / CONFIG).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
 
 
+def load_difference(model: Any, folder: Path) -> None:
+    """Put a saved difference (:func:`save_difference`) into a :func:`fresh_model`."""
+    from safetensors.torch import load_file
+
+    files = read_files(folder)
+    state = {k: v.float() for k, v in load_file(str(files.folder / WEIGHTS)).items()}
+    head = {k[len(HEAD) :]: v for k, v in state.items() if k.startswith(HEAD)}
+    encoder = {k: v for k, v in state.items() if not k.startswith(HEAD)}
+    missing, unexpected = model[0].auto_model.load_state_dict(encoder, strict=False)
+    if unexpected or any(not k.startswith("embeddings.") for k in missing):
+        raise ReaderModelError(f"The weights in {folder} do not fit a {files.layers}-layer model.")
+    model[2].linear.load_state_dict(head)
+
+
 class _Scorer:
     """MiniLM's kept layers, masked mean pooling, the linear head: one logit per pair."""
 

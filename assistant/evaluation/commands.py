@@ -191,12 +191,21 @@ def train_requests_command(out: Path | None, report: Path) -> None:
     default=None,
     help="Fit with (or without) the reader's features (default: ASSISTANT_READER).",
 )
+@click.option(
+    "--reader-work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".reader-work"),
+    show_default=True,
+    help="train-reader's --work folder: its fold readers score the article's questions.",
+)
 @user_errors
-def train_command(out: Path | None, report: Path, reader: bool | None) -> None:
+def train_command(out: Path | None, report: Path, reader: bool | None, reader_work: Path) -> None:
     """Fit the answer scorer on the bundled public data, leaving one document out.
 
     Prints train and validation figures per held-out document and writes the
-    scorer with the hash and date of the data it was fitted on.
+    scorer with the hash and date of the data it was fitted on. With the reader,
+    the article's questions are scored by the fold readers of ``train-reader``
+    (cross-fitted: never by a reader trained on them).
     """
     from assistant.evaluation import require_extra
     from assistant.evaluation.training_report import train
@@ -205,7 +214,7 @@ def train_command(out: Path | None, report: Path, reader: bool | None) -> None:
     require_extra()
     with_reader = Settings().reader if reader is None else reader
     target = out or shipped_scorer()
-    result = train(target, report, reader=with_reader)
+    result = train(target, report, reader=with_reader, reader_work=reader_work)
     click.echo(result.table())
     written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
     click.echo(f"\nWrote {written} in {result.seconds:.0f} s")

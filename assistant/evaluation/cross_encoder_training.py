@@ -86,12 +86,14 @@ def fit_cross_encoder(
     out: Path,
     *,
     name: str,
+    start: Path | None = None,
     progress: bool = True,
 ) -> dict[str, float]:
     """Fit on ``train``, write the shipped difference to ``out``, return ``held``'s figures.
 
     The first text of each pair is read first (the question, or the claim), the
-    second after the separator (the unit with its setting).
+    second after the separator (the unit with its setting). ``start`` is a trained
+    difference to go on from (default: the bundled layers and a fresh head).
     """
     from datasets import Dataset
     from sentence_transformers.cross_encoder import (
@@ -106,6 +108,8 @@ def fit_cross_encoder(
 
     set_seed(schedule.seed)
     model = reader_model.fresh_model(schedule.layers, schedule.max_length)
+    if start is not None:
+        reader_model.load_difference(model, start)
     model[0].auto_model.embeddings.requires_grad_(False)  # shipped by the package, never changed
     dataset = Dataset.from_dict(
         {

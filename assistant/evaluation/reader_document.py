@@ -6,7 +6,9 @@ asked of the article's index with the scorer's own pipeline
 (:func:`assistant.evaluation.training_data.collect`), and the units the reader
 would read for each become pairs, in exactly the shape it reads in production.
 Only the article is read this way: the SQuAD documents of ``assistant eval``
-stay unseen. The held-out and unseen article sets are never read.
+stay unseen. The held-out and unseen article sets are never read. The pairs come
+in folds, so the scorer can be fitted on scores of readers that never saw them
+(:mod:`assistant.evaluation.reader_folds`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from __future__ import annotations
 from assistant.asking.features import reading_order
 from assistant.asking.reader import reader_text
 from assistant.evaluation.reader_data import Pair
+from assistant.evaluation.reader_folds import DOCUMENT, FOLDS, fold_of
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
-
-DOCUMENT = "article"
 
 
 def document_pairs(
@@ -24,8 +25,9 @@ def document_pairs(
     *,
     candidates: int = 8,
     limit: int | None = None,
-) -> list[Pair]:
-    """Pairs for the ``candidates`` units the reader reads per question of the gold set.
+) -> dict[int, list[Pair]]:
+    """Pairs for the ``candidates`` units the reader reads per question of the gold set,
+    by fold (:func:`assistant.evaluation.reader_folds.fold_of` of the written question).
 
     A unit holding the question's evidence is a 1; every other unit, and every
     unit read for a question the article does not answer, a 0. ``limit`` keeps a
@@ -42,14 +44,14 @@ def document_pairs(
         progress=False,
         reader=False,
     )
-    pairs = []
+    pairs: dict[int, list[Pair]] = {fold: [] for fold in range(FOLDS)}
     for sample in samples:
         if not sample.fitted or not sample.features.candidates:
             continue
         features = sample.features
         for i in reading_order(features.units)[:candidates]:
             label = float(sample.answerable and sample.labels[i] > 0)
-            pairs.append(
+            pairs[fold_of(sample.base)].append(
                 Pair(
                     features.question.text,
                     reader_text(features.candidates[i]),

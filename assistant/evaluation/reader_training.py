@@ -13,14 +13,17 @@ import hashlib
 import json
 import logging
 import random
+import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.asking import reader_model
 from assistant.evaluation import reader_data
 from assistant.evaluation.cross_encoder_training import Schedule, fit_cross_encoder
+from assistant.evaluation.reader_data import Pair
 
 log = logging.getLogger("assistant")
 
@@ -43,6 +46,11 @@ class ReaderRecipe:
     save_steps: int = 250
     document_candidates: int = 8
     """Units read per question of the article's gold set (0: SQuAD alone)."""
+    document_epochs: float = 1.0
+    document_learning_rate: float = 3e-5
+    """The second stage, from the SQuAD reader: the gold set's pairs and a replay."""
+    replay: float = 1.0
+    """SQuAD pairs replayed in the second stage, per gold-set pair."""
     limit_pairs: int | None = None
     """A smoke run: only this many training pairs (CI)."""
 
@@ -62,9 +70,14 @@ class ReaderRun:
 def train_reader(
     work: Path, out: Path, recipe: ReaderRecipe | None = None, *, progress: bool = True
 ) -> ReaderRun:
-    """Fit the reader and write its shipped difference to ``out`` (resuming from ``work``)."""
+    """Fit the reader and write its shipped difference to ``out`` (resuming from ``work``).
+
+    First on SQuAD alone (``<work>/squad``); then, from there, on the article's gold
+    set with as many SQuAD pairs replayed: once without each fold (the fold readers
+    of :mod:`assistant.evaluation.reader_folds`, under ``<work>/folds``) and once on
+    all of it, which is what ships. A finished stage is never run again.
+    """
     recipe = recipe or ReaderRecipe()
-    started = time.perf_counter()
     paragraphs = reader_data.read_training_paragraphs()
     fit_articles, held_articles = reader_data.split_articles(paragraphs, recipe.validation_share)
     if recipe.limit_pairs is not None:  # a smoke run: a few articles are plenty
@@ -79,8 +92,13 @@ def train_reader(
     held = reader_data.build_pairs(paragraphs, held_articles, questions_per_article=40, seed=1)
     if recipe.limit_pairs is not None:
         train, held = train[: recipe.limit_pairs], held[: max(8, recipe.limit_pairs // 4)]
+    log.info("Reader: %d SQuAD training pairs, %d validation pairs", len(train), len(held))
+    schedule = Schedule.of(recipe)
+    squad = work / "squad" / "reader"
+    stages = [_stage("squad", train, held, schedule, work=work, out=squad, progress=progress)]
     if recipe.document_candidates:
         from assistant.evaluation.reader_document import document_pairs
+        from assistant.evaluation.reader_folds import FOLDS, fold_folder
         from assistant.evaluation.runner import default_embeddings
 
         own = document_pairs(
@@ -88,28 +106,99 @@ def train_reader(
             candidates=recipe.document_candidates,
             limit=None if recipe.limit_pairs is None else 2,
         )
-        log.info("Reader: %d pairs from the article's gold set", len(own))
-        train = train + own
-        random.Random(recipe.seed).shuffle(train)
-    log.info("Reader: %d training pairs, %d validation pairs", len(train), len(held))
-
-    schedule = Schedule.of(recipe)
-    figures = fit_cross_encoder(
-        train, held, schedule, work, out, name="held-out-articles", progress=progress
-    )
+        log.info("Reader: %d pairs from the article's gold set", sum(map(len, own.values())))
+        tuned = replace(
+            schedule, epochs=recipe.document_epochs, learning_rate=recipe.document_learning_rate
+        )
+        targets: dict[str, tuple[int | None, Path]] = {
+            f"fold-{fold}": (fold, fold_folder(work, fold)) for fold in range(FOLDS)
+        }
+        targets["all"] = (None, out)
+        for name, (left_out, target) in targets.items():
+            pairs = [p for fold, fold_pairs in own.items() if fold != left_out for p in fold_pairs]
+            mixed = _with_replay(pairs, train, recipe)
+            stages.append(
+                _stage(
+                    name, mixed, held, tuned, work=work, out=target, start=squad, progress=progress
+                )
+            )
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in (reader_model.WEIGHTS, reader_model.CONFIG):
+            shutil.copyfile(squad / name, out / name)
     run = ReaderRun(
         recipe,
-        len(train),
+        sum(s["pairs"] for s in stages),
         len(held),
-        time.perf_counter() - started,
+        sum(s["seconds"] for s in stages),
         data_hashes(),
-        figures,
+        stages[-1]["figures"],
     )
     record = run_record(run)
+    record["stages"] = {s["name"]: {k: s[k] for k in ("pairs", "seconds")} for s in stages}
     record["weights_sha256"] = hashlib.sha256((out / "reader.safetensors").read_bytes()).hexdigest()
     (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
     (out / "README.md").write_text(model_card(record), encoding="utf-8")
     return run
+
+
+def _with_replay(own: list[Pair], squad: list[Pair], recipe: ReaderRecipe) -> list[Pair]:
+    """The gold set's pairs with as many SQuAD pairs again, so fine-tuning on one
+    article does not forget the general task, shuffled with the seed."""
+    rng = random.Random(recipe.seed)
+    replay = rng.sample(squad, k=min(len(squad), round(len(own) * recipe.replay)))
+    pairs = own + replay
+    rng.shuffle(pairs)
+    return pairs
+
+
+def _stage(
+    name: str,
+    train: list[Pair],
+    held: list[Pair],
+    schedule: Schedule,
+    *,
+    work: Path,
+    out: Path,
+    start: Path | None = None,
+    progress: bool,
+) -> dict[str, Any]:
+    """Run one training stage into ``out``, unless a finished run of it is on record."""
+    record = work / name / "stage.json"
+    # What the stage is: a recipe, its data or its starting weights changed mean run again.
+    key = json.dumps([asdict(schedule), len(train), len(held), _digest(start)])
+    if record.is_file() and (out / reader_model.WEIGHTS).is_file():
+        done: dict[str, Any] = json.loads(record.read_text())
+        if done.get("key") == key:
+            log.info("Reader: stage %s already trained (%s)", name, record)
+            return done
+    log.info("Reader: stage %s, %d pairs", name, len(train))
+    started = time.perf_counter()
+    figures = fit_cross_encoder(
+        train,
+        held,
+        schedule,
+        work / name,
+        out,
+        name="held-out-articles",
+        start=start,
+        progress=progress,
+    )
+    done = {
+        "name": name,
+        "key": key,
+        "pairs": len(train),
+        "seconds": round(time.perf_counter() - started, 1),
+        "figures": figures,
+    }
+    record.write_text(json.dumps(done, indent=1) + "\n")
+    return done
+
+
+def _digest(folder: Path | None) -> str | None:
+    if folder is None:
+        return None
+    return hashlib.sha256((folder / reader_model.WEIGHTS).read_bytes()).hexdigest()
 
 
 def data_hashes() -> dict[str, str]:
@@ -141,6 +230,10 @@ def model_card(record: dict[str, Any]) -> str:
         f"{name.removeprefix('held-out-articles_').replace('_', ' ')} {value:.3f}"
         for name, value in sorted(record["validation"].items())
     )
+    stages = ", ".join(
+        f"{name} {stage['pairs']:,}, {stage['seconds']:.0f}"
+        for name, stage in record.get("stages", {}).items()
+    )
     smoke = recipe.get("limit_pairs")
     warning = (
         f"\n**A smoke run on {smoke} pairs: not a usable model.**\n" if smoke is not None else ""
@@ -163,9 +256,11 @@ for deciding whether to answer at all.
   together and exported to ONNX Runtime (int8 by default) in the cache folder.
 - **Trained:** {record["trained"]}, {record["pairs"]:,} pairs, {record["seconds"] / 60:.0f} minutes
   of wall time on the training machine (2 CPU cores), with sentence-transformers'
-  `CrossEncoderTrainer` and `BinaryCrossEntropyLoss`; one epoch, batch
-  {recipe["batch_size"]}, learning rate {recipe["learning_rate"]}, seed {recipe["seed"]},
-  at most {recipe["max_length"]} wordpieces a pair.
+  `CrossEncoderTrainer` and `BinaryCrossEntropyLoss`, in two stages: SQuAD
+  alone (one epoch, batch {recipe["batch_size"]}, learning rate {recipe["learning_rate"]}), then
+  from there the article's gold set with as many SQuAD pairs replayed (learning
+  rate {recipe.get("document_learning_rate")}); seed {recipe["seed"]}, at most
+  {recipe["max_length"]} wordpieces a pair. Stages (pairs, seconds): {stages}.
 - **Command:** `assistant train-reader` (or `make train-reader`); it resumes from
   its last checkpoint when interrupted.
 
@@ -194,7 +289,11 @@ variants, synonym paraphrases, near misses and the other documents' questions,
 asked of the article's index as the assistant asks it; the
 {recipe.get("document_candidates", 0)} units the reader would read for each become pairs,
 labelled by the question's evidence. The held-out and unseen article sets are
-never read.
+never read. The gold set is cross-fitted: two more readers, each fine-tuned
+without one half of its questions (split by the written question, variants
+with it), score that half for the scorer, so the scorer never learns from a
+score the reader gave a question it was trained on. They are not shipped:
+`assistant train-reader` leaves them in its `--work` folder for `assistant train`.
 
 | file | SHA-256 |
 | --- | --- |

@@ -65,6 +65,9 @@ class Sample:
     """1 for each candidate unit that holds (part of) the gold evidence."""
     origin: str = ""
     """The document the question was written about."""
+    base: str = ""
+    """The written question this one was made from (itself when it was not made): its
+    variants, near misses and paraphrases share it, so a fold by it keeps them together."""
 
     @property
     def fitted(self) -> bool:
@@ -196,30 +199,30 @@ def _questions(
     context: _Context,
     others: int,
     near_misses: int,
-) -> Iterator[tuple[str, str, bool, tuple[Span, ...], str]]:
-    """``(question, variant, answerable, evidence, origin)`` to ask of document ``name``."""
+) -> Iterator[tuple[str, str, bool, tuple[Span, ...], str, str]]:
+    """``(question, variant, answerable, evidence, origin, base)`` to ask of document ``name``."""
     texts, phrases = context.texts, context.phrases
     own = sets[name]
     squad = own.short_answers
     for q in own.questions:
         evidence = tuple(span for group in q.evidence for span in group)
         if squad and not q.answerable:
-            yield q.question, "unanswerable", False, (), name
+            yield q.question, "unanswerable", False, (), name, q.question
             continue
-        yield q.question, "clean", q.answerable, evidence, name
+        yield q.question, "clean", q.answerable, evidence, name, q.question
         for kind, text in noisy_variants(q.question, SEED):
-            yield text, kind, q.answerable, evidence, name
+            yield text, kind, q.answerable, evidence, name, q.question
     rng = random.Random(f"{SEED}\x00{name}")
     for other, other_set in sets.items():
         if other == name:
             continue
         pool = [q.question for q in other_set.questions]
         for text in rng.sample(pool, k=min(others, len(pool))):
-            yield text, "other", False, (), other
-        swapped = [swap_subject(t, phrases[other], phrases[name], rng) for t in pool]
-        candidates = [t for t in swapped if t]
-        for text in rng.sample(candidates, k=min(near_misses, len(candidates))):
-            yield text, "near-miss", False, (), other
+            yield text, "other", False, (), other, text
+        swapped = [(swap_subject(t, phrases[other], phrases[name], rng), t) for t in pool]
+        candidates = [(t, written) for t, written in swapped if t]
+        for text, written in rng.sample(candidates, k=min(near_misses, len(candidates))):
+            yield text, "near-miss", False, (), other, written
     # Its own questions asking about something it never mentions: one key word swapped
     # for a word of its topic that it never uses ("What is the salary of a COO?").
     answerable = [q.question for q in own.questions if q.answerable]
@@ -233,7 +236,7 @@ def _questions(
             related=context.words.related,
         )
         if changed:
-            yield changed, "word-swap", False, (), name
+            yield changed, "word-swap", False, (), name, question
     # And the same questions said in other words it never uses: still answerable.
     for q in rng.sample(
         [q for q in own.questions if q.answerable], k=min(near_misses, len(answerable))
@@ -246,13 +249,13 @@ def _questions(
         )
         if paraphrased:
             evidence = tuple(span for group in q.evidence for span in group)
-            yield paraphrased, "synonym", True, evidence, name
+            yield paraphrased, "synonym", True, evidence, name, q.question
 
 
 def _ask(
     folder: Path,
     question_set: QuestionSet,
-    questions: Iterator[tuple[str, str, bool, tuple[Span, ...], str]],
+    questions: Iterator[tuple[str, str, bool, tuple[Span, ...], str, str]],
     embeddings: SentenceTransformerEmbeddings,
     name: str,
     *,
@@ -266,12 +269,13 @@ def _ask(
         (corpus / source).write_text(text, encoding="utf-8")
     bot = Assistant(corpus, folder / "index", embeddings=embeddings, auto_index=False, **settings)
     bot.index()
-    for text, variant, answerable, evidence, origin in questions:
+    for text, variant, answerable, evidence, origin, base in questions:
         statistics = bot.statistics.current()
         normalized = statistics.words.normalize(text)
         retrieval = bot.retriever.search(normalized.text, statistics=statistics)
         features = bot.scope.features.extract(normalized, retrieval)
-        yield Sample(name, text, variant, answerable, features, _labels(features, evidence), origin)
+        labels = _labels(features, evidence)
+        yield Sample(name, text, variant, answerable, features, labels, origin, base)
 
 
 def _labels(features: Features, evidence: tuple[Span, ...]) -> np.ndarray:

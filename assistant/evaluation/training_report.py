@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.asking.features import Read
 from assistant.asking.scorer import Scorer
 from assistant.evaluation.training import MAX_FALSE_REFUSALS, Fitted, fit, save
 from assistant.evaluation.training_data import Sample, collect
@@ -111,16 +112,26 @@ def train(
     embeddings: Any = None,
     progress: bool = True,
     reader: bool = True,
+    reader_work: Path = Path(".reader-work"),
 ) -> TrainingResult:
     """Collect, fit per fold and on everything, save the scorer and the report.
 
-    ``reader=False`` fits a scorer without the reader's features (they stay zero).
+    ``reader=False`` fits a scorer without the reader's features (they stay zero);
+    with them, the article's questions are read by the fold readers
+    ``assistant train-reader`` left in ``reader_work`` (cross-fitted), the others by
+    the configured reader.
     """
     from assistant.evaluation.runner import default_embeddings
 
     started = time.perf_counter()
+    readers = _fold_readers(reader_work) if reader else None  # missing: said before any work
     embeddings = embeddings or default_embeddings()
-    samples = collect(embeddings, progress=progress, reader=reader)
+    samples = collect(embeddings, progress=progress, reader=False)
+    if readers is not None:
+        from assistant.evaluation.reader_folds import add_reader_scores
+
+        shipped, by_fold, best = readers
+        add_reader_scores(samples, shipped, by_fold, best)
     names = list(dict.fromkeys(s.document for s in samples))
     folds: dict[str, Fitted] = {}
     validation: dict[str, dict[str, float | None]] = {}
@@ -143,6 +154,21 @@ def train(
             report_dir, (training, validation), final, seconds, len(samples), reader=reader
         )
     return TrainingResult(model_path, paths, validation, training, seconds)
+
+
+def _fold_readers(work: Path) -> tuple[Read, dict[int, Read], int]:
+    """The configured reader, each fold reader under ``work``, and how many units they read."""
+    from assistant.asking.reader import Reader
+    from assistant.evaluation.reader_folds import fold_folders
+    from assistant.settings import Settings
+
+    settings = Settings()
+
+    def reader(folder: Path | None) -> Read:
+        return Reader(settings.cache_dir, folder=folder, int8=settings.reader_int8).score
+
+    folds = {fold: reader(folder) for fold, folder in enumerate(fold_folders(work))}
+    return reader(settings.reader_path), folds, settings.reader_candidates
 
 
 def _choices(fitted: Fitted) -> str:

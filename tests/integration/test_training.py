@@ -64,3 +64,31 @@ def test_the_saved_scorer_loads_and_carries_its_fold_twins(samples, tmp_path):
     assert fold_scorer(path, "article").model.threshold == pytest.approx(
         fitted.model.threshold, abs=1e-6
     )
+
+
+def test_the_articles_questions_are_read_by_the_reader_that_never_saw_their_fold(samples):
+    import copy
+
+    import numpy as np
+
+    from assistant.evaluation.reader_folds import FOLDS, add_reader_scores, fold_of
+
+    def constant(value):
+        return lambda question, candidates: np.full(len(candidates), value, dtype=np.float32)
+
+    read = copy.deepcopy(samples)
+    shipped = 100.0
+    add_reader_scores(read, constant(shipped), {f: constant(float(f)) for f in range(FOLDS)}, 4)
+    top = QUESTION_FEATURES.index("top_reader")
+    for sample in read:
+        if not sample.features.candidates:
+            continue
+        expected = float(fold_of(sample.base)) if sample.document == "article" else shipped
+        assert sample.features.question_row[top] == expected
+
+
+def test_a_questions_variants_and_near_misses_share_its_fold(samples):
+    article = [s for s in samples if s.document == "article"]
+    clean = {s.question for s in article if s.variant == "clean"}
+    made = [s for s in article if s.variant in ("typo", "chat", "word-swap", "synonym")]
+    assert made and all(s.base in clean and s.base != s.question for s in made)

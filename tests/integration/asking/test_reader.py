@@ -35,6 +35,26 @@ def test_a_smoke_training_writes_the_difference_its_record_and_a_model_card(smok
 
 
 @pytest.mark.slow
+def test_a_smoke_training_leaves_a_reader_per_fold_and_a_second_run_trains_nothing_again(
+    smoke_reader,
+):
+    from assistant.evaluation.reader_folds import fold_folders
+
+    work = smoke_reader.parent / "work"
+    assert all(
+        read_files(folder).layers == read_files(smoke_reader).layers
+        for folder in fold_folders(work)
+    )
+    records = sorted(work.glob("*/stage.json"))
+    assert [r.parent.name for r in records] == ["all", "fold-0", "fold-1", "squad"]
+    before = {r: r.stat().st_mtime_ns for r in records}
+    weights = (smoke_reader / "reader.safetensors").read_bytes()
+    smoke_trained("train-reader", 48, smoke_reader.parent)
+    assert {r: r.stat().st_mtime_ns for r in records} == before
+    assert (smoke_reader / "reader.safetensors").read_bytes() == weights
+
+
+@pytest.mark.slow
 def test_the_trained_reader_exports_to_onnx_and_scores_in_one_batch(smoke_reader, tmp_path):
     scores = Reader(tmp_path, folder=smoke_reader).logits(QUESTION, TEXTS)
     assert scores.shape == (3,) and np.isfinite(scores).all()
@@ -58,7 +78,7 @@ def test_the_gold_sets_pairs_are_read_as_the_assistant_reads_and_labelled_by_evi
     from assistant.evaluation.reader_document import document_pairs
     from assistant.evaluation.training_data import data_files
 
-    pairs = document_pairs(embeddings, candidates=4, limit=3)
+    pairs = [p for fold in document_pairs(embeddings, candidates=4, limit=3).values() for p in fold]
     gold = json.loads(data_files()["article_gold.json"].read_text())
     unseen = {q["question"] for q in gold["out_of_corpus"]}
     assert {p.label for p in pairs} == {0.0, 1.0}

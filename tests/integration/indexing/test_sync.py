@@ -127,7 +127,10 @@ def other_model(fresh, embeddings, tmp_path) -> tuple[Assistant, Path]:
     folder = tmp_path / "other-model"
     shutil.copytree(embeddings.path, folder)
     other = Assistant(
-        fresh.settings.corpus_dir, fresh.settings.index_dir, embedding_model=str(folder)
+        fresh.settings.corpus_dir,
+        fresh.settings.index_dir,
+        embedding_model=str(folder),
+        cache_dir=tmp_path / "cache",  # its ONNX export is named by its folder: kept in here
     )
     return other, folder
 

@@ -73,3 +73,14 @@ def test_articles_are_split_whole_and_the_same_way_each_time():
     fit, held = split_articles(paragraphs, 0.1)
     assert not set(fit) & set(held) and len(held) == 4
     assert (fit, held) == split_articles(paragraphs, 0.1)
+
+
+def test_the_second_stage_keeps_every_gold_pair_and_replays_as_many_squad_pairs():
+    from assistant.evaluation.reader_data import Pair
+    from assistant.evaluation.reader_training import ReaderRecipe, _with_replay
+
+    own = [Pair(f"q{i}", "unit", 1.0, "document-clean", "article") for i in range(10)]
+    squad = build_pairs(_paragraphs(), ["Tea"], noisy_share=0.0) * 5
+    mixed = _with_replay(own, squad, ReaderRecipe(replay=1.0))
+    assert len(mixed) == 20 and all(p in mixed for p in own)
+    assert sum(p.article == "Tea" for p in mixed) == 10
