@@ -117,9 +117,9 @@ train: setup-test
 	$(BIN)/assistant train --report docs/evaluation
 
 # Fine-tune the reader (a cross-encoder from the bundled MiniLM) on the SQuAD data in
-# data/ and the article's gold set: about 50 minutes on 2 cores, with an ETA; it resumes from
-# .reader-work/. Writes assistant/model/reader/ (weights, model card). Retrain the scorer
-# after it (make train): the scorer reads the reader's scores.
+# data/ and the article's gold set: about an hour on 2 cores, with an ETA; it resumes from
+# .reader-work/. Writes assistant/model/reader/ (weights, model card) and the fold readers
+# in .reader-work/folds. Then ASSISTANT_READER=true make train refits scorer-reader.json.
 train-reader: setup-test
 	$(BIN)/assistant train-reader
 

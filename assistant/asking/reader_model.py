@@ -17,6 +17,8 @@ import json
 import logging
 import os
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -76,6 +78,21 @@ def base_path() -> Path:
     return resolve_model(BASE)[1]
 
 
+@contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """Loading fewer layers than the checkpoint has is the point: no report of the rest."""
+    from transformers.utils import logging as transformers_logging
+
+    level = transformers_logging.get_verbosity()
+    transformers_logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        transformers_logging.set_verbosity(level)
+
+
 HEAD = "head."
 """Names of the scoring head's parameters in the shipped file (the rest are MiniLM's)."""
 
@@ -92,8 +109,7 @@ def fresh_model(layers: int, max_length: int) -> Any:
     from sentence_transformers.cross_encoder.modules import Dense, Transformer
     from sentence_transformers.sentence_transformer.modules import Pooling
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the dropped layers are unused: expected
+    with _quiet_loading():
         encoder = Transformer(
             str(base_path()),
             max_seq_length=max_length,
@@ -182,8 +198,7 @@ def assembled(files: ReaderFiles) -> Any:
     config = AutoConfig.from_pretrained(
         str(base), num_hidden_layers=files.layers, local_files_only=True
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _quiet_loading():
         encoder = AutoModel.from_pretrained(str(base), config=config, local_files_only=True)
     difference = {k: v.float() for k, v in load_file(str(files.folder / WEIGHTS)).items()}
     head_state = {k[len(HEAD) :]: v for k, v in difference.items() if k.startswith(HEAD)}

@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant.asking.features import FeatureExtractor
 from assistant.asking.reader import Reader
 from assistant.asking.retrieval import Retrieval
-from assistant.asking.scorer import ScoredCandidate, Scorer
+from assistant.asking.scorer import ScoredCandidate, Scorer, configured_path
 from assistant.common.timing import stage
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.spelling import Normalized
@@ -76,7 +76,7 @@ class ScopeCheck:
         return cls(
             embeddings,
             scorer,
-            scorer_path=settings.scorer_path,
+            scorer_path=configured_path(settings.scorer_path, reader=settings.reader),
             reader=reader,
             read_best=settings.reader_candidates,
         )

@@ -35,6 +35,8 @@ from assistant.asking.features import QUESTION_FEATURES, SCORED, UNIT_FEATURES, 
 from assistant.errors import AssistantError
 
 MODEL_FILE = "scorer.json"
+READER_MODEL_FILE = "scorer-reader.json"
+"""The scorer fitted on the reader's scores: the default when the reader is on."""
 RANK_FEATURES = ("gap", "share", "top")
 """What the unit calibration reads: score minus the best score, softmax share, is best."""
 
@@ -174,6 +176,19 @@ class Scorer:
             for i in order
         )
         return Scores(ranked, probability, probability >= self.model.threshold)
+
+
+def shipped_path(*, reader: bool) -> Path:
+    """The package's scorer file fitted with (or without) the reader's scores."""
+    name = READER_MODEL_FILE if reader else MODEL_FILE
+    return Path(str(resources.files("assistant.model").joinpath(name)))
+
+
+def configured_path(path: Path | None, *, reader: bool) -> Path | None:
+    """The scorer to load: ``path`` when one is set; else, with the reader on, the shipped
+    scorer fitted on its scores (the default scorer has never seen them, so it would
+    ignore them); else ``None``, the shipped default."""
+    return path if path is not None or not reader else shipped_path(reader=True)
 
 
 def rank_features(scores: np.ndarray) -> np.ndarray:

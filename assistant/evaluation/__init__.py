@@ -89,6 +89,7 @@ def evaluate(
     reader off. ``eval_only`` is the folder of the evaluation-only data (PolicyQA).
     Extra keyword arguments are settings of the assistant under test.
     """
+    from assistant.asking.scorer import configured_path
     from assistant.evaluation.training import fold_scorer
 
     require_extra()
@@ -103,9 +104,8 @@ def evaluate(
     runs: list[RunResult] = []
     # The scorer under test (ASSISTANT_SCORER_PATH, or the shipped one), fitted without
     # the set's own document where it was fitted on it.
-    scorer_path = Settings(
-        **{**(settings.model_dump() if settings else {}), **overrides}
-    ).scorer_path
+    chosen = Settings(**{**(settings.model_dump() if settings else {}), **overrides})
+    scorer_path = configured_path(chosen.scorer_path, reader=chosen.reader)
     for question_set in question_sets:
         document = question_set.scorer_document
         scorer = fold_scorer(scorer_path, document) if document else None

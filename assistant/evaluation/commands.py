@@ -207,24 +207,18 @@ def train_command(out: Path | None, report: Path, reader: bool | None, reader_wo
     the article's questions are scored by the fold readers of ``train-reader``
     (cross-fitted: never by a reader trained on them).
     """
+    from assistant.asking.scorer import shipped_path
     from assistant.evaluation import require_extra
     from assistant.evaluation.training_report import train
     from assistant.settings import Settings
 
     require_extra()
     with_reader = Settings().reader if reader is None else reader
-    target = out or shipped_scorer()
+    target = out or shipped_path(reader=with_reader)
     result = train(target, report, reader=with_reader, reader_work=reader_work)
     click.echo(result.table())
     written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
     click.echo(f"\nWrote {written} in {result.seconds:.0f} s")
-
-
-def shipped_scorer() -> Path:
-    """The scorer file the package loads by default (``assistant/model/scorer.json``)."""
-    from assistant.asking.scorer import MODEL_FILE
-
-    return Path(__file__).resolve().parent.parent / "model" / MODEL_FILE
 
 
 @click.command("train-reader")
@@ -262,9 +256,10 @@ def train_reader_command(
 ) -> None:
     """Fine-tune the reader (a cross-encoder from the bundled MiniLM) on SQuAD and the gold set.
 
-    About 50 minutes on 2 CPU cores; progress with an ETA; resumes after an
+    About an hour on 2 CPU cores; progress with an ETA; resumes after an
     interruption. Writes only what differs from the bundled model, and its
-    training record, to --out.
+    training record, to --out; and the fold readers `assistant train --reader`
+    fits the scorer with, to --work/folds.
     """
     from dataclasses import replace
 

@@ -232,6 +232,13 @@ def _write_report(
 ) -> tuple[Path, ...]:
     training, validation = figures
     without = " (with the reader's scores)" if reader else " (without the reader)"
+    scored = (
+        "\nThe reader's scores are cross-fitted: the article's questions are read by the"
+        "\nfold reader that `assistant train-reader` trained without their half of the"
+        "\ngold set, the other documents' (never trained on) by the shipped reader.\n"
+        if reader
+        else ""
+    )
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -245,16 +252,17 @@ does on the document it never saw. Every choice inside a fold (regularisation,
 the operating point) was made by a further leave-one-document-out split of its
 four training documents. The operating point refuses at most
 {MAX_FALSE_REFUSALS:.0%} of answerable questions on the training documents.
-
+{scored}
 {_table(training, validation)}
 
 The shipped scorer (`assistant/model/scorer.json`) is fitted the same way on
 all five documents; its choices: {_choices(final)}; operating point
 P(answerable) ≥ {final.model.threshold:.3f}.
 """
-    markdown = folder / "training.md"
+    stem = "training-reader" if reader else "training"
+    markdown = folder / f"{stem}.md"
     markdown.write_text(text, encoding="utf-8")
-    data = folder / "training.json"
+    data = folder / f"{stem}.json"
     data.write_text(
         json.dumps({"training": training, "validation": validation, "seconds": seconds}, indent=1)
         + "\n",
