@@ -163,15 +163,21 @@ def _stage(
     start: Path | None = None,
     progress: bool,
 ) -> dict[str, Any]:
-    """Run one training stage into ``out``, unless a finished run of it is on record."""
+    """Run one training stage into ``out``, unless a finished run of it is on record.
+
+    An interrupted stage resumes from its checkpoints; one whose recipe, data or
+    starting weights changed starts again from nothing.
+    """
     record = work / name / "stage.json"
-    # What the stage is: a recipe, its data or its starting weights changed mean run again.
     key = json.dumps([asdict(schedule), len(train), len(held), _digest(start)])
-    if record.is_file() and (out / reader_model.WEIGHTS).is_file():
-        done: dict[str, Any] = json.loads(record.read_text())
-        if done.get("key") == key:
-            log.info("Reader: stage %s already trained (%s)", name, record)
-            return done
+    done: dict[str, Any] = json.loads(record.read_text()) if record.is_file() else {}
+    if done.get("key") == key and "weights" in done and done["weights"] == _digest(out):
+        log.info("Reader: stage %s already trained (%s)", name, record)
+        return done
+    if done.get("key") != key:  # another recipe's checkpoints are not to be resumed
+        shutil.rmtree(work / name / "checkpoints", ignore_errors=True)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"name": name, "key": key}, indent=1) + "\n")
     log.info("Reader: stage %s, %d pairs", name, len(train))
     started = time.perf_counter()
     figures = fit_cross_encoder(
@@ -190,13 +196,15 @@ def _stage(
         "pairs": len(train),
         "seconds": round(time.perf_counter() - started, 1),
         "figures": figures,
+        "weights": _digest(out),
     }
     record.write_text(json.dumps(done, indent=1) + "\n")
     return done
 
 
 def _digest(folder: Path | None) -> str | None:
-    if folder is None:
+    """SHA-256 of the weights in ``folder`` (``None`` where there are none)."""
+    if folder is None or not (folder / reader_model.WEIGHTS).is_file():
         return None
     return hashlib.sha256((folder / reader_model.WEIGHTS).read_bytes()).hexdigest()
 
