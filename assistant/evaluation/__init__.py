@@ -50,6 +50,7 @@ SETS = (
     "article-noisy",
     "article-unseen",
     "article-heldout",
+    "article-fresh",
     "article-mixed",
     "article-distractors",
     "squad",
@@ -168,6 +169,7 @@ def _resolve(
         "article-noisy": article_noisy_set,
         "article-unseen": unseen_set,
         "article-heldout": heldout_sets.heldout_set,
+        "article-fresh": heldout_sets.fresh_set,
         "article-mixed": heldout_sets.mixed_set,
         "article-distractors": distractor_set,
     }

@@ -3,6 +3,8 @@
 - ``article-heldout``: questions about the article written for this purpose by
   a session that saw only the article, by kind (plain, paraphrase, noisy, near
   miss, unrelated); never used to fit or choose anything.
+- ``article-fresh``: 45 more, written by another such session after the third
+  reader was fitted.
 - ``article-mixed``: the unseen and held-out article questions asked of a
   corpus where the four SQuAD articles sit beside the article.
 - ``squad-v2-heldout``: the SQuAD v2.0 dev articles the reader's training left
@@ -35,6 +37,11 @@ EVAL_ONLY = PROJECT_ROOT.parent / "shared" / "data" / "eval-only"
 def heldout_set() -> QuestionSet:
     """The held-out article questions, each with its kind."""
     return written_set("article_heldout.json", "article-heldout", kind="kind")
+
+
+def fresh_set() -> QuestionSet:
+    """The 45 questions another helper wrote after the third reader was fitted."""
+    return written_set("article_fresh.json", "article-fresh", kind="kind")
 
 
 def mixed_set() -> QuestionSet:

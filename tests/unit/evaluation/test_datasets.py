@@ -145,6 +145,19 @@ def test_the_held_out_article_set_has_every_kind_and_locates_its_evidence():
             assert all(text[s.start : s.end] for s in group)
 
 
+def test_the_fresh_article_set_has_every_kind_and_locates_its_evidence():
+    from assistant.evaluation.heldout_sets import fresh_set
+
+    fresh = fresh_set()
+    kinds = Counter(q.kind for q in fresh.questions)
+    assert kinds == {"plain": 12, "paraphrase": 10, "noisy": 8, "near-miss": 10, "unrelated": 5}
+    text = next(iter(fresh.documents.values()))
+    answerable = [q for q in fresh.questions if q.answerable]
+    assert all(
+        q.evidence and all(text[s.start : s.end] for g in q.evidence for s in g) for q in answerable
+    )
+
+
 def test_the_mixed_corpus_holds_the_article_and_four_others():
     from assistant.evaluation.heldout_sets import mixed_set
 
