@@ -150,16 +150,24 @@ def save_difference(model: Any, out: Path, layers: int, max_length: int) -> None
 
 def load_difference(model: Any, folder: Path) -> None:
     """Put a saved difference (:func:`save_difference`) into a :func:`fresh_model`."""
+    head = _load_layers(model[0].auto_model, read_files(folder))
+    model[2].linear.load_state_dict(head)
+
+
+def _load_layers(encoder: Any, files: ReaderFiles) -> dict[str, Any]:
+    """Load the difference's layers into ``encoder`` (checked); return the head's state."""
     from safetensors.torch import load_file
 
-    files = read_files(folder)
-    state = {k: v.float() for k, v in load_file(str(files.folder / WEIGHTS)).items()}
-    head = {k[len(HEAD) :]: v for k, v in state.items() if k.startswith(HEAD)}
-    encoder = {k: v for k, v in state.items() if not k.startswith(HEAD)}
-    missing, unexpected = model[0].auto_model.load_state_dict(encoder, strict=False)
-    if unexpected or any(not k.startswith("embeddings.") for k in missing):
-        raise ReaderModelError(f"The weights in {folder} do not fit a {files.layers}-layer model.")
-    model[2].linear.load_state_dict(head)
+    difference = {k: v.float() for k, v in load_file(str(files.folder / WEIGHTS)).items()}
+    head = {k[len(HEAD) :]: v for k, v in difference.items() if k.startswith(HEAD)}
+    layers = {k: v for k, v in difference.items() if not k.startswith(HEAD)}
+    missing, unexpected = encoder.load_state_dict(layers, strict=False)
+    if unexpected or any(not k.startswith("embeddings.") for k in missing) or not head:
+        raise ReaderModelError(
+            f"The reader's weights do not fit its model (missing {missing[:3]}, "
+            f"unexpected {unexpected[:3]}). Retrain them with `assistant train-reader`."
+        )
+    return head
 
 
 class _Scorer:
@@ -189,7 +197,6 @@ class _Scorer:
 def assembled(files: ReaderFiles) -> Any:
     """The full torch model: the package's embeddings with the shipped difference."""
     import torch
-    from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel
     from transformers.utils import logging as transformers_logging
 
@@ -200,15 +207,7 @@ def assembled(files: ReaderFiles) -> Any:
     )
     with _quiet_loading():
         encoder = AutoModel.from_pretrained(str(base), config=config, local_files_only=True)
-    difference = {k: v.float() for k, v in load_file(str(files.folder / WEIGHTS)).items()}
-    head_state = {k[len(HEAD) :]: v for k, v in difference.items() if k.startswith(HEAD)}
-    encoder_state = {k: v for k, v in difference.items() if not k.startswith(HEAD)}
-    missing, unexpected = encoder.load_state_dict(encoder_state, strict=False)
-    if unexpected or any(not k.startswith("embeddings.") for k in missing) or not head_state:
-        raise ReaderModelError(
-            f"The reader's weights do not fit its model (missing {missing[:3]}, "
-            f"unexpected {unexpected[:3]}). Retrain them with `assistant train-reader`."
-        )
+    head_state = _load_layers(encoder, files)
     head = torch.nn.Linear(config.hidden_size, 1)
     head.load_state_dict(head_state)
     model = _Scorer(encoder, head)

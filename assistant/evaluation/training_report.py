@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.asking.features import Read
-from assistant.asking.scorer import Scorer
+from assistant.asking.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer
 from assistant.evaluation.training import MAX_FALSE_REFUSALS, Fitted, fit, save
 from assistant.evaluation.training_data import Sample, collect
 
@@ -239,6 +239,7 @@ def _write_report(
         if reader
         else ""
     )
+    shipped = READER_MODEL_FILE if reader else MODEL_FILE
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -255,7 +256,7 @@ four training documents. The operating point refuses at most
 {scored}
 {_table(training, validation)}
 
-The shipped scorer (`assistant/model/scorer.json`) is fitted the same way on
+The shipped scorer (`assistant/model/{shipped}`) is fitted the same way on
 all five documents; its choices: {_choices(final)}; operating point
 P(answerable) ≥ {final.model.threshold:.3f}.
 """
