@@ -1,1 +1,0 @@
-"""The learned models' shipped parameters (data, not code): read by ``assistant.asking.scorer``."""
