@@ -111,21 +111,21 @@ test: lint browser wordnet services
 	$(BIN)/pytest
 
 # Fit the answer scorer on the bundled public data (about 3 minutes on 2 cores):
-# assistant/model/scorer.json, and docs/evaluation/training.md with train and
+# assistant/models/scorer/shipped/scorer.json, and docs/evaluation/training.md with train and
 # validation (leave one document out) side by side.
 train: setup-test
 	$(BIN)/assistant train --report docs/evaluation
 
 # Fine-tune the reader (a cross-encoder from the bundled MiniLM) on the SQuAD data in
 # data/ and the article's gold set: about an hour on 2 cores, with an ETA; it resumes from
-# .reader-work/. Writes assistant/model/reader/ (weights, model card) and the fold readers
+# .reader-work/. Writes assistant/models/reader/shipped/ (weights, model card) and the fold readers
 # in .reader-work/folds. Then ASSISTANT_READER=true make train refits scorer-reader.json.
 train-reader: setup-test
 	$(BIN)/assistant train-reader
 
 # Fine-tune the entailment model (MultiNLI, RTE and rewrites of SQuAD sentences) for the
 # check of generated sentences: about 40 minutes on 2 cores, resumable from
-# .entailment-work/. Writes assistant/model/entailment/ (weights, model card).
+# .entailment-work/. Writes assistant/models/entailment/shipped/ (weights, model card).
 train-entailment: setup-test wordnet
 	$(BIN)/assistant train-entailment
 
@@ -144,7 +144,7 @@ eval-requests: setup-test
 # The full evaluation; its table, JSON and chart land in docs/evaluation/.
 eval: setup-test
 	$(BIN)/assistant eval --backend extractive --backend local --out docs/evaluation \
-	  $(if $(wildcard assistant/model/scorer-no-reader.json),--ablation assistant/model/scorer-no-reader.json)
+	  $(if $(wildcard assistant/models/scorer/shipped/scorer-no-reader.json),--ablation assistant/models/scorer/shipped/scorer-no-reader.json)
 
 # The adversarial benchmark of the check of generated sentences: docs/evaluation/verifier.md.
 # With ANLI and SICK when ../shared has them (evaluation-only data).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import threading
 import time
@@ -13,18 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.continuation import ContinuationAnswerer
 from assistant.answerers.overview import OverviewAnswerer
 from assistant.answerers.registry import Answerers
-from assistant.asking.requests import CorpusWords, Request, RequestClassifier
-from assistant.asking.retrieval import HybridRetriever, Retrieval
-from assistant.asking.rewrite import HistoryInput, standalone_question, turns_of
-from assistant.asking.scope import ScopeCheck, Verdict
-from assistant.asking.scorer import Scorer
+from assistant.asking.decision import Decision
+from assistant.asking.retrieval import HybridRetriever
+from assistant.asking.rewrite import HistoryInput, turns_of
 from assistant.asking.state import QuestionState, checked_question, checked_top_k
 from assistant.chain import build_chain, build_steps
+from assistant.chain.steps import Classify, Judge, Read, Retrieve, Rewrite
 from assistant.common import timing
 from assistant.common.progress import Progress, progress_bar
 from assistant.documents.access import EVERYONE, Viewer
@@ -42,6 +41,8 @@ from assistant.indexing.library import Library
 from assistant.indexing.statistics import CorpusStatistics
 from assistant.indexing.store import REBUILD_HINT, ChunkStore
 from assistant.indexing.sync import Indexer, SyncReport
+from assistant.models.requests.classifier import RequestClassifier
+from assistant.models.scorer.scorer import Scorer
 from assistant.response import Answer
 from assistant.serving.jobs import JobQueue
 from assistant.settings import Settings
@@ -94,22 +95,12 @@ class Assistant:
         self.library = Library(s, self.store, self.index if self.jobs is None else self._submit)
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
-        self.scope = ScopeCheck.from_settings(self.embeddings, s, scorer)
+        self.decision = Decision.from_settings(self.embeddings, s, scorer)
         self.answerers = Answerers(s, self.embeddings, chat_model)
         self.extractive = self.answerers.extractive
         self.backend = self.answerers.default
         self.requests = RequestClassifier(self.embeddings.encode_query, model_path=s.requests_path)
-        steps = build_steps(self._rewrite, self._read, self._retrieve, self._judge)
-        vectors = self.store.unit_vectors
-        self.chain = build_chain(
-            self._classify,
-            steps,
-            self._answerer_for,
-            overview=OverviewAnswerer(vectors, max_sentences=s.summary_max_sentences),
-            continuation=ContinuationAnswerer(
-                steps.invoke, self._judge, self._request_of, vectors, self.extractive
-            ),
-        )
+        self.chain = self._build_chain()
         self._ready = False
         self._lock = threading.RLock()
 
@@ -180,7 +171,7 @@ class Assistant:
             finally:
                 loading.join()
             self.embeddings.load()  # raises here, in this thread, if it failed there
-            self.scope.load()
+            self.decision.load()
             self._ready = True
 
     def _submit(self, *, progress: Progress | None = None, only: list[str] | None = None) -> None:
@@ -191,7 +182,7 @@ class Assistant:
     def _load_quietly(self) -> None:
         with contextlib.suppress(Exception):  # raised again below, in the caller's thread
             self.embeddings.load()
-            self.scope.load()
+            self.decision.load()
 
     def _bring_up_to_date(self) -> None:
         with progress_bar("Indexing corpus") as progress:
@@ -284,43 +275,28 @@ class Assistant:
         """The question without control characters, or a :class:`QuestionError`."""
         return checked_question(question, self.settings.max_question_chars)
 
-    # --- the chain's steps --------------------------------------------------------------
-
-    def _request_of(self, text: str) -> Request:
-        return self.requests.classify(text, CorpusWords.of(self.statistics.current()))
-
-    def _classify(self, state: QuestionState) -> QuestionState:
-        statistics = self.statistics.current(viewer=state.viewer)
-        request, document = self.requests.read(state.question, state.history, statistics)
-        return replace(state, request=request, document=document, statistics=statistics)
-
-    def _rewrite(self, state: QuestionState) -> str:
-        model = self.chat_model(state.backend) if self.settings.llm_rewrite else None
-        # One look at the index per question.
-        snapshot = functools.cache(lambda: self.statistics.current(viewer=state.viewer))
-        return standalone_question(
-            state.question,
-            state.history,
-            phrase_count=lambda phrase: snapshot().phrase_count(phrase),
-            chat_model=model,
+    def _build_chain(self) -> Runnable[QuestionState, Answer]:
+        """The chain, from components built with what they need (no step calls back here)."""
+        s = self.settings
+        answerers = self.answerers
+        classify = Classify(self.requests, self.statistics)
+        judge = Judge(self.decision)
+        steps = build_steps(
+            Rewrite(self.statistics, answerers.chat_model if s.llm_rewrite else None),
+            Read(self.statistics),
+            Retrieve(self.retriever),
+            judge,
         )
-
-    def _read(self, state: QuestionState) -> QuestionState:
-        with timing.stage("read"):
-            # Reopens an index changed elsewhere.
-            statistics = self.statistics.current(viewer=state.viewer)
-            normalized = statistics.words.normalize(state.standalone)
-        return replace(state, normalized=normalized, statistics=statistics)
-
-    def _retrieve(self, state: QuestionState) -> Retrieval:
-        return self.retriever.search(state.search_text, state.top_k, statistics=state.statistics)
-
-    def _judge(self, state: QuestionState) -> Verdict:
-        assert state.retrieval is not None and state.normalized is not None
-        return self.scope.judge(state.normalized, state.retrieval)
-
-    def _answerer_for(self, state: QuestionState) -> Answerer:
-        return self.answerer(state.backend)
+        vectors = self.store.unit_vectors
+        return build_chain(
+            classify,
+            steps,
+            lambda state: answerers.answerer(state.backend),
+            overview=OverviewAnswerer(vectors, max_sentences=s.summary_max_sentences),
+            continuation=ContinuationAnswerer(
+                steps, judge, classify.request_of, vectors, self.extractive
+            ),
+        )
 
     # --- documents ----------------------------------------------------------------------
 

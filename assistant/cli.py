@@ -1,4 +1,5 @@
-"""Command line: ``assistant index | ask | chat | serve | worker | users`` (and evaluation's).
+"""Command line: ``assistant index | ask | chat | serve | worker | users``, the evaluation's
+commands and each trained model's (``assistant/models/*/command.py``).
 
 A thin layer over :class:`assistant.Assistant`; errors meant for users are
 printed as one line and exit with status 1 (usage errors exit with 2).
@@ -19,7 +20,9 @@ import click
 from assistant.answerers.backends import backend_names
 from assistant.common.escape import terminal_text
 from assistant.display.console import user_errors
-from assistant.evaluation.commands import evaluation_commands
+from assistant.documents.formats import listed_suffixes
+from assistant.evaluation.commands import COMMANDS as EVALUATION_COMMANDS
+from assistant.models import model_commands
 from assistant.serving.users_command import users_command
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +44,7 @@ def _corpus_options(func: F) -> F:
         "--corpus",
         "corpus_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of .md, .txt, .html and .pdf files (default: ./corpus, ASSISTANT_CORPUS_DIR).",
+        help=f"Folder of {listed_suffixes()} files (default: ./corpus, ASSISTANT_CORPUS_DIR).",
     )(func)
 
 
@@ -262,14 +265,14 @@ def serve_command(
     port: int | None,
 ) -> None:
     """Start the chat app in the browser."""
-    import ui
+    from assistant.app.launch import launch
 
     overrides: dict[str, Any] = {}
     if host:
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
-    ui.launch(_assistant(corpus_dir, index_dir, backend), **overrides)
+    launch(_assistant(corpus_dir, index_dir, backend), **overrides)
 
 
 @cli.command("worker")
@@ -302,7 +305,7 @@ def worker_command(corpus_dir: Path | None, index_dir: Path | None, once: bool) 
         click.echo("Worker stopped.", err=True)
 
 
-for command in [*evaluation_commands(), users_command]:
+for command in [*EVALUATION_COMMANDS, *model_commands(), users_command]:
     cli.add_command(command)
 
 

@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     """Read each question beside its best units with the reader model (its weights and a
     scorer fitted with it, ``assistant train``, must be in place)."""
     reader_path: Path | None = None
-    """The reader's weights folder (default: the shipped ``assistant/model/reader``)."""
+    """The reader's weights folder (default: the shipped ``assistant/models/reader/shipped``)."""
     reader_candidates: int = Field(default=8, ge=1, le=64)
     """The units the reader reads per question: retrieval's best, in one batch."""
     reader_int8: bool = True
@@ -142,7 +142,7 @@ class Settings(BaseSettings):
     entailment: bool = False
     """Keep a generated sentence only when the entailment model says a unit entails it."""
     entailment_path: Path | None = None
-    """The entailment model's weights (default: the shipped ``assistant/model/entailment``)."""
+    """The entailment model's weights (default: ``assistant/models/entailment/shipped``)."""
     entailment_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     """The least probability of entailment a kept sentence needs."""
     polar_threshold: float = Field(default=0.9, ge=0.5, le=1.0)

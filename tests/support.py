@@ -144,14 +144,14 @@ def question_state(text: str, question: str, *, source: str = "roles.md", answer
     """
     from dataclasses import replace
 
+    from assistant.asking.decision import verdict_of
     from assistant.asking.features import FeatureExtractor
     from assistant.asking.retrieval import Passage, Retrieval
-    from assistant.asking.scope import Verdict
-    from assistant.asking.scorer import Scorer
     from assistant.asking.state import QuestionState
     from assistant.documents.chunking import chunk_document
     from assistant.documents.formats import parse_document
     from assistant.indexing.statistics import KeywordIndex
+    from assistant.models.scorer.scorer import Scorer
 
     embeddings = WordHashEmbeddings()
     document = parse_document(text.encode(), source=source, kind="markdown")
@@ -178,9 +178,11 @@ def question_state(text: str, question: str, *, source: str = "roles.md", answer
     retrieval = Retrieval(
         normalized.text, vector, tuple(passages), max(p.similarity for p in passages), statistics
     )
-    scores = Scorer.load().score(FeatureExtractor(embeddings.encode).extract(normalized, retrieval))
-    decision = scores.answerable if answerable is None else answerable
-    verdict = Verdict(decision, scores.probability, scores.ranked, normalized.unknown)
+    scorer = Scorer.load()
+    scores = scorer.score(FeatureExtractor(embeddings.encode).extract(normalized, retrieval))
+    verdict = verdict_of(scores, scorer.model.threshold, normalized.unknown)
+    if answerable is not None:
+        verdict = replace(verdict, answerable=answerable)
     state = QuestionState(question, query=question, normalized=normalized, statistics=statistics)
     return replace(state, retrieval=retrieval, verdict=verdict)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Protocol
 
-from assistant.asking.scope import Verdict
+from assistant.asking.decision import Verdict, answers
 from assistant.asking.state import QuestionState
 from assistant.documents.chunking import Chunk
 from assistant.response import Answer, Citation, RetrievedPassage, Segment
@@ -69,7 +69,7 @@ def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | N
         retrieved=retrieved,
     )
     verdict = state.verdict
-    if state.passages and (verdict is None or verdict.answerable):
+    if answers(verdict, len(state.passages)):
         return base, None
     closest = None
     if verdict is not None and verdict.closest is not None:

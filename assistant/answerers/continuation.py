@@ -27,31 +27,30 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from langchain_core.runnables import Runnable
 
 from assistant.answerers.base import start_answer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.summaries import boilerplate, document_units
 from assistant.asking.candidates import Candidate
+from assistant.asking.decision import Verdict, related
 from assistant.asking.documents import quoted_units
-from assistant.asking.requests import Request
 from assistant.asking.retrieval import Passage
-from assistant.asking.scope import Verdict
-from assistant.asking.scorer import ScoredCandidate
 from assistant.asking.state import QuestionState
 from assistant.common.timing import stage
 from assistant.documents.chunking import Chunk
 from assistant.indexing.statistics import KeywordIndex
+from assistant.models.requests.classifier import Request
+from assistant.models.scorer.scorer import ScoredCandidate
 from assistant.response import Answer, Segment
 
-Prepare = Callable[[QuestionState], QuestionState]
-"""Rewrite, read, retrieve and judge a question: the chain up to the answer."""
-Judge = Callable[[QuestionState], Verdict]
+Steps = Runnable[QuestionState, QuestionState]
+"""The chain's steps up to the answer (rewrite, read, retrieve, judge), or one of them."""
+RequestOf = Callable[[str, KeywordIndex | None], Request]
+"""What a message asks for, given the corpus statistics it is read against."""
 Classify = Callable[[str], Request]
 UnitVectors = Callable[[list[Chunk]], dict[str, np.ndarray]]
 
-RELATED = 0.2
-"""A unit outside the quoted sections is "more" when the scorer finds it at least this
-share as likely to answer the topic as the topic's best unit."""
 _QUESTIONS = {
     "why": "Why: {statement}",
     "importance": "Why is this important: {statement}",
@@ -89,15 +88,17 @@ class ContinuationAnswerer:
 
     def __init__(
         self,
-        prepare: Prepare,
-        judge: Judge,
-        classify: Classify,
+        steps: Steps,
+        judge: Steps,
+        request_of: RequestOf,
         unit_vectors: UnitVectors,
         quotes: ExtractiveAnswerer,
     ) -> None:
-        self.prepare = prepare
+        self.steps = steps
+        """Prepares the topic, and the question a reason move asks of it."""
         self.judge = judge
-        self.classify = classify
+        """The chain's judge step: the verdict on a question over chosen passages."""
+        self.request_of = request_of
         self.unit_vectors = unit_vectors
         self.quotes = quotes
 
@@ -105,7 +106,7 @@ class ContinuationAnswerer:
         """Answer the move in ``state`` (its ``request`` says which)."""
         assert state.request is not None
         kind = state.request.kind
-        thread = thread_of(state.history, self.classify)
+        thread = thread_of(state.history, lambda text: self.request_of(text, state.statistics))
         if thread is None:
             base, _ = start_answer(state, state.backend)
             text = (
@@ -114,7 +115,7 @@ class ContinuationAnswerer:
             )
             yield replace(base, text=text, segments=(Segment("sentence", text),), request=kind)
             return
-        topic = self.prepare(
+        topic = self.steps.invoke(
             QuestionState(
                 thread.topic,
                 thread.before,
@@ -140,12 +141,10 @@ class ContinuationAnswerer:
         fresh = self._rest_of_sections(quoted, statistics)
         taken = {s.candidate.key for s in fresh} | quoted
         best = topic.verdict.ranked[0].probability if topic.verdict.ranked else 0.0
-        related = [
-            s
-            for s in topic.verdict.ranked
-            if s.candidate.key not in taken and s.probability >= RELATED * best
+        nearby = [
+            s for s in topic.verdict.ranked if s.candidate.key not in taken and related(s, best)
         ]
-        ranked = fresh + [replace(s, probability=1.0) for s in related]
+        ranked = fresh + [replace(s, probability=1.0) for s in nearby]
         ranked = _whole_lists(ranked, self.quotes.max_units)
         verdict = Verdict(bool(ranked), 1.0 if ranked else 0.0, tuple(ranked))
         return replace(topic, question=state.question, history=state.history, verdict=verdict)
@@ -192,7 +191,7 @@ class ContinuationAnswerer:
             # What says that something matters is said beside it, not in it.
             near = {key: chunk for key, chunk in near.items() if key not in quoted}
         question = _QUESTIONS[kind].format(statement=_statement(thread, statistics, topic))
-        asked = self.prepare(
+        asked = self.steps.invoke(
             QuestionState(
                 question,
                 top_k=state.top_k,
@@ -210,11 +209,9 @@ class ContinuationAnswerer:
             Passage(c, 0.0, 0.0, unit_vectors=stored[c.id]) for c in extra if c.id in stored
         ]
         retrieval = replace(asked.retrieval, passages=tuple(passages))
-        verdict = self.judge(replace(asked, retrieval=retrieval))
-        ranked = tuple(s for s in verdict.ranked if s.candidate.key in near)
-        answerable = bool(ranked) and verdict.answerable and ranked[0].probability >= 0.5
-        # The words asked for are the move's own, not the user's: a refusal names none.
-        verdict = Verdict(answerable, verdict.probability, ranked)
+        judged = self.judge.invoke(replace(asked, retrieval=retrieval))
+        assert judged.verdict is not None
+        verdict = judged.verdict.within(near)
         return replace(
             asked,
             question=state.question,

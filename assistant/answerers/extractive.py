@@ -15,17 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from assistant.answerers.base import cite, refusal_text, start_answer
+from assistant.answerers.base import cite, start_answer
 from assistant.answerers.polar import PolarAnswers
 from assistant.answerers.subjects import subject_of
-from assistant.asking.reader import read_together, reader_text
-from assistant.asking.scorer import ScoredCandidate
+from assistant.asking.decision import likely
 from assistant.asking.state import QuestionState
 from assistant.common.timing import stage
+from assistant.models.reader.reader import read_together, reader_text
+from assistant.models.scorer.scorer import ScoredCandidate
 from assistant.response import Answer, Citation, Segment, compose
-
-LIKELY = 0.5
-"""A further unit is quoted when it is more likely than not to answer too."""
 
 PhraseCount = Callable[[str], int]
 
@@ -68,10 +66,7 @@ class ExtractiveAnswerer:
         phrase_count = statistics.phrase_count if statistics else (lambda _: 0)
         with stage("compose"):
             groups = self.select(state.verdict.ranked, phrase_count)
-        if not groups:
-            text = refusal_text(state.documents)
-            yield replace(base, text=text, refused=True, segments=(Segment("sentence", text),))
-            return
+        assert groups, "the decision answers only with a ranked unit to quote"
         citations = [_citation(group, marker) for marker, group in enumerate(groups, start=1)]
         segments = [_segments(group, marker) for marker, group in enumerate(groups, start=1)]
         if self.polar is not None:
@@ -96,7 +91,7 @@ class ExtractiveAnswerer:
         if not ranked:
             return []
         chosen = [ranked[0]]
-        chosen += [c for c in ranked[1:] if c.probability >= LIKELY][: self.max_units - 1]
+        chosen += [c for c in ranked[1:] if likely(c)][: self.max_units - 1]
         groups: list[_Group] = []
         done: set[str] = set()
         for scored in chosen:

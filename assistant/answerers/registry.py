@@ -9,12 +9,12 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answerers.backends import BACKENDS, CUSTOM
 from assistant.answerers.base import Answerer
 from assistant.answerers.chat_models import build_chat_model
-from assistant.answerers.entailment import EntailmentModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import GroundedGenerator
 from assistant.answerers.polar import PolarAnswers
 from assistant.errors import BackendError
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.models.entailment.entailment import EntailmentModel
 from assistant.settings import Settings
 
 

@@ -17,9 +17,9 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answerers.reading import UnitReader
 from assistant.asking.candidates import Candidate
-from assistant.asking.reader import read_together, reader_text
 from assistant.common.text import terms
 from assistant.documents.blocks import split_sentences
+from assistant.models.reader.reader import read_together, reader_text
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")

@@ -5,6 +5,6 @@ with the standalone query, the retrieved passages and the verdict.
 
 - ``state``: the question as it passes through the chain; ``rewrite``: follow-ups made standalone
 - ``retrieval``: hybrid dense + BM25 search; ``candidates``: the citable units retrieved
-- ``features``, ``scorer``: what the learned scorer reads, and the scorer
-- ``scope``: the one place that decides to answer or refuse
+- ``features``: what the learned scorer (:mod:`assistant.models.scorer`) reads
+- ``decision``: the one place that decides to answer or refuse, and how sure that is
 """

@@ -1,26 +1,40 @@
-"""Answer or refuse: the one place that decides whether the corpus answers a question.
+"""Answer or refuse: the one module that decides whether the corpus answers a question.
 
 The decision is learned, not written as rules: the features of the question and
-of every candidate unit (:mod:`assistant.asking.features`) go to the calibrated scorer
-(:mod:`assistant.asking.scorer`), which ranks the units by the probability that they
-hold the answer and says how likely the corpus is to answer at all. The verdict
-carries both, so the answerers quote from the same ranking the decision used,
-and a refusal can still show the closest passage.
+of every candidate unit (:mod:`assistant.asking.features`) go to the calibrated
+scorer (:mod:`assistant.models.scorer.scorer`), which gives probabilities only:
+that each unit holds the answer, and that the corpus answers at all. Here those
+probabilities become a :class:`Verdict`, against the operating point shipped
+with the scorer. Everything that answers asks this module: the chain's answer
+and hedge branches, the answerers (which unit to quote besides the best), and
+the continuations ("why?", "is that important?"). The verdict carries the
+ranking, so answerers quote from the same ranking the decision used, and a
+refusal can still show the closest passage.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.asking.features import FeatureExtractor
-from assistant.asking.reader import Reader
 from assistant.asking.retrieval import Retrieval
-from assistant.asking.scorer import ScoredCandidate, Scorer, configured_path
 from assistant.common.timing import stage
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.spelling import Normalized
+from assistant.models.reader.reader import Reader
+from assistant.models.scorer.scorer import ScoredCandidate, Scorer, Scores, configured_path
 from assistant.settings import Settings
+
+LIKELY = 0.5
+"""A unit more likely than this to answer answers too: a further unit is quoted, and a
+continuation's best unit is enough to answer it."""
+
+
+RELATED = 0.2
+"""A unit outside what was quoted is "more" on a topic when it is at least this share as
+likely to answer the topic as the topic's best unit."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +54,41 @@ class Verdict:
         """The unit that comes nearest to answering, refused or not."""
         return self.ranked[0] if self.ranked else None
 
+    def within(self, keys: Container[tuple[str, int, int]]) -> Verdict:
+        """The verdict on the units at ``keys`` alone (a continuation's neighbourhood):
+        answerable when this one was and the best of them is likely to answer. The words
+        asked for are a move's own, not the user's: a refusal names none."""
+        ranked = tuple(s for s in self.ranked if s.candidate.key in keys)
+        answerable = self.answerable and bool(ranked) and likely(ranked[0])
+        return Verdict(answerable, self.probability, ranked)
 
-class ScopeCheck:
+
+def verdict_of(scores: Scores, threshold: float, missing: tuple[str, ...] = ()) -> Verdict:
+    """The verdict on a question's scores: answer when the probability that the corpus
+    answers reaches the scorer's operating point ``threshold``."""
+    answerable = bool(scores.ranked) and scores.probability >= threshold
+    return Verdict(answerable, scores.probability, scores.ranked, missing)
+
+
+def likely(scored: ScoredCandidate) -> bool:
+    """Whether a unit is more likely than not to answer (so it may be quoted too)."""
+    return scored.probability >= LIKELY
+
+
+def related(scored: ScoredCandidate, best: float) -> bool:
+    """Whether a unit is close enough to the topic's ``best`` unit to be told as "more"."""
+    return scored.probability >= RELATED * best
+
+
+def answers(verdict: Verdict | None, retrieved: int) -> bool:
+    """Whether to answer with what was retrieved: as the verdict says; with no verdict (a
+    chain without this check), whenever something was retrieved."""
+    if verdict is None:
+        return retrieved > 0
+    return retrieved > 0 and verdict.answerable and bool(verdict.ranked)
+
+
+class Decision:
     """Scores a question's candidates and decides whether to answer."""
 
     def __init__(
@@ -66,8 +113,8 @@ class ScopeCheck:
         embeddings: SentenceTransformerEmbeddings,
         settings: Settings,
         scorer: Scorer | None = None,
-    ) -> ScopeCheck:
-        """The check with the configured scorer and reader."""
+    ) -> Decision:
+        """The decision with the configured scorer and reader."""
         reader = (
             Reader(settings.cache_dir, folder=settings.reader_path, int8=settings.reader_int8)
             if settings.reader
@@ -101,4 +148,4 @@ class ScopeCheck:
             return Verdict(answerable=False, probability=0.0, missing=normalized.unknown)
         with stage("score"):
             scores = self.scorer.score(self.features.extract(normalized, retrieval))
-        return Verdict(scores.answerable, scores.probability, scores.ranked, normalized.unknown)
+        return verdict_of(scores, self.scorer.model.threshold, normalized.unknown)

@@ -4,7 +4,7 @@ Every signal the pipeline has, as numbers: closeness in meaning (cosine) and in
 words (idf-weighted overlap, heading and lead-in included), how generic a unit is,
 whether it has what the question's type asks for (a date for "when"), the reader's
 score, and how much of the question the corpus knows at all. The scorer turns them
-into probabilities with learned weights (:mod:`assistant.evaluation.training`).
+into probabilities with learned weights (:mod:`assistant.models.scorer.training`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 unit vectors the answerers reuse); as a LangChain ``BaseRetriever`` it returns
 the same passages as ``Document`` objects, so it drops into any chain. Whether
 the passages answer the question is not decided here: that is
-:mod:`assistant.asking.scope`.
+:mod:`assistant.asking.decision`.
 """
 
 from __future__ import annotations

@@ -14,13 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.asking.requests import Request
+from assistant.asking.decision import Verdict
 from assistant.asking.retrieval import Passage, Retrieval
-from assistant.asking.scope import Verdict
 from assistant.documents.access import EVERYONE, Viewer
 from assistant.errors import EmptyQuestionError, QuestionError, QuestionTooLongError
 from assistant.indexing.spelling import Normalized
 from assistant.indexing.statistics import KeywordIndex
+from assistant.models.requests.classifier import Request
 from assistant.settings import MAX_TOP_K
 
 History = tuple[tuple[str, str], ...]

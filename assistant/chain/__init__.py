@@ -1,15 +1,16 @@
 """The retrieval chain, composed from LangChain runnables over one typed state.
 
-``QuestionState(question, history)`` → classify (sets ``request``) → then, for
-a question, rewrite (sets ``query``) → read (sets ``normalized`` and
-``statistics``) → retrieve (sets ``retrieval``) → scope (sets ``verdict``) → the
-backend's answerer, which streams :class:`~assistant.response.Answer`
+``QuestionState(question, history)`` → classify (sets ``request``, and the
+question's one snapshot of the corpus ``statistics``) → then, for a question,
+rewrite (sets ``query``) → read (sets ``normalized``) → retrieve (sets
+``retrieval``) → scope (sets ``verdict``, from :mod:`assistant.asking.decision`) →
+the backend's answerer, which streams :class:`~assistant.response.Answer`
 snapshots. A request about a whole document goes to the overview instead (when
 the classifier is unsure of it, only if the corpus does not answer it as a
 question), and a move in the conversation ("tell me more", "why?") to the
-continuation. Each
-step is a runnable of its own, named in traces, and each is a parameter: any
-callable with the same input and output fits.
+continuation. Each step is a component of its own (:mod:`assistant.chain.steps`),
+named in traces, and each is a parameter: any runnable (or callable) from state
+to state fits.
 """
 
 from __future__ import annotations
@@ -20,50 +21,35 @@ from dataclasses import replace
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from assistant.answerers.base import Answerer
-from assistant.asking.requests import Request
-from assistant.asking.retrieval import Retrieval
-from assistant.asking.scope import Verdict
+from assistant.asking.decision import answers
 from assistant.asking.state import QuestionState
+from assistant.models.requests.classifier import Request
 from assistant.response import Answer
 
-Classify = Callable[[QuestionState], QuestionState]
-"""Fills in ``request`` (and, for a request about one document, ``document``)."""
-Rewrite = Callable[[QuestionState], str]
-"""Returns the standalone question for a state holding ``question`` and ``history``."""
-Read = Callable[[QuestionState], QuestionState]
-"""Fills in ``normalized`` (the query in the corpus's words) and ``statistics``."""
-Retrieve = Callable[[QuestionState], Retrieval]
-"""Searches the corpus for ``state.query`` (``state.top_k`` passages when set)."""
-Judge = Callable[[QuestionState], Verdict]
-"""Decides whether the retrieved passages answer the question."""
+StateStep = Runnable[QuestionState, QuestionState] | Callable[[QuestionState], QuestionState]
+"""A step: a runnable, or any callable, from a state to the state with its field set."""
 AnswererFor = Callable[[QuestionState], Answerer]
 """The answerer of ``state.backend``."""
 
 
 def build_steps(
-    rewrite: Rewrite, read: Read, retrieve: Retrieve, judge: Judge
+    rewrite: StateStep, read: StateStep, retrieve: StateStep, judge: StateStep
 ) -> Runnable[QuestionState, QuestionState]:
     """Compose rewrite → read → retrieve → scope: a question's state, ready to answer."""
-
-    def rewritten(state: QuestionState) -> QuestionState:
-        return replace(state, query=rewrite(state))
-
-    def retrieved(state: QuestionState) -> QuestionState:
-        return replace(state, retrieval=retrieve(state))
-
-    def judged(state: QuestionState) -> QuestionState:
-        return replace(state, verdict=judge(state))
-
     return (
-        RunnableLambda(rewritten, name="Rewrite")
-        | RunnableLambda(read, name="Read")
-        | RunnableLambda(retrieved, name="Retrieve")
-        | RunnableLambda(judged, name="Scope")
+        _runnable(rewrite, "Rewrite")
+        | _runnable(read, "Read")
+        | _runnable(retrieve, "Retrieve")
+        | _runnable(judge, "Scope")
     )
 
 
+def _runnable(step: StateStep, name: str) -> Runnable[QuestionState, QuestionState]:
+    return step if isinstance(step, Runnable) else RunnableLambda(step, name=name)
+
+
 def build_chain(
-    classify: Classify,
+    classify: StateStep,
     steps: Runnable[QuestionState, QuestionState],
     answerer_for: AnswererFor,
     *,
@@ -79,7 +65,7 @@ def build_chain(
     def hedged(state: QuestionState) -> Iterator[Answer]:
         # Perhaps about the whole document, perhaps a question: a question if it has an answer.
         asked = steps.invoke(state)
-        if asked.verdict is not None and asked.verdict.answerable:
+        if answers(asked.verdict, len(asked.passages)):
             yield from answered(replace(asked, request=Request("ask", 1.0 - _probability(state))))
         else:
             yield from overview.stream(state)
@@ -91,9 +77,7 @@ def build_chain(
         (_move, RunnableLambda(continuation.stream, name="Continue")),
         question,
     )
-    return (RunnableLambda(classify, name="Classify") | route).with_config(
-        run_name="ArticleAssistant"
-    )
+    return (_runnable(classify, "Classify") | route).with_config(run_name="ArticleAssistant")
 
 
 def _probability(state: QuestionState) -> float:

@@ -17,23 +17,12 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from assistant.errors import DocumentError
 
 # Bump when the way documents are read or chunked changes, so every file is re-chunked.
 PIPELINE_VERSION = "2"
-
-SUPPORTED_SUFFIXES: dict[str, str] = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-}
-# How each kind's text is read for structure once extracted.
-STRUCTURE = {"markdown": "markdown", "html": "markdown", "text": "text", "pdf": "text"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +56,14 @@ def parse_document(
     ``max_chars`` bounds the text a file may yield (a small compressed PDF can
     inflate to far more text than its size suggests).
     """
-    if kind == "pdf":
-        return _parse_pdf(raw, source=source, max_chars=max_chars)
+    known = FORMATS.get(kind)
+    if known is None:
+        raise DocumentError(f"{source}: unknown document kind {kind!r}")
+    return known.parse(raw, source=source, kind=kind, max_chars=max_chars)
+
+
+def _parse_text(raw: bytes, *, source: str, kind: str, max_chars: int | None) -> SourceDocument:
+    """Markdown, plain text and HTML: UTF-8 text, HTML reduced to Markdown-like text."""
     if b"\x00" in raw:
         raise DocumentError(f"{source} looks like a binary file, not text")
     try:
@@ -114,7 +109,7 @@ MAX_PDF_STREAM_BYTES = 16 * 1024 * 1024
 _PDF_FILTERS = ("zlib", "lzw", "run_length", "brotli", "jbig2", "array_based_stream")
 
 
-def _parse_pdf(raw: bytes, *, source: str, max_chars: int | None) -> SourceDocument:
+def _parse_pdf(raw: bytes, *, source: str, kind: str, max_chars: int | None) -> SourceDocument:
     """A PDF's text layer, pages separated by blank lines, with each page's start offset."""
     if not raw.startswith(b"%PDF"):
         raise DocumentError(f"{source} is not a PDF file (it does not start with %PDF)")
@@ -285,3 +280,54 @@ def html_to_text(html: str) -> tuple[str | None, str]:
             blocks.append(line)
     title = re.sub(r"\s+", " ", "".join(parser.title_parts)).strip() or None
     return title, "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+class Parse(Protocol):
+    """A format's parser: the file's bytes as a :class:`SourceDocument`."""
+
+    def __call__(
+        self, raw: bytes, *, source: str, kind: str, max_chars: int | None
+    ) -> SourceDocument: ...
+
+
+@dataclass(frozen=True)
+class Format:
+    """One kind of document the corpus reads: its suffixes, parser and structure."""
+
+    kind: str
+    suffixes: tuple[str, ...]
+    """The file name endings of this kind, the usual one first."""
+    parse: Parse
+    structure: Literal["markdown", "text"]
+    """How its text is read for structure once extracted: Markdown headings and lists,
+    or plain text's."""
+    isolated: bool = False
+    """Parsed in the worker process, within memory and time limits: its parser can be
+    made to recurse, decompress or backtrack."""
+
+
+FORMATS: dict[str, Format] = {
+    f.kind: f
+    for f in (
+        Format("markdown", (".md", ".markdown"), _parse_text, "markdown"),
+        Format("text", (".txt",), _parse_text, "text"),
+        Format("html", (".html", ".htm"), _parse_text, "markdown", isolated=True),
+        Format("pdf", (".pdf",), _parse_pdf, "text", isolated=True),
+    )
+}
+"""Every kind of document, by kind: the one list the corpus, uploads, the CLI and the chat
+read. A new kind is a parser above and a line here."""
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    suffix: f.kind for f in FORMATS.values() for suffix in f.suffixes
+}
+"""Each file name ending the corpus reads, and its kind."""
+STRUCTURE = {kind: f.structure for kind, f in FORMATS.items()}
+ISOLATED_KINDS = frozenset(kind for kind, f in FORMATS.items() if f.isolated)
+
+
+def listed_suffixes(last: str = "and") -> str:
+    """The usual suffix of every kind, for people: ".md, .txt, .html and .pdf"."""
+    usual = [f.suffixes[0] for f in FORMATS.values()]
+    if not last:
+        return ", ".join(usual)
+    return ", ".join(usual[:-1]) + f" {last} {usual[-1]}"

@@ -22,13 +22,10 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from assistant.documents.formats import SourceDocument, parse_document
+from assistant.documents.formats import ISOLATED_KINDS, SourceDocument, parse_document
 from assistant.errors import DocumentError
 from assistant.settings import Limits
 from assistant.workers.pipes import receive, send, spawn, stop
-
-ISOLATED_KINDS = frozenset({"pdf", "html"})
-"""Formats parsed out of process: their parsers recurse, decompress or backtrack."""
 
 
 def read_bytes(raw: bytes, *, source: str, kind: str, limits: Limits) -> SourceDocument:

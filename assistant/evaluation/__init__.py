@@ -1,4 +1,9 @@
-"""Evaluation and training: question sets, metrics, the baseline, reports, fitting the models.
+"""Evaluation: the whole assistant measured on question sets, beside the LangChain baseline.
+
+Question sets (``datasets``, ``heldout_sets``, ``noise``, ``near_misses``), the systems
+under test (``systems``), the runner and metrics, reports; the check of generated
+sentences on its adversarial benchmark (``verifier_bench``). Fitting the models is
+each model's own (``assistant/models/``).
 
 >>> from assistant.evaluation import evaluate
 >>> report = evaluate(["article"])                  # doctest: +SKIP
@@ -90,8 +95,7 @@ def evaluate(
     reader off. ``eval_only`` is the folder of the evaluation-only data (PolicyQA).
     Extra keyword arguments are settings of the assistant under test.
     """
-    from assistant.asking.scorer import configured_path
-    from assistant.evaluation.training import fold_scorer
+    from assistant.models.scorer.scorer import configured_path, fold_scorer
 
     require_extra()
     embeddings = embeddings or default_embeddings()
@@ -199,18 +203,4 @@ def require_extra() -> None:
         raise DatasetError(
             f"The evaluation needs {', '.join(missing)}: install them with "
             "`pip install -e '.[eval]'` (make eval does)."
-        )
-
-
-def require_training() -> None:
-    """Training the reader needs sentence-transformers' trainer packages (``[train]``)."""
-    import importlib.util
-
-    missing = [
-        name for name in ("datasets", "accelerate") if importlib.util.find_spec(name) is None
-    ]
-    if missing:
-        raise DatasetError(
-            f"Training the reader needs {', '.join(missing)}: install them with "
-            "`pip install -e '.[train]'` (make test's setup does)."
         )

@@ -1,4 +1,4 @@
-"""The evaluation's commands: ``assistant eval``, ``train``, ``train-reader``, ``verify-bench``.
+"""The evaluation's commands: ``assistant eval``, ``eval-requests`` and ``verify-bench``.
 
 Light to import: the evaluation itself loads only when a command runs.
 """
@@ -12,20 +12,6 @@ import click
 from assistant.answerers.backends import backend_names
 from assistant.display.console import user_errors
 from assistant.evaluation import LARGE_SETS, SETS
-
-
-def evaluation_commands() -> list[click.Command]:
-    """The commands, for the ``assistant`` group to add."""
-    return [
-        eval_command,
-        eval_requests_command,
-        train_command,
-        train_requests_command,
-        train_reader_command,
-        train_entailment_command,
-        eval_reader_command,
-        verify_bench_command,
-    ]
 
 
 @click.command("eval")
@@ -141,224 +127,6 @@ def eval_requests_command(out: Path) -> None:
     click.echo("\nWrote " + ", ".join(str(p) for p in report.save(out)))
 
 
-@click.command("train-requests")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the classifier (default: the package's assistant/model/requests.json).",
-)
-@click.option(
-    "--report",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/evaluation"),
-    show_default=True,
-    help="Folder for requests.md and requests.json.",
-)
-@user_errors
-def train_requests_command(out: Path | None, report: Path) -> None:
-    """Fit the request classifier (question, summary, outline, documents, or a move).
-
-    About a minute on 2 cores. Prints its figures on phrasings it never saw.
-    """
-    from assistant.asking.requests import MODEL_FILE
-    from assistant.evaluation import require_extra
-    from assistant.evaluation.request_training import train_requests
-
-    require_extra()
-    target = out or Path(__file__).resolve().parent.parent / "model" / MODEL_FILE
-    run = train_requests(target, report)
-    click.echo(run.table())
-    click.echo(f"\nWrote {target} and {report}/requests.md in {run.seconds:.0f} s")
-
-
-@click.command("train")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the scorer (default: the package's assistant/model/scorer.json).",
-)
-@click.option(
-    "--report",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/evaluation"),
-    show_default=True,
-    help="Folder for training.md and training.json.",
-)
-@click.option(
-    "--reader/--no-reader",
-    default=None,
-    help="Fit with (or without) the reader's features (default: ASSISTANT_READER).",
-)
-@click.option(
-    "--reader-work",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".reader-work"),
-    show_default=True,
-    help="train-reader's --work folder: its fold readers score the article's questions.",
-)
-@user_errors
-def train_command(out: Path | None, report: Path, reader: bool | None, reader_work: Path) -> None:
-    """Fit the answer scorer on the bundled public data, leaving one document out.
-
-    Prints train and validation figures per held-out document and writes the
-    scorer with the hash and date of the data it was fitted on. With the reader,
-    the article's questions are scored by the fold readers of ``train-reader``
-    (cross-fitted: never by a reader trained on them).
-    """
-    from assistant.asking.scorer import shipped_path
-    from assistant.evaluation import require_extra
-    from assistant.evaluation.training_report import train
-    from assistant.settings import Settings
-
-    require_extra()
-    with_reader = Settings().reader if reader is None else reader
-    target = out or shipped_path(reader=with_reader)
-    result = train(target, report, reader=with_reader, reader_work=reader_work)
-    click.echo(result.table())
-    written = ", ".join(str(p) for p in (result.model_path, *result.report_paths))
-    click.echo(f"\nWrote {written} in {result.seconds:.0f} s")
-
-
-@click.command("train-reader")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the reader's weights (default: the package's assistant/model/reader).",
-)
-@click.option(
-    "--work",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".reader-work"),
-    show_default=True,
-    help="Checkpoints and logs; a run started again resumes from its last checkpoint.",
-)
-@click.option("--layers", type=click.IntRange(1, 6), help="MiniLM layers to keep (default 3).")
-@click.option(
-    "--questions-per-article",
-    type=click.IntRange(min=1),
-    help="SQuAD questions drawn per training article (default 30).",
-)
-@click.option(
-    "--smoke",
-    type=click.IntRange(min=8),
-    help="A smoke run on this many pairs (CI), written to --out.",
-)
-@user_errors
-def train_reader_command(
-    out: Path | None,
-    work: Path,
-    layers: int | None,
-    questions_per_article: int | None,
-    smoke: int | None,
-) -> None:
-    """Fine-tune the reader (a cross-encoder from the bundled MiniLM) on SQuAD and the gold set.
-
-    About an hour on 2 CPU cores; progress with an ETA; resumes after an
-    interruption. Writes only what differs from the bundled model, and its
-    training record, to --out; and the fold readers `assistant train --reader`
-    fits the scorer with, to --work/folds.
-    """
-    from dataclasses import replace
-
-    from assistant.asking.reader_model import shipped_folder
-    from assistant.evaluation import require_training
-    from assistant.evaluation.reader_training import ReaderRecipe, train_reader
-
-    require_training()
-    recipe = ReaderRecipe()
-    if layers is not None:
-        recipe = replace(recipe, layers=layers)
-    if questions_per_article is not None:
-        recipe = replace(recipe, questions_per_article=questions_per_article)
-    if smoke is not None:
-        recipe = replace(recipe, limit_pairs=smoke, save_steps=max(1, smoke // 64))
-    target = out or shipped_folder()
-    run = train_reader(work, target, recipe)
-    figures = ", ".join(f"{k} {v:.3f}" for k, v in sorted(run.validation.items()))
-    click.echo(
-        f"Trained on {run.pairs:,} pairs in {run.seconds / 60:.1f} min; "
-        f"held-out articles: {figures}\nWrote {target}"
-    )
-
-
-@click.command("train-entailment")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the model's weights (default: the package's assistant/model/entailment).",
-)
-@click.option(
-    "--work",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".entailment-work"),
-    show_default=True,
-    help="Checkpoints; a run started again resumes from its last checkpoint.",
-)
-@click.option("--layers", type=click.IntRange(1, 6), help="MiniLM layers to keep (default 3).")
-@click.option(
-    "--smoke",
-    type=click.IntRange(min=8),
-    help="A smoke run on this many pairs (CI), written to --out.",
-)
-@user_errors
-def train_entailment_command(
-    out: Path | None, work: Path, layers: int | None, smoke: int | None
-) -> None:
-    """Fine-tune the entailment model (a cross-encoder from the bundled MiniLM).
-
-    MultiNLI, RTE and rewrites of SQuAD sentences (WordNet from Debian's
-    wordnet-base); about 40 minutes on 2 CPU cores, resumable. Writes only what
-    differs from the bundled model, its record and model card, to --out.
-    """
-    from dataclasses import replace
-
-    from assistant.answerers.entailment import shipped_folder
-    from assistant.evaluation import require_training
-    from assistant.evaluation.entailment_training import EntailmentRecipe, train_entailment
-
-    require_training()
-    recipe = EntailmentRecipe()
-    if layers is not None:
-        recipe = replace(recipe, layers=layers)
-    if smoke is not None:
-        recipe = replace(recipe, limit_pairs=smoke, save_steps=max(1, smoke // 64))
-    target = out or shipped_folder()
-    record = train_entailment(work, target, recipe)
-    figures = ", ".join(f"{k} {v:.3f}" for k, v in sorted(record["validation"].items()))
-    click.echo(
-        f"Trained on {record['pairs']:,} pairs in {record['seconds'] / 60:.1f} min; "
-        f"held out: {figures}\nWrote {target}"
-    )
-
-
-@click.command("eval-reader")
-@click.option(
-    "--eval-only",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder holding WikiQA-dev.tsv.gz (evaluation-only data, not in the repository).",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/evaluation"),
-    show_default=True,
-    help="Folder for reader.md and reader.json.",
-)
-@user_errors
-def eval_reader_command(eval_only: Path | None, out: Path) -> None:
-    """Measure the reader alone on pairs it never saw: SQuAD, QNLI, WikiQA."""
-    from assistant.evaluation.reader_eval import write_reader_report
-
-    markdown, paths = write_reader_report(out, eval_only)
-    click.echo(markdown)
-    click.echo("\nWrote " + ", ".join(str(p) for p in paths))
-
-
 @click.command("verify-bench")
 @click.option(
     "--out",
@@ -390,3 +158,7 @@ def verify_bench_command(out: Path, eval_only: Path | None) -> None:
     if result.nli:
         click.echo("\n" + result.nli_table())
     click.echo("\nWrote " + ", ".join(str(p) for p in result.save(out)))
+
+
+COMMANDS = [eval_command, eval_requests_command, verify_bench_command]
+"""What the evaluation adds to the ``assistant`` command line."""

@@ -103,7 +103,7 @@ def _unseen() -> dict[str, Any]:
 
 def evaluate_requests(work: Path | None = None) -> RequestReport:
     """Ask everything of a fresh assistant over the article; see the module's docstring."""
-    from assistant import Assistant
+    from assistant.api import Assistant
 
     gold = article_set()
     with tempfile.TemporaryDirectory(prefix="assistant-requests-") as folder:

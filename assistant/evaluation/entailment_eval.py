@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.answerers.entailment import EntailmentModel
-from assistant.asking.reader_text import unit_text
+from assistant.models.entailment.entailment import EntailmentModel
+from assistant.models.reader.text import unit_text
 from assistant.settings import Settings
 
 NLI_SETS = {
@@ -29,7 +29,7 @@ def polar_figures(nli: EntailmentModel, settings: Settings) -> dict[str, Any]:
     from assistant.answerers.polar import PolarAnswers, statements
     from assistant.common.text import terms
     from assistant.documents.blocks import split_sentences
-    from assistant.evaluation.public_data import BOOLQ_VAL
+    from assistant.models.public_data import BOOLQ_VAL
 
     polar = PolarAnswers(nli.probabilities, threshold=settings.polar_threshold)
     with gzip.open(BOOLQ_VAL, "rt", encoding="utf-8") as handle:

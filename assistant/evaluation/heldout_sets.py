@@ -27,7 +27,7 @@ from assistant.evaluation.datasets import (
     unseen_set,
     written_set,
 )
-from assistant.evaluation.public_data import SQUAD_V2_DEV
+from assistant.models.public_data import SQUAD_V2_DEV, split_v2_titles
 from assistant.settings import PROJECT_ROOT
 
 EVAL_ONLY = PROJECT_ROOT.parent / "shared" / "data" / "eval-only"
@@ -63,11 +63,9 @@ def mixed_set() -> QuestionSet:
 
 def squad_v2_heldout_sets() -> list[QuestionSet]:
     """The SQuAD v2 dev articles of ``data/`` that no model here was fitted on."""
-    from assistant.evaluation.reader_data import held_v2_articles
-
     return [
         replace(squad_set(SQUAD_V2_DEV, title=title), name=f"squad-v2:{title}")
-        for title in held_v2_articles()
+        for title in split_v2_titles()[1]
     ]
 
 

@@ -27,10 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answerers.entailment import EntailmentModel
 from assistant.answerers.verify import SentenceVerifier, claims
 from assistant.asking.candidates import candidates_of
-from assistant.asking.reader_text import unit_text
 from assistant.asking.retrieval import Passage
 from assistant.documents.chunking import chunk_document
 from assistant.documents.formats import parse_document
@@ -39,6 +37,8 @@ from assistant.evaluation.entailment_eval import NLI_SETS, nli_pairs, polar_figu
 from assistant.evaluation.report import machine
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.statistics import KeywordIndex
+from assistant.models.entailment.entailment import EntailmentModel
+from assistant.models.reader.text import unit_text
 from assistant.settings import PROJECT_ROOT, Settings
 
 SPLITS = {"dev": "verifier_dev.json", "holdout": "verifier_holdout.json"}

@@ -8,6 +8,11 @@ licences) are not copied: commands that measure on them take their path.
 
 from __future__ import annotations
 
+import gzip
+import json
+import random
+from collections.abc import Iterable
+
 from assistant.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
@@ -22,3 +27,29 @@ BOOLQ_VAL = DATA / "reader" / "boolq-val.jsonl.gz"
 MNLI_DEV = DATA / "nli" / "mnli-dev-matched.csv.gz"
 RTE_TRAIN = DATA / "nli" / "rte-train.tsv.gz"
 RTE_DEV = DATA / "nli" / "rte-dev.tsv.gz"
+
+EVALUATION_ARTICLES = frozenset(
+    {"Normans", "Southern_California", "Sky_(United_Kingdom)", "Victoria_(Australia)"}
+)
+"""SQuAD articles of ``assistant eval``: never read in training."""
+SPLIT_SEED = 20261202
+"""The seed that shuffles article titles before a split (the reader's data seed)."""
+V2_FIT_SHARE = 0.5
+"""The share of the SQuAD v2 dev articles that lend their questions to training."""
+
+
+def split_titles(
+    titles: Iterable[str], held_share: float, seed: int = SPLIT_SEED
+) -> tuple[list[str], list[str]]:
+    """Article titles for fitting and held out, shuffled with the fixed seed."""
+    shuffled = sorted(set(titles))
+    random.Random(seed).shuffle(shuffled)
+    cut = max(1, round(len(shuffled) * held_share))
+    return sorted(shuffled[cut:]), sorted(shuffled[:cut])
+
+
+def split_v2_titles() -> tuple[list[str], list[str]]:
+    """The SQuAD v2 dev articles trained on, and those kept to measure (no model saw them)."""
+    with gzip.open(SQUAD_V2_DEV, "rt", encoding="utf-8") as handle:
+        titles = [str(article["title"]) for article in json.load(handle)["data"]]
+    return split_titles((t for t in titles if t not in EVALUATION_ARTICLES), V2_FIT_SHARE)

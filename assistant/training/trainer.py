@@ -4,7 +4,7 @@ The reader (question, unit) and the entailment model (claim, cited units) are
 both trained here: the model keeps the first ``layers`` transformer layers of
 the bundled all-MiniLM-L6-v2 and gets a fresh one-logit head; the word
 embeddings stay frozen, so what training changes is all that ships
-(:func:`assistant.asking.reader_model.save_difference`). Checkpoints go to
+(:func:`assistant.models.reader.weights.save_difference`). Checkpoints go to
 ``<work>/checkpoints``; a run started again resumes from the last one.
 """
 
@@ -16,13 +16,26 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from assistant.asking import reader_model
-from assistant.evaluation.reader_data import Pair
+from assistant.errors import AssistantError
+from assistant.models.reader import weights as reader_model
 
 log = logging.getLogger("assistant")
 
 POOL_BATCHES = 64
 """Batches of similar length are cut from pools of this many batches."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One training example: a question, a unit with its setting, whether it answers."""
+
+    question: str
+    text: str
+    label: float
+    kind: str
+    """``answer``, ``paragraph``, ``article``, ``near-miss``, ``transplant``, ``unanswerable``,
+    or one with ``-noisy``; ``document-*`` for pairs from the article's own training set."""
+    article: str
 
 
 @dataclass(frozen=True)
@@ -160,3 +173,21 @@ def fit_cross_encoder(
     figures = {k: float(v) for k, v in evaluator(model).items() if isinstance(v, int | float)}
     reader_model.save_difference(model, out, schedule.layers, schedule.max_length)
     return figures
+
+
+class TrainingError(AssistantError):
+    """Training cannot start: a package it needs is missing."""
+
+
+def require_training() -> None:
+    """Training the reader needs sentence-transformers' trainer packages (``[train]``)."""
+    import importlib.util
+
+    missing = [
+        name for name in ("datasets", "accelerate") if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise TrainingError(
+            f"Training the reader needs {', '.join(missing)}: install them with "
+            "`pip install -e '.[train]'` (make test's setup does)."
+        )

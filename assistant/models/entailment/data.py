@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from assistant.asking.reader_text import unit_text
-from assistant.evaluation.public_data import MNLI_DEV, RTE_DEV, RTE_TRAIN
-from assistant.evaluation.reader_data import Pair, _Paragraph
+from assistant.models.public_data import MNLI_DEV, RTE_DEV, RTE_TRAIN
+from assistant.models.reader.data import Pair, _Paragraph
+from assistant.models.reader.text import unit_text
 
 SEED = 20261205
 MUTATIONS = ("negation", "number", "entity", "swap", "antonym", "added", "cause", "other")
@@ -95,7 +95,7 @@ def squad_pairs(
 ) -> list[Pair]:
     """One changed (0) and one faithful (1) claim for up to ``per_article`` sentences each."""
     from assistant.answerers.claims import ClaimReader
-    from assistant.evaluation.wordnet import wordnet
+    from assistant.training.wordnet import wordnet
 
     rng = random.Random(seed)
     nlp = ClaimReader.parse

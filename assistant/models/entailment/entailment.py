@@ -3,7 +3,7 @@
 A cross-encoder fine-tuned from the bundled MiniLM by ``assistant train-entailment``
 (no weights ship yet: see ``docs/evaluation/verifier.md``), run like the reader: ONNX Runtime,
 int8, the bundled tokenizer, no torch and no network. It reads the claim first,
-then the unit with its setting (:func:`assistant.asking.reader.reader_text`).
+then the unit with its setting (:func:`assistant.models.reader.reader.reader_text`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from assistant.asking.candidates import Candidate
-from assistant.asking.reader import Reader, reader_text
-from assistant.asking.reader_model import WEIGHTS
 from assistant.errors import BackendNotInstalledError
+from assistant.models.reader.reader import Reader, reader_text
+from assistant.models.reader.weights import WEIGHTS
 
 
 def shipped_folder() -> Path:
     """The folder of the entailment model that ships with the package."""
-    return Path(str(resources.files("assistant.model").joinpath("entailment")))
+    return Path(str(resources.files("assistant.models.entailment").joinpath("shipped")))
 
 
 class EntailmentModel:

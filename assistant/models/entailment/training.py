@@ -1,26 +1,26 @@
 """Training the entailment model: does a cited unit say what a generated sentence says?
 
 A cross-encoder from the bundled MiniLM, fitted by
-:func:`assistant.evaluation.cross_encoder_training.fit_cross_encoder` on
+:func:`assistant.training.trainer.fit_cross_encoder` on
 MultiNLI, RTE and rewrites of SQuAD sentences
-(:mod:`assistant.evaluation.entailment_data`). Only what training changes ships,
+(:mod:`assistant.models.entailment.data`). Only what training changes ships,
 in ``assistant/model/entailment/``, with its record and model card.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation import entailment_data, reader_data
-from assistant.evaluation.cross_encoder_training import Schedule, fit_cross_encoder
-from assistant.evaluation.public_data import MNLI_DEV, RTE_DEV, RTE_TRAIN
+from assistant.models.entailment import data as entailment_data
+from assistant.models.public_data import MNLI_DEV, RTE_DEV, RTE_TRAIN
+from assistant.models.reader import data as reader_data
+from assistant.training.stages import file_hashes, now, weights_digest
+from assistant.training.trainer import Schedule, fit_cross_encoder
 
 
 @dataclass(frozen=True)
@@ -73,18 +73,15 @@ def train_entailment(
     for pair in train:
         kinds[pair.kind] = kinds.get(pair.kind, 0) + 1
     record = {
-        "trained": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "trained": now(),
         "recipe": asdict(recipe),
         "pairs": len(train),
         "kinds": dict(sorted(kinds.items())),
         "validation_pairs": len(held),
         "seconds": round(time.perf_counter() - started, 1),
-        "data": {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in (reader_data.SQUAD_TRAIN, MNLI_DEV, RTE_TRAIN, RTE_DEV)
-        },
+        "data": file_hashes((reader_data.SQUAD_TRAIN, MNLI_DEV, RTE_TRAIN, RTE_DEV)),
         "validation": figures,
-        "weights_sha256": hashlib.sha256((out / "reader.safetensors").read_bytes()).hexdigest(),
+        "weights_sha256": weights_digest(out),
     }
     (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
     (out / "README.md").write_text(model_card(record), encoding="utf-8")

@@ -1,7 +1,7 @@
 """The reader's training pairs: SQuAD v1.1 train questions beside sentences, labelled.
 
 Each question of a SQuAD paragraph is paired with units the way the assistant
-will show them to the reader (:mod:`assistant.asking.reader_text`):
+will show them to the reader (:mod:`assistant.models.reader.text`):
 
 - the sentence that holds its answer (answers: 1);
 - other sentences of its paragraph, and the sentence of another paragraph of the
@@ -28,32 +28,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.asking.reader_text import unit_text
 from assistant.common.text import QUESTION_FILLER, STOPWORDS, terms
 from assistant.documents.blocks import split_sentences
 from assistant.evaluation.noise import chat_variant, typo_variant
-from assistant.evaluation.public_data import SQUAD_TRAIN, SQUAD_V2_DEV
-
-EVALUATION_ARTICLES = frozenset(
-    {"Normans", "Southern_California", "Sky_(United_Kingdom)", "Victoria_(Australia)"}
+from assistant.models.public_data import (
+    EVALUATION_ARTICLES,
+    SPLIT_SEED,
+    SQUAD_TRAIN,
+    SQUAD_V2_DEV,
+    split_titles,
+    split_v2_titles,
 )
-"""SQuAD articles of ``assistant eval``: never read in training."""
-SEED = 20261202
+from assistant.models.reader.text import unit_text
+from assistant.training.trainer import Pair
+
+SEED = SPLIT_SEED
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _NAME = re.compile(r"\b(?:[A-Z][\w'-]*(?:\s+(?:of|the|de|von|van)?\s*[A-Z][\w'-]*)*|\d[\d,.]*)\b")
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One training example: a question, a unit with its setting, whether it answers."""
-
-    question: str
-    text: str
-    label: float
-    kind: str
-    """``answer``, ``paragraph``, ``article``, ``near-miss``, ``transplant``, ``unanswerable``,
-    or one with ``-noisy``; ``document-*`` for pairs from the article's own training set."""
-    article: str
 
 
 @dataclass(frozen=True)
@@ -103,26 +94,15 @@ def read_squad(path: Path = SQUAD_TRAIN) -> list[_Paragraph]:
 
 def read_training_paragraphs() -> list[_Paragraph]:
     """SQuAD v1.1 train and the SQuAD v2 dev articles kept for fitting (not validation)."""
-    fit, _ = split_v2_articles(read_squad(SQUAD_V2_DEV))
+    fit, _ = split_v2_titles()
     return read_squad() + [p for p in read_squad(SQUAD_V2_DEV) if p.article in fit]
-
-
-def split_v2_articles(paragraphs: list[_Paragraph]) -> tuple[list[str], list[str]]:
-    """SQuAD v2 dev articles: about half lend their unanswerable questions to training,
-    the rest only measure (``assistant reader-eval``)."""
-    return split_articles(paragraphs, 0.5)
 
 
 def fitted_v2_text() -> str:
     """The text of the SQuAD v2 dev articles the reader trains on, one paragraph a line."""
+    chosen = set(split_v2_titles()[0])
     paragraphs = read_squad(SQUAD_V2_DEV)
-    chosen = set(split_v2_articles(paragraphs)[0])
     return "\n".join(" ".join(p.sentences) for p in paragraphs if p.article in chosen)
-
-
-def held_v2_articles() -> list[str]:
-    """The SQuAD v2 dev articles kept out of the reader's training: they only measure."""
-    return split_v2_articles(read_squad(SQUAD_V2_DEV))[1]
 
 
 VALIDATION_SHARE = 0.05
@@ -133,10 +113,7 @@ def split_articles(
     paragraphs: list[_Paragraph], validation_share: float = VALIDATION_SHARE
 ) -> tuple[list[str], list[str]]:
     """Article titles for fitting and for validation, shuffled with the fixed seed."""
-    titles = sorted({p.article for p in paragraphs})
-    random.Random(SEED).shuffle(titles)
-    cut = max(1, round(len(titles) * validation_share))
-    return sorted(titles[cut:]), sorted(titles[:cut])
+    return split_titles((p.article for p in paragraphs), validation_share, SEED)
 
 
 def build_pairs(

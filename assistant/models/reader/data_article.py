@@ -3,21 +3,21 @@
 The gold set is training data: its questions (with their typo and chat
 variants, synonym paraphrases, near misses and other documents' questions) are
 asked of the article's index with the scorer's own pipeline
-(:func:`assistant.evaluation.training_data.collect`), and the units the reader
+(:func:`assistant.models.scorer.data.collect`), and the units the reader
 would read for each become pairs, in exactly the shape it reads in production.
 Only the article is read this way: the SQuAD documents of ``assistant eval``
 stay unseen. The held-out and unseen article sets are never read. The pairs come
 in folds, so the scorer can be fitted on scores of readers that never saw them
-(:mod:`assistant.evaluation.reader_folds`).
+(:mod:`assistant.models.reader.training_folds`).
 """
 
 from __future__ import annotations
 
 from assistant.asking.features import reading_order
-from assistant.asking.reader import reader_text
-from assistant.evaluation.reader_data import Pair
-from assistant.evaluation.reader_folds import DOCUMENT, FOLDS, fold_of
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.models.reader.data import Pair
+from assistant.models.reader.reader import reader_text
+from assistant.models.reader.training_folds import DOCUMENT, FOLDS, fold_of
 
 
 def document_pairs(
@@ -27,13 +27,13 @@ def document_pairs(
     limit: int | None = None,
 ) -> dict[int, list[Pair]]:
     """Pairs for the ``candidates`` units the reader reads per question of the gold set,
-    by fold (:func:`assistant.evaluation.reader_folds.fold_of` of the written question).
+    by fold (:func:`assistant.models.reader.training_folds.fold_of` of the written question).
 
     A unit holding the question's evidence is a 1; every other unit, and every
     unit read for a question the article does not answer, a 0. ``limit`` keeps a
     few questions (a smoke run).
     """
-    from assistant.evaluation.training_data import collect
+    from assistant.models.scorer.data import collect
 
     samples = collect(
         embeddings,

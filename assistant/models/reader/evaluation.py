@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.asking.reader_text import unit_text
-from assistant.evaluation import reader_data
-from assistant.evaluation.public_data import QNLI_DEV
+from assistant.models.public_data import QNLI_DEV
+from assistant.models.reader import data as reader_data
+from assistant.models.reader.text import unit_text
 
 Logits = Callable[[str, list[str]], np.ndarray]
 """The reader: log-odds that each text answers the question."""
@@ -202,9 +202,9 @@ def write_reader_report(folder: Path, eval_only: Path | None = None) -> tuple[st
     import time
     from datetime import UTC, datetime
 
-    from assistant.asking.reader import Reader
     from assistant.evaluation.heldout_sets import EVAL_ONLY
     from assistant.evaluation.runner import default_embeddings
+    from assistant.models.reader.reader import Reader
     from assistant.settings import Settings
 
     settings = Settings()

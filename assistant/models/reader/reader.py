@@ -1,6 +1,6 @@
 """The reader: reads a question beside each of its best candidate units, says which answer.
 
-A cross-encoder fine-tuned from the bundled MiniLM (:mod:`assistant.asking.reader_model`),
+A cross-encoder fine-tuned from the bundled MiniLM (:mod:`assistant.models.reader.weights`),
 run by ONNX Runtime (int8) with the bundled tokenizer, so answering needs
 neither torch nor a network. It scores only the few units retrieval ranks
 highest, in one batch; its logits are features of the learned scorer, which
@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from assistant.asking.candidates import Candidate
-from assistant.asking.reader_model import ReaderModelError, base_path, export, read_files
-from assistant.asking.reader_text import unit_text
+from assistant.models.reader.text import unit_text
+from assistant.models.reader.weights import ReaderModelError, base_path, export, read_files
 
 log = logging.getLogger("assistant")
 

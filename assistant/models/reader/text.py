@@ -1,6 +1,6 @@
 """What the reader reads: a question beside one candidate unit and the text that frames it.
 
-Training (:mod:`assistant.evaluation.reader_data`) and answering build the pair
+Training (:mod:`assistant.models.reader.data`) and answering build the pair
 the same way, so the model sees at inference exactly the shape it learned:
 the question, then the unit, then its setting (the document's title and
 section, a list item's lead-in, the sentence before) after a separator, so

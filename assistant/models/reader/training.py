@@ -1,29 +1,27 @@
 """Training the reader: the SQuAD pairs and the article's gold set, fitted by
-:func:`assistant.evaluation.cross_encoder_training.fit_cross_encoder`.
+:func:`assistant.training.trainer.fit_cross_encoder`.
 
 The model keeps the first ``layers`` transformer layers of the bundled
 all-MiniLM-L6-v2 with a fresh one-logit head; only what training changes ships,
-and :mod:`assistant.asking.reader_model` rebuilds the model from the package plus
+and :mod:`assistant.models.reader.weights` rebuilds the model from the package plus
 that difference. A run started again resumes from its last checkpoint.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import random
 import shutil
-import time
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.asking import reader_model
-from assistant.evaluation import reader_data
-from assistant.evaluation.cross_encoder_training import Schedule, fit_cross_encoder
-from assistant.evaluation.reader_data import Pair
+from assistant.models.reader import data as reader_data
+from assistant.models.reader import weights as reader_model
+from assistant.models.reader.data import Pair
+from assistant.training.stages import file_hashes, now, run_stage, weights_digest
+from assistant.training.trainer import Schedule
 
 log = logging.getLogger("assistant")
 
@@ -74,7 +72,7 @@ def train_reader(
 
     First on SQuAD alone (``<work>/squad``); then, from there, on the article's gold
     set with as many SQuAD pairs replayed: once without each fold (the fold readers
-    of :mod:`assistant.evaluation.reader_folds`, under ``<work>/folds``) and once on
+    of :mod:`assistant.models.reader.training_folds`, under ``<work>/folds``) and once on
     all of it, which is what ships. A finished stage is never run again.
     """
     recipe = recipe or ReaderRecipe()
@@ -95,11 +93,11 @@ def train_reader(
     log.info("Reader: %d SQuAD training pairs, %d validation pairs", len(train), len(held))
     schedule = Schedule.of(recipe)
     squad = work / "squad" / "reader"
-    stages = [_stage("squad", train, held, schedule, work=work, out=squad, progress=progress)]
+    stages = [run_stage("squad", train, held, schedule, work=work, out=squad, progress=progress)]
     if recipe.document_candidates:
-        from assistant.evaluation.reader_document import document_pairs
-        from assistant.evaluation.reader_folds import FOLDS, fold_folder
         from assistant.evaluation.runner import default_embeddings
+        from assistant.models.reader.data_article import document_pairs
+        from assistant.models.reader.training_folds import FOLDS, fold_folder
 
         own = document_pairs(
             default_embeddings(),
@@ -118,7 +116,7 @@ def train_reader(
             pairs = [p for fold, fold_pairs in own.items() if fold != left_out for p in fold_pairs]
             mixed = _with_replay(pairs, train, recipe)
             stages.append(
-                _stage(
+                run_stage(
                     name, mixed, held, tuned, work=work, out=target, start=squad, progress=progress
                 )
             )
@@ -136,7 +134,7 @@ def train_reader(
     )
     record = run_record(run)
     record["stages"] = {s["name"]: {k: s[k] for k in ("pairs", "seconds")} for s in stages}
-    record["weights_sha256"] = hashlib.sha256((out / "reader.safetensors").read_bytes()).hexdigest()
+    record["weights_sha256"] = weights_digest(out)
     (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
     (out / "README.md").write_text(model_card(record), encoding="utf-8")
     return run
@@ -152,75 +150,19 @@ def _with_replay(own: list[Pair], squad: list[Pair], recipe: ReaderRecipe) -> li
     return pairs
 
 
-def _stage(
-    name: str,
-    train: list[Pair],
-    held: list[Pair],
-    schedule: Schedule,
-    *,
-    work: Path,
-    out: Path,
-    start: Path | None = None,
-    progress: bool,
-) -> dict[str, Any]:
-    """Run one training stage into ``out``, unless a finished run of it is on record.
-
-    An interrupted stage resumes from its checkpoints; one whose recipe, data or
-    starting weights changed starts again from nothing.
-    """
-    record = work / name / "stage.json"
-    key = json.dumps([asdict(schedule), len(train), len(held), _digest(start)])
-    done: dict[str, Any] = json.loads(record.read_text()) if record.is_file() else {}
-    if done.get("key") == key and "weights" in done and done["weights"] == _digest(out):
-        log.info("Reader: stage %s already trained (%s)", name, record)
-        return done
-    if done.get("key") != key:  # another recipe's checkpoints are not to be resumed
-        shutil.rmtree(work / name / "checkpoints", ignore_errors=True)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps({"name": name, "key": key}, indent=1) + "\n")
-    log.info("Reader: stage %s, %d pairs", name, len(train))
-    started = time.perf_counter()
-    figures = fit_cross_encoder(
-        train,
-        held,
-        schedule,
-        work / name,
-        out,
-        name="held-out-articles",
-        start=start,
-        progress=progress,
-    )
-    done = {
-        "name": name,
-        "key": key,
-        "pairs": len(train),
-        "seconds": round(time.perf_counter() - started, 1),
-        "figures": figures,
-        "weights": _digest(out),
-    }
-    record.write_text(json.dumps(done, indent=1) + "\n")
-    return done
-
-
-def _digest(folder: Path | None) -> str | None:
-    """SHA-256 of the weights in ``folder`` (``None`` where there are none)."""
-    if folder is None or not (folder / reader_model.WEIGHTS).is_file():
-        return None
-    return hashlib.sha256((folder / reader_model.WEIGHTS).read_bytes()).hexdigest()
-
-
 def data_hashes() -> dict[str, str]:
     """SHA-256 of the data files the reader is trained on."""
-    from assistant.evaluation.training_data import data_files
+    from assistant.models.scorer.data import data_files
 
-    paths = (reader_data.SQUAD_TRAIN, reader_data.SQUAD_V2_DEV, data_files()["article_gold.json"])
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    return file_hashes(
+        (reader_data.SQUAD_TRAIN, reader_data.SQUAD_V2_DEV, data_files()["article_gold.json"])
+    )
 
 
 def run_record(run: ReaderRun) -> dict[str, Any]:
     """The run as JSON: recipe, data hashes, time, figures, date."""
     return {
-        "trained": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "trained": now(),
         "recipe": asdict(run.recipe),
         "pairs": run.pairs,
         "validation_pairs": run.validation_pairs,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES, Read, read_units
 from assistant.errors import AssistantError
-from assistant.evaluation.training_data import Sample
+from assistant.models.scorer.data import Sample
 
 FOLDS = 2
 DOCUMENT = "article"

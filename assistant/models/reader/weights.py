@@ -1,6 +1,6 @@
 """The reader's weights: the bundled MiniLM plus what training changed, and their ONNX export.
 
-What ships (``assistant/model/reader/``) is only the difference from the
+What ships (``assistant/models/reader/shipped/``) is only the difference from the
 bundled all-MiniLM-L6-v2 package: the kept transformer layers and the
 one-logit head, in float16, with ``reader.json`` saying how many layers and
 which base they fit. The word embeddings come from the package itself. On
@@ -49,7 +49,7 @@ class ReaderFiles:
 
 def shipped_folder() -> Path:
     """The folder of the reader that ships with the package."""
-    return Path(str(resources.files("assistant.model").joinpath("reader")))
+    return Path(str(resources.files("assistant.models.reader").joinpath("shipped")))
 
 
 def read_files(folder: Path | None = None) -> ReaderFiles:

@@ -7,20 +7,18 @@ moves in the conversation that lean on the answer just given ("tell me more",
 however they are typed ("sum it up pls", "tl;dr", "go on"): a multinomial
 logistic regression over the message's MiniLM embedding, its character n-grams
 (for "tl;dr" and typos) and its length. It is fitted by ``assistant
-train-requests`` (:mod:`assistant.evaluation.request_training`) and shipped as
-``assistant/model/requests.json``; inference is numpy only.
+train-requests`` (:mod:`assistant.models.requests.training`) and shipped as
+``assistant/models/requests/shipped/requests.json``; inference is numpy only.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import zlib
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +29,7 @@ from assistant.common.text import QUESTION_FILLER, STOPWORDS, stem
 from assistant.common.timing import stage
 from assistant.errors import AssistantError
 from assistant.indexing.statistics import KeywordIndex
+from assistant.models.files import load_model_file
 
 RequestKind = Literal["ask", "summary", "outline", "documents", "more", "why", "importance"]
 KINDS: tuple[RequestKind, ...] = (
@@ -250,15 +249,12 @@ class RequestClassifier:
 @cache
 def load_model(path: str | None = None) -> RequestModel:
     """The request model in ``path``, or the package's."""
-    try:
-        if path is None:
-            text = resources.files("assistant.model").joinpath(MODEL_FILE).read_text()
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        return RequestModel.from_dict(json.loads(text))
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        where = path or f"the package's {MODEL_FILE}"
-        raise RequestModelError(
-            f"Cannot read the request classifier from {where} ({exc}). "
-            "Retrain it with `assistant train-requests`."
-        ) from exc
+    return load_model_file(
+        __package__ or "",
+        MODEL_FILE,
+        path,
+        RequestModel.from_dict,
+        what="request classifier",
+        error=RequestModelError,
+        command="assistant train-requests",
+    )

@@ -1,4 +1,4 @@
-"""Fitting the request classifier (:mod:`assistant.asking.requests`) and measuring it.
+"""Fitting the request classifier (:mod:`assistant.models.requests.classifier`) and measuring it.
 
 Fitting data: phrasings (:data:`TRAINING_FILES`) with seeded typo and chat
 variants and, as specific questions, those of the files, the article gold set's
@@ -27,10 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from assistant.asking.requests import KINDS, CorpusWords, RequestKind, RequestModel, features
 from assistant.common.text import terms
 from assistant.evaluation.noise import chat_variant, typo_variant
-from assistant.evaluation.public_data import SQUAD_TRAIN
+from assistant.models.public_data import SQUAD_TRAIN
+from assistant.models.requests.classifier import (
+    KINDS,
+    CorpusWords,
+    RequestKind,
+    RequestModel,
+    features,
+)
 
 SEED = 20261204
 TRAINING_FILES = ("requests_train.json", "requests_train_more.json")

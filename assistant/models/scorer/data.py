@@ -273,7 +273,7 @@ def _ask(
         statistics = bot.statistics.current()
         normalized = statistics.words.normalize(text)
         retrieval = bot.retriever.search(normalized.text, statistics=statistics)
-        features = bot.scope.features.extract(normalized, retrieval)
+        features = bot.decision.features.extract(normalized, retrieval)
         labels = _labels(features, evidence)
         yield Sample(name, text, variant, answerable, features, labels, origin, base)
 

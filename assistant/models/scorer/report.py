@@ -20,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from assistant.asking.decision import verdict_of
 from assistant.asking.features import Read
-from assistant.asking.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer
-from assistant.evaluation.training import MAX_FALSE_REFUSALS, Fitted, fit, save
-from assistant.evaluation.training_data import Sample, collect
+from assistant.models.scorer.data import Sample, collect
+from assistant.models.scorer.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer
+from assistant.models.scorer.training import MAX_FALSE_REFUSALS, Fitted, fit, save
 
 OWN = ("clean", "typo", "chat")
 NOT_OWN = ("other", "near-miss", "word-swap")
@@ -47,7 +48,8 @@ class TrainingResult:
 
 def measure(scorer: Scorer, samples: Sequence[Sample]) -> dict[str, float | None]:
     """How a scorer does on samples: unit ranking, refusals, calibration."""
-    scored = [(s, scorer.score(s.features)) for s in samples]
+    threshold = scorer.model.threshold
+    scored = [(s, verdict_of(scorer.score(s.features), threshold)) for s in samples]
     answerable = [(s, sc) for s, sc in scored if s.answerable]
     located = [(s, sc) for s, sc in answerable if s.labels.any()]
 
@@ -128,7 +130,7 @@ def train(
     embeddings = embeddings or default_embeddings()
     samples = collect(embeddings, progress=progress, reader=False)
     if readers is not None:
-        from assistant.evaluation.reader_folds import add_reader_scores
+        from assistant.models.reader.training_folds import add_reader_scores
 
         shipped, by_fold, best = readers
         add_reader_scores(samples, shipped, by_fold, best)
@@ -158,8 +160,8 @@ def train(
 
 def _fold_readers(work: Path) -> tuple[Read, dict[int, Read], int]:
     """The configured reader, each fold reader under ``work``, and how many units they read."""
-    from assistant.asking.reader import Reader
-    from assistant.evaluation.reader_folds import fold_folders
+    from assistant.models.reader.reader import Reader
+    from assistant.models.reader.training_folds import fold_folders
     from assistant.settings import Settings
 
     settings = Settings()
@@ -256,7 +258,7 @@ four training documents. The operating point refuses at most
 {scored}
 {_table(training, validation)}
 
-The shipped scorer (`assistant/model/{shipped}`) is fitted the same way on
+The shipped scorer (`assistant/models/scorer/shipped/{shipped}`) is fitted the same way on
 all five documents; its choices: {_choices(final)}; operating point
 P(answerable) ≥ {final.model.threshold:.3f}.
 """

@@ -1,7 +1,7 @@
 """The learned, calibrated scorer: which unit answers, and is the question answerable here.
 
 Three small models, fitted by ``assistant train`` on public data (SQuAD
-articles and the article's gold set) and shipped as ``assistant/model/scorer.json``
+articles and the article's gold set) and shipped as ``assistant/models/scorer/shipped/scorer.json``
 with the hash of the data they were fitted on:
 
 - the *ranker*, a conditional logit: a score per candidate unit, fitted so that
@@ -21,10 +21,8 @@ most 3% of answerable questions are refused. Inference is numpy only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ import numpy as np
 from assistant.asking.candidates import Candidate
 from assistant.asking.features import QUESTION_FEATURES, SCORED, UNIT_FEATURES, Features
 from assistant.errors import AssistantError
+from assistant.models.files import load_model_file, shipped_file
 
 MODEL_FILE = "scorer.json"
 READER_MODEL_FILE = "scorer-reader.json"
@@ -104,7 +103,8 @@ class ScorerModel:
     unit: LogisticModel
     answerable: LogisticModel
     threshold: float
-    """Answer when P(answerable) is at least this."""
+    """The operating point on P(answerable), chosen on validation; the decision
+    (:mod:`assistant.asking.decision`) answers at or above it."""
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,8 +146,8 @@ class Scores:
     ranked: tuple[ScoredCandidate, ...]
     """Candidates, most likely to answer first."""
     probability: float
-    """Probability that the corpus answers the question."""
-    answerable: bool
+    """Probability that the corpus answers the question (whether that is enough to answer
+    is :mod:`assistant.asking.decision`'s to say)."""
 
 
 class Scorer:
@@ -164,7 +164,7 @@ class Scorer:
     def score(self, features: Features) -> Scores:
         """Probabilities for every candidate and for the question."""
         if not features.candidates:
-            return Scores((), 0.0, False)
+            return Scores((), 0.0)
         scores = self.model.ranker.logits(features.units)
         ranking = rank_features(scores)
         probabilities = self.model.unit.probabilities(ranking)
@@ -175,13 +175,13 @@ class Scorer:
             ScoredCandidate(features.candidates[i], float(probabilities[i]), features.vectors[i])
             for i in order
         )
-        return Scores(ranked, probability, probability >= self.model.threshold)
+        return Scores(ranked, probability)
 
 
 def shipped_path(*, reader: bool) -> Path:
     """The package's scorer file fitted with (or without) the reader's scores."""
     name = READER_MODEL_FILE if reader else MODEL_FILE
-    return Path(str(resources.files("assistant.model").joinpath(name)))
+    return shipped_file(__package__ or "", name)
 
 
 def configured_path(path: Path | None, *, reader: bool) -> Path | None:
@@ -189,6 +189,15 @@ def configured_path(path: Path | None, *, reader: bool) -> Path | None:
     scorer fitted on its scores (the default scorer has never seen them, so it would
     ignore them); else ``None``, the shipped default."""
     return path if path is not None or not reader else shipped_path(reader=True)
+
+
+def fold_scorer(path: Path | None, document: str) -> Scorer:
+    """The scorer that was fitted without ``document`` (for honest evaluation)."""
+    base = Scorer.load(path).model
+    folds = base.metadata.get("folds", {})
+    if document not in folds:
+        return Scorer(base)
+    return Scorer(ScorerModel.from_dict(folds[document]))
 
 
 def rank_features(scores: np.ndarray) -> np.ndarray:
@@ -212,20 +221,12 @@ def question_row(
 
 @cache
 def _load(path: str | None) -> ScorerModel:
-    try:
-        if path is None:
-            text = resources.files("assistant.model").joinpath(MODEL_FILE).read_text()
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError) as exc:
-        where = path or f"the package's {MODEL_FILE}"
-        raise ScorerError(
-            f"Cannot read the scorer from {where} ({exc}). Retrain it with `assistant train`."
-        ) from exc
-    try:
-        return ScorerModel.from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ScorerError(
-            f"The scorer file is incomplete ({exc}). Retrain it with `assistant train`."
-        ) from exc
+    return load_model_file(
+        __package__ or "",
+        MODEL_FILE,
+        path,
+        ScorerModel.from_dict,
+        what="scorer",
+        error=ScorerError,
+        command="assistant train",
+    )

@@ -22,15 +22,14 @@ from typing import Any
 import numpy as np
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.asking.scorer import (
+from assistant.models.scorer.data import Sample, data_hashes
+from assistant.models.scorer.scorer import (
     RANK_FEATURES,
     LogisticModel,
-    Scorer,
     ScorerModel,
     question_row,
     rank_features,
 )
-from assistant.evaluation.training_data import Sample, data_hashes
 
 MAX_FALSE_REFUSALS = 0.03
 """The operating point: refuse at most this share of answerable questions."""
@@ -237,7 +236,7 @@ def save(fitted: Fitted, folds: dict[str, Fitted], path: Path, summary: dict[str
     """Write the shipped scorer, its per-fold twins and where they came from."""
     model = fitted.model
     metadata = {
-        "description": "The models of assistant.asking.scorer, fitted by `assistant train`.",
+        "description": "The models of assistant.models.scorer.scorer, fitted by `assistant train`.",
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
         "data": data_hashes(),
         "choices": fitted.choices,
@@ -247,12 +246,3 @@ def save(fitted: Fitted, folds: dict[str, Fitted], path: Path, summary: dict[str
     shipped = ScorerModel(model.ranker, model.unit, model.answerable, model.threshold, metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(shipped.to_dict(), indent=1) + "\n", encoding="utf-8")
-
-
-def fold_scorer(path: Path | None, document: str) -> Scorer:
-    """The scorer that was fitted without ``document`` (for honest evaluation)."""
-    base = Scorer.load(path).model
-    folds = base.metadata.get("folds", {})
-    if document not in folds:
-        return Scorer(base)
-    return Scorer(ScorerModel.from_dict(folds[document]))

@@ -48,9 +48,9 @@ def test_paraphrased_and_mistyped_questions_are_answered(bot, question):
 def test_the_verdict_ranks_units_and_gives_a_calibrated_probability(bot):
     statistics = bot.statistics.current()
     normalized = statistics.words.normalize("How much is a COO paid?")
-    verdict = bot.scope.judge(normalized, bot.retriever.search(normalized.text))
+    verdict = bot.decision.judge(normalized, bot.retriever.search(normalized.text))
     assert not verdict.answerable
-    assert 0.0 <= verdict.probability < bot.scope.scorer.model.threshold
+    assert 0.0 <= verdict.probability < bot.decision.scorer.model.threshold
     assert verdict.missing == ("paid",)
     assert verdict.closest is not None
 

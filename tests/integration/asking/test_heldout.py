@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from assistant.asking.scorer import Scorer
+from assistant.models.scorer.scorer import Scorer
 from tests.support import REPO
 
 HELDOUT = json.loads((REPO / "tests" / "data" / "heldout_questions.json").read_text())
@@ -45,11 +45,11 @@ def refused(asker):
 
 
 def test_the_reader_mode_reads_with_its_own_scorer(asker):
-    from assistant.asking.scorer import shipped_path
+    from assistant.models.scorer.scorer import shipped_path
 
     if asker.settings.reader:
-        assert asker.scope.reader is not None
-        assert asker.scope.scorer.model == Scorer.load(shipped_path(reader=True)).model
+        assert asker.decision.reader is not None
+        assert asker.decision.scorer.model == Scorer.load(shipped_path(reader=True)).model
 
 
 def test_held_out_questions_are_answered_from_their_evidence(answered):

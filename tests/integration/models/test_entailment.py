@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerers.entailment import EntailmentModel
-from assistant.asking.reader_model import WEIGHTS
-from assistant.asking.reader_text import unit_text
+from assistant.models.entailment.entailment import EntailmentModel
+from assistant.models.reader.text import unit_text
+from assistant.models.reader.weights import WEIGHTS
 from tests.support import smoke_trained
 
 PREMISE = unit_text(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.asking.reader import Reader
-from assistant.asking.reader_model import ReaderModelError, onnx_files, read_files
-from assistant.asking.reader_text import unit_text
+from assistant.models.reader.reader import Reader
+from assistant.models.reader.text import unit_text
+from assistant.models.reader.weights import ReaderModelError, onnx_files, read_files
 from tests.support import smoke_trained
 
 QUESTION = "What does a COO monitor?"
@@ -38,7 +38,7 @@ def test_a_smoke_training_writes_the_difference_its_record_and_a_model_card(smok
 def test_a_smoke_training_leaves_a_reader_per_fold_and_a_second_run_trains_nothing_again(
     smoke_reader,
 ):
-    from assistant.evaluation.reader_folds import fold_folders
+    from assistant.models.reader.training_folds import fold_folders
 
     work = smoke_reader.parent / "work"
     assert all(
@@ -75,8 +75,8 @@ def test_a_damaged_export_is_removed_and_made_again(smoke_reader, tmp_path):
 def test_the_gold_sets_pairs_are_read_as_the_assistant_reads_and_labelled_by_evidence(embeddings):
     import json
 
-    from assistant.evaluation.reader_document import document_pairs
-    from assistant.evaluation.training_data import data_files
+    from assistant.models.reader.data_article import document_pairs
+    from assistant.models.scorer.data import data_files
 
     pairs = [p for fold in document_pairs(embeddings, candidates=4, limit=3).values() for p in fold]
     gold = json.loads(data_files()["article_gold.json"].read_text())

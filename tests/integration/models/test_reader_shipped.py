@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.asking.reader import Reader
-from assistant.asking.reader_model import assembled, read_files
-from tests.integration.asking.test_reader import QUESTION, TEXTS
+from assistant.models.reader.reader import Reader
+from assistant.models.reader.weights import assembled, read_files
+from tests.integration.models.test_reader import QUESTION, TEXTS
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def _torch_logits(texts: list[str]) -> np.ndarray:
     import torch
     from tokenizers import Tokenizer
 
-    from assistant.asking.reader_model import base_path
+    from assistant.models.reader.weights import base_path
 
     files = read_files()
     tokenizer = Tokenizer.from_file(str(base_path() / "tokenizer.json"))

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.asking.scorer import Scorer
-from assistant.evaluation.training import fit, fold_scorer, save
-from assistant.evaluation.training_data import collect
-from assistant.evaluation.training_report import measure
+from assistant.models.scorer.data import collect
+from assistant.models.scorer.report import measure
+from assistant.models.scorer.scorer import Scorer, fold_scorer
+from assistant.models.scorer.training import fit, save
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,7 @@ def test_the_articles_questions_are_read_by_the_reader_that_never_saw_their_fold
 
     import numpy as np
 
-    from assistant.evaluation.reader_folds import FOLDS, add_reader_scores, fold_of
+    from assistant.models.reader.training_folds import FOLDS, add_reader_scores, fold_of
 
     def constant(value):
         return lambda question, candidates: np.full(len(candidates), value, dtype=np.float32)

@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage
 
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.generative import UNSUPPORTED_FLAG, GroundedGenerator
-from assistant.asking.scope import Verdict
+from assistant.asking.decision import Verdict
 from assistant.response import Answer
 from tests.support import WordHashEmbeddings, question_state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ui import KEPT_EXPORTS, ChatApp
+from assistant.app.handlers import KEPT_EXPORTS, ChatApp
 
 
 def test_only_the_newest_exports_are_kept(tmp_path):

@@ -1,5 +1,5 @@
 """The chain is classify → rewrite → read → retrieve → scope → answer (or the overview, or
-the continuation), and each step can be swapped."""
+the continuation), and each step can be swapped for any callable from state to state."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.asking.requests import Request
-from assistant.asking.scope import Verdict
+from assistant.asking.decision import Verdict
 from assistant.asking.state import QuestionState
 from assistant.chain import build_chain, build_steps
+from assistant.models.requests.classifier import Request
 from assistant.response import Answer
 from tests.support import question_state
 
@@ -51,17 +51,18 @@ def _chain(
     def read(state: QuestionState) -> QuestionState:
         return replace(state, normalized=prepared.normalized, statistics=prepared.statistics)
 
-    def retrieve(state: QuestionState):
+    def retrieve(state: QuestionState) -> QuestionState:
         if seen is not None:
             seen.append(state.query)
-        return prepared.retrieval
+        return replace(state, retrieval=prepared.retrieval)
 
-    steps = build_steps(
-        rewrite or (lambda state: state.question),
-        read,
-        retrieve,
-        judge or (lambda state: prepared.verdict),
-    )
+    def rewritten(state: QuestionState) -> QuestionState:
+        return replace(state, query=(rewrite or (lambda s: s.question))(state))
+
+    def judged(state: QuestionState) -> QuestionState:
+        return replace(state, verdict=(judge or (lambda s: prepared.verdict))(state))
+
+    steps = build_steps(rewritten, read, retrieve, judged)
     return build_chain(
         lambda state: replace(state, request=request or Request()),
         steps,

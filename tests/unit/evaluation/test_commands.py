@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from assistant.asking.scope import ScopeCheck
-from assistant.asking.scorer import configured_path, shipped_path
+from assistant.asking.decision import Decision
+from assistant.models.scorer.scorer import configured_path, shipped_path
 from assistant.settings import Settings
 
 
@@ -19,7 +19,7 @@ def test_turning_the_reader_on_loads_the_scorer_fitted_on_its_scores():
     assert configured_path(None, reader=False) is None  # the package's default
     assert configured_path(None, reader=True) == shipped_path(reader=True)
     embeddings = SimpleNamespace(encode=lambda texts: None)
-    scope = ScopeCheck.from_settings(embeddings, Settings(reader=True))
+    scope = Decision.from_settings(embeddings, Settings(reader=True))
     assert scope._scorer_path == shipped_path(reader=True)
 
 

@@ -1,4 +1,4 @@
-"""A training stage of the reader runs once, resumes when interrupted, restarts when changed."""
+"""A training stage (the reader's) runs once, resumes when interrupted, restarts when changed."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.evaluation import reader_training
-from assistant.evaluation.cross_encoder_training import Schedule
-from assistant.evaluation.reader_data import Pair
-from assistant.evaluation.reader_training import ReaderRecipe, _stage
+from assistant.models.reader.data import Pair
+from assistant.models.reader.training import ReaderRecipe
+from assistant.training import stages
+from assistant.training.stages import run_stage
+from assistant.training.trainer import Schedule
 
 PAIRS = [Pair("q", "unit", 1.0, "answer", "Tea")]
 
@@ -25,12 +26,12 @@ def fits(monkeypatch):
         (out / "reader.safetensors").write_text(str(schedule.learning_rate))
         return {"held-out-articles_accuracy": 0.5}
 
-    monkeypatch.setattr(reader_training, "fit_cross_encoder", fit)
+    monkeypatch.setattr(stages, "fit_cross_encoder", fit)
     return calls
 
 
 def _run(tmp_path, schedule):
-    return _stage(
+    return run_stage(
         "squad", PAIRS, PAIRS, schedule, work=tmp_path, out=tmp_path / "out", progress=False
     )
 
@@ -57,11 +58,11 @@ def test_an_interrupted_stage_resumes_from_its_checkpoints(tmp_path, fits, monke
         (work / "checkpoints").mkdir(parents=True)
         raise KeyboardInterrupt
 
-    fit = reader_training.fit_cross_encoder
-    monkeypatch.setattr(reader_training, "fit_cross_encoder", interrupted)
+    fit = stages.fit_cross_encoder
+    monkeypatch.setattr(stages, "fit_cross_encoder", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _run(tmp_path, schedule)
-    monkeypatch.setattr(reader_training, "fit_cross_encoder", fit)
+    monkeypatch.setattr(stages, "fit_cross_encoder", fit)
     _run(tmp_path, schedule)
     assert fits == [(schedule, True)]
 

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from assistant.answerers.claims import ClaimReader
-from assistant.evaluation import entailment_data as data
-from assistant.evaluation.reader_data import _Paragraph
+from assistant.models.entailment import data
+from assistant.models.reader.data import _Paragraph
 
 SENTENCE = data._Sentence(
     "Tea",
@@ -21,7 +21,7 @@ SENTENCE = data._Sentence(
 
 
 def _tools(seed: int = 1) -> data._Tools:
-    from assistant.evaluation.wordnet import wordnet
+    from assistant.training.wordnet import wordnet
 
     return data._Tools(random.Random(seed), {"GPE": ["Japan", "India"]}, wordnet(), SENTENCE)
 
@@ -32,7 +32,7 @@ def _doc(text: str = SENTENCE.text):
 
 @pytest.fixture(autouse=True)
 def _needs_wordnet():
-    from assistant.evaluation.wordnet import FOLDER
+    from assistant.training.wordnet import FOLDER
 
     if not (FOLDER / "index.noun").exists():
         pytest.fail("WordNet is missing: `make wordnet` installs Debian's wordnet-base")
@@ -74,7 +74,7 @@ def test_a_list_keeps_its_last_item_when_one_is_left_out():
 
 
 def test_antonyms_and_synonyms_come_from_wordnet():
-    from assistant.evaluation.wordnet import wordnet
+    from assistant.training.wordnet import wordnet
 
     assert "small" in wordnet().antonyms("large", "a")
     assert "seldom" in wordnet().synonyms("rarely", "r")

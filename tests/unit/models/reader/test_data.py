@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from assistant.evaluation.reader_data import _near_miss, _Paragraph, build_pairs, split_articles
+from assistant.models.reader.data import _near_miss, _Paragraph, build_pairs, split_articles
 
 
 def _paragraphs() -> list[_Paragraph]:
@@ -76,8 +76,8 @@ def test_articles_are_split_whole_and_the_same_way_each_time():
 
 
 def test_the_second_stage_keeps_every_gold_pair_and_replays_as_many_squad_pairs():
-    from assistant.evaluation.reader_data import Pair
-    from assistant.evaluation.reader_training import ReaderRecipe, _with_replay
+    from assistant.models.reader.data import Pair
+    from assistant.models.reader.training import ReaderRecipe, _with_replay
 
     own = [Pair(f"q{i}", "unit", 1.0, "document-clean", "article") for i in range(10)]
     squad = build_pairs(_paragraphs(), ["Tea"], noisy_share=0.0) * 5

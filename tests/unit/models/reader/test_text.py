@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.asking.reader_text import MAX_SETTING_CHARS, SEPARATOR, unit_text
+from assistant.models.reader.text import MAX_SETTING_CHARS, SEPARATOR, unit_text
 
 
 def test_a_unit_without_a_setting_is_read_alone():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.asking.reader_model import (
+from assistant.models.reader.weights import (
     BASE,
     CONFIG,
     WEIGHTS,

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from assistant.asking.requests import (
+from assistant.models.requests.classifier import (
     KINDS,
     NGRAM_BUCKETS,
     CorpusWords,

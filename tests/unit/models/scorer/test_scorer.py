@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.asking.scorer import MODEL_FILE, Scorer, ScorerError, ScorerModel
-from assistant.evaluation.training_data import data_hashes
+from assistant.models.scorer.data import data_hashes
+from assistant.models.scorer.scorer import MODEL_FILE, Scorer, ScorerError, ScorerModel
 from tests.support import ARTICLE, REPO, question_state
 
-SHIPPED = REPO / "assistant" / "model" / MODEL_FILE
+SHIPPED = REPO / "assistant" / "models" / "scorer" / "shipped" / MODEL_FILE
 
 
 def test_the_shipped_scorer_records_the_hash_of_every_file_it_was_fitted_on():

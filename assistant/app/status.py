@@ -1,0 +1,54 @@
+"""The status line, the corpus list and the removable uploads, as a visitor sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.common.escape import markdown_text
+from assistant.common.text import plural
+from assistant.documents.access import EVERYONE, Viewer
+from assistant.errors import AssistantError
+
+
+def status_text(bot: Assistant, backend: str | None = None, viewer: Viewer = EVERYONE) -> str:
+    """Who is answering and what the index holds for ``viewer``, in one line."""
+    try:
+        status = bot.status(backend, viewer)
+    except AssistantError as exc:
+        return f"⚠️ {exc}"
+    model = f" ({status['model']})" if status.get("model") else ""
+    return (
+        f"Answering with **{status['backend']}**{model} · "
+        f"{plural(status['documents'], 'document')}, {plural(status['chunks'], 'passage')} indexed"
+    )
+
+
+def documents_text(bot: Assistant, viewer: Viewer = EVERYONE) -> str:
+    """The corpus ``viewer`` sees, as a Markdown list."""
+    try:
+        sources = bot.library.sources(viewer)
+    except AssistantError as exc:
+        return f"⚠️ {exc}"
+    if not sources:
+        return "The corpus is empty."
+    lines = [
+        f"- {markdown_text(source)} · {plural(chunks, 'passage')}"
+        for source, chunks in sources.items()
+    ]
+    return "**In the corpus**\n\n" + "\n".join(lines)
+
+
+def uploaded_documents(bot: Assistant, viewer: Viewer = EVERYONE) -> list[str]:
+    """The uploads ``viewer`` may remove in the Documents tab."""
+    try:
+        return bot.library.removable(viewer)
+    except AssistantError:
+        return []
+
+
+def removable_choices(bot: Assistant, viewer: Viewer = EVERYONE) -> Any:
+    choices = uploaded_documents(bot, viewer)
+    return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
