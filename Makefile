@@ -154,7 +154,7 @@ verify-bench: setup-test
 
 # Screenshots of the main screens for the README, taken by the browser tests.
 screenshots: setup-test browser
-	ASSISTANT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -k "highlighted or upload or phone" -q
+	ASSISTANT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -k "highlighted or upload or phone or outcomes" -q
 
 # Every benchmark, written to docs/benchmarks/report.md with the machine it ran on.
 bench: setup-test

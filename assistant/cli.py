@@ -23,6 +23,7 @@ from assistant.display.console import user_errors
 from assistant.documents.formats import listed_suffixes
 from assistant.evaluation.commands import COMMANDS as EVALUATION_COMMANDS
 from assistant.models import model_commands
+from assistant.response import UNSURE_NOTE
 from assistant.serving.users_command import users_command
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -171,6 +172,8 @@ def show_answer(reply: Any, *, sources: bool = True) -> None:
     console = _console()
     if reply.notice:
         click.secho(f"Warning: {terminal_text(reply.notice)}", fg="yellow", err=True)
+    if reply.hedged:
+        console.print(Text(UNSURE_NOTE, style="bold yellow"))
     console.print(Text(terminal_text(reply.text)))
     if reply.dropped:
         console.print(Text(terminal_text(reply.dropped_note()), style="dim italic"))

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from assistant.common.escape import markdown_text
 
 SegmentKind = Literal["sentence", "leadin", "item"]
+UNSURE_NOTE = "Not sure: these are the closest passages, not a confirmed answer."
+"""The line every interface adds below an unsure answer."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Answer:
     question: str
     text: str
     refused: bool
+    """True only for "not in the corpus": nothing retrieved answers the question."""
     citations: list[Citation] = field(default_factory=list)
     segments: tuple[Segment, ...] = ()
     """The pieces ``text`` is made of, for renderers that must tell a quote from structure."""
@@ -141,6 +144,9 @@ class Answer:
     notice: str = ""
     """A problem met on the way, for people: the model failed (its endpoint is down, it
     crashed) and these quotes answer instead. Empty when all went well."""
+    hedged: bool = False
+    """True for an unsure answer: the corpus may not answer the question, and the quotes
+    are the closest it comes, said to be so in ``text``. Never True with ``refused``."""
     request: str = "ask"
     """What the message was read as: ``ask`` (a question one passage answers),
     ``summary``, ``outline`` or ``documents`` (about a document, or the corpus, as a
@@ -161,6 +167,7 @@ class Answer:
             "refused": self.refused,
             "citations": [c.to_dict() for c in self.citations],
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
+            "hedged": self.hedged,
             "question": self.question,
             "query": self.query,
             "backend": self.backend,
@@ -181,6 +188,8 @@ class Answer:
         Each source's score is written only when ``show_scores`` is on.
         """
         lines = [answer_markdown(self)]
+        if self.hedged:
+            lines += ["", f"*{UNSURE_NOTE}*"]
         if self.notice:
             lines += ["", f"⚠️ *{markdown_text(self.notice)}*"]
         if self.dropped:

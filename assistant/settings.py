@@ -99,6 +99,10 @@ class Settings(BaseSettings):
 
     # Answering: the learned scorer decides, these only bound the answer.
     scorer_path: Path | None = None
+    sure_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    """The probability that an answer is right from which it is given as sure (default:
+    the scorer's own upper operating point, chosen on validation documents). Higher means
+    more answers given as unsure: the closest passages, said to be so."""
     requests_path: Path | None = None
     """The request classifier's parameters (default: the shipped ones)."""
     summary_max_sentences: int = Field(default=6, ge=3, le=12)

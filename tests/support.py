@@ -134,13 +134,15 @@ class WordHashEmbeddings:
         return np.asarray([self._vector(t) for t in texts], dtype=np.float32)
 
 
-def question_state(text: str, question: str, *, source: str = "roles.md", answerable=None):
+def question_state(
+    text: str, question: str, *, source: str = "roles.md", answerable=None, sure=None
+):
     """A :class:`QuestionState` for ``question`` over the document ``text``, scored for real.
 
     Everything the chain would compute, without a model or an index: the text is
     chunked, every chunk retrieved, the question read in the document's words
     and scored by the shipped scorer (with :class:`WordHashEmbeddings` vectors).
-    ``answerable`` overrides the scorer's decision.
+    ``answerable`` overrides the scorer's decision, ``sure`` whether an answer is sure.
     """
     from dataclasses import replace
 
@@ -180,9 +182,10 @@ def question_state(text: str, question: str, *, source: str = "roles.md", answer
     )
     scorer = Scorer.load()
     scores = scorer.score(FeatureExtractor(embeddings.encode).extract(normalized, retrieval))
-    verdict = verdict_of(scores, scorer.model.threshold, normalized.unknown)
-    if answerable is not None:
-        verdict = replace(verdict, answerable=answerable)
+    verdict = verdict_of(scores, scorer.model, normalized.unknown)
+    if answerable is not None or sure is not None:
+        answered = verdict.answerable if answerable is None else answerable
+        verdict = replace(verdict, answerable=answered, sure=answered if sure is None else sure)
     state = QuestionState(question, query=question, normalized=normalized, statistics=statistics)
     return replace(state, retrieval=retrieval, verdict=verdict)
 

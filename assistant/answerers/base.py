@@ -54,8 +54,16 @@ def refusal_text(documents: int, verdict: Verdict | None = None) -> str:
     return f"{text} It does not mention {listed}."
 
 
+def hedge_text(documents: int) -> str:
+    """What an unsure answer says before its quotes: they may not answer the question."""
+    if documents > 1:
+        return "The documents may not answer this directly. The closest they come:"
+    return "The article may not answer this directly. The closest it comes:"
+
+
 def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | None]:
-    """The empty answer to grow, and the refusal when the verdict says so (else ``None``)."""
+    """The empty answer to grow (marked hedged when the verdict is unsure), and the refusal
+    when the verdict says so (else ``None``)."""
     retrieved = tuple(
         RetrievedPassage(p.chunk.source, p.chunk.section, p.chunk.start, p.chunk.end, p.fused_score)
         for p in state.passages
@@ -67,6 +75,7 @@ def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | N
         query=state.search_text,
         backend=backend,
         retrieved=retrieved,
+        hedged=state.verdict is not None and state.verdict.hedged,
     )
     verdict = state.verdict
     if answers(verdict, len(state.passages)):
@@ -83,4 +92,6 @@ def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | N
         )
     text = refusal_text(state.documents, verdict)
     segments = (Segment("sentence", text),)
-    return base, replace(base, text=text, refused=True, closest=closest, segments=segments)
+    return base, replace(
+        base, text=text, refused=True, hedged=False, closest=closest, segments=segments
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from assistant.answerers.base import cite, start_answer
+from assistant.answerers.base import cite, hedge_text, start_answer
 from assistant.answerers.polar import PolarAnswers
 from assistant.answerers.subjects import subject_of
 from assistant.asking.decision import likely
@@ -69,7 +69,10 @@ class ExtractiveAnswerer:
         assert groups, "the decision answers only with a ranked unit to quote"
         citations = [_citation(group, marker) for marker, group in enumerate(groups, start=1)]
         segments = [_segments(group, marker) for marker, group in enumerate(groups, start=1)]
-        if self.polar is not None:
+        if base.hedged:
+            # Unsure: the quotes are said to be the closest the corpus comes, no more.
+            segments[0] = [Segment("sentence", hedge_text(state.documents)), *segments[0]]
+        elif self.polar is not None:
             with stage("polar"):
                 said = self.polar.verdict(state.standalone, _premise(groups[0]))
             if said is not None:

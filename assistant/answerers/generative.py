@@ -185,6 +185,12 @@ class GroundedGenerator:
         if refusal is not None:
             yield refusal
             return
+        if base.hedged:
+            # Unsure whether the passages answer: a model would write an answer anyway.
+            # The closest quotes, said to be no more than that, stand instead.
+            for snapshot in self.extractive.stream(state):
+                yield replace(snapshot, backend=self.name)
+            return
         # The model reads only the best few passages: prompt length is what sets the
         # time to first token on a CPU. Its sentences are checked against those.
         shown = state.passages[: self.passages]

@@ -1,15 +1,19 @@
-"""Answer or refuse: the one module that decides whether the corpus answers a question.
+"""Sure, unsure or not in the corpus: the one module that decides whether the corpus
+answers a question, and how sure that is.
 
 The decision is learned, not written as rules: the features of the question and
 of every candidate unit (:mod:`assistant.asking.features`) go to the calibrated
 scorer (:mod:`assistant.models.scorer.scorer`), which gives probabilities only:
 that each unit holds the answer, and that the corpus answers at all. Here those
-probabilities become a :class:`Verdict`, against the operating point shipped
-with the scorer. Everything that answers asks this module: the chain's answer
-and hedge branches, the answerers (which unit to quote besides the best), and
-the continuations ("why?", "is that important?"). The verdict carries the
-ranking, so answerers quote from the same ranking the decision used, and a
-refusal can still show the closest passage.
+probabilities become a :class:`Verdict`, against the two operating points shipped
+with the scorer (both chosen on validation documents): at or above the upper one
+the answer is *sure*; between the two it is *unsure* (the closest passages, said
+to be no more than that); below the lower one the corpus does not answer.
+Everything that answers asks this module: the chain's answer and hedge branches,
+the answerers (which unit to quote besides the best), and the continuations
+("why?", "is that important?"). The verdict carries the ranking, so answerers
+quote from the same ranking the decision used, and a refusal can still show the
+closest passage.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from assistant.common.timing import stage
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.spelling import Normalized
 from assistant.models.reader.reader import Reader
-from assistant.models.scorer.scorer import ScoredCandidate, Scorer, Scores, configured_path
+from assistant.models.scorer.scorer import (
+    ScoredCandidate,
+    Scorer,
+    ScorerModel,
+    Scores,
+    configured_path,
+)
 from assistant.settings import Settings
 
 LIKELY = 0.5
@@ -48,6 +58,15 @@ class Verdict:
     """Candidate units, most likely to hold the answer first."""
     missing: tuple[str, ...] = ()
     """Words of the question that the corpus never uses (for the refusal's wording)."""
+    sure: bool = True
+    """For an answerable verdict: whether the answer is sure (else it is given as unsure)."""
+    confidence: float | None = None
+    """The calibrated probability that the answer is right, where the scorer has one."""
+
+    @property
+    def hedged(self) -> bool:
+        """Answered, but not surely: the closest passages, said to be no more than that."""
+        return self.answerable and not self.sure
 
     @property
     def closest(self) -> ScoredCandidate | None:
@@ -60,14 +79,31 @@ class Verdict:
         asked for are a move's own, not the user's: a refusal names none."""
         ranked = tuple(s for s in self.ranked if s.candidate.key in keys)
         answerable = self.answerable and bool(ranked) and likely(ranked[0])
-        return Verdict(answerable, self.probability, ranked)
+        return Verdict(
+            answerable, self.probability, ranked, sure=self.sure, confidence=self.confidence
+        )
 
 
-def verdict_of(scores: Scores, threshold: float, missing: tuple[str, ...] = ()) -> Verdict:
-    """The verdict on a question's scores: answer when the probability that the corpus
-    answers reaches the scorer's operating point ``threshold``."""
-    answerable = bool(scores.ranked) and scores.probability >= threshold
-    return Verdict(answerable, scores.probability, scores.ranked, missing)
+def verdict_of(
+    scores: Scores,
+    model: ScorerModel,
+    missing: tuple[str, ...] = (),
+    *,
+    sure_threshold: float | None = None,
+) -> Verdict:
+    """The verdict on a question's scores: answered when the probability that the corpus
+    answers reaches the scorer's lower operating point; sure when the probability that
+    the answer is right reaches the upper one (``sure_threshold`` instead, when an
+    operator sets one). A scorer without the second probability makes every answer sure."""
+    probability = scores.probability
+    answerable = bool(scores.ranked) and probability >= model.threshold
+    upper = sure_threshold if sure_threshold is not None else model.sure_threshold
+    right = scores.right
+    sure = answerable and (right is None or upper is None or right >= upper)
+    confidence = None
+    if right is not None and model.calibration is not None:
+        confidence = model.calibration(right)
+    return Verdict(answerable, probability, scores.ranked, missing, sure, confidence)
 
 
 def likely(scored: ScoredCandidate) -> bool:
@@ -80,12 +116,13 @@ def related(scored: ScoredCandidate, best: float) -> bool:
     return scored.probability >= RELATED * best
 
 
-def answers(verdict: Verdict | None, retrieved: int) -> bool:
-    """Whether to answer with what was retrieved: as the verdict says; with no verdict (a
-    chain without this check), whenever something was retrieved."""
+def answers(verdict: Verdict | None, retrieved: int, *, surely: bool = False) -> bool:
+    """Whether to answer with what was retrieved (``surely``: as a sure answer): as the
+    verdict says; with no verdict (a chain without this check), whenever something was."""
     if verdict is None:
         return retrieved > 0
-    return retrieved > 0 and verdict.answerable and bool(verdict.ranked)
+    answered = retrieved > 0 and verdict.answerable and bool(verdict.ranked)
+    return answered and (verdict.sure or not surely)
 
 
 class Decision:
@@ -99,9 +136,12 @@ class Decision:
         scorer_path: Path | None = None,
         reader: Reader | None = None,
         read_best: int = 12,
+        sure_threshold: float | None = None,
     ) -> None:
         self._scorer = scorer
         self._scorer_path = scorer_path
+        self.sure_threshold = sure_threshold
+        """The operator's upper operating point, instead of the scorer's (``None``: its own)."""
         self.reader = reader
         self.features = FeatureExtractor(
             embeddings.encode, reader.score if reader else None, read_best=read_best
@@ -126,6 +166,7 @@ class Decision:
             scorer_path=configured_path(settings.scorer_path, reader=settings.reader),
             reader=reader,
             read_best=settings.reader_candidates,
+            sure_threshold=settings.sure_threshold,
         )
 
     def load(self) -> None:
@@ -148,4 +189,6 @@ class Decision:
             return Verdict(answerable=False, probability=0.0, missing=normalized.unknown)
         with stage("score"):
             scores = self.scorer.score(self.features.extract(normalized, retrieval))
-        return verdict_of(scores, self.scorer.model.threshold, normalized.unknown)
+        return verdict_of(
+            scores, self.scorer.model, normalized.unknown, sure_threshold=self.sure_threshold
+        )

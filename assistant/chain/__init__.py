@@ -63,9 +63,10 @@ def build_chain(
         yield from answerer_for(state).stream(state)
 
     def hedged(state: QuestionState) -> Iterator[Answer]:
-        # Perhaps about the whole document, perhaps a question: a question if it has an answer.
+        # Perhaps about the whole document, perhaps a question: a question if it has a sure
+        # answer (an unsure one is no better than the overview).
         asked = steps.invoke(state)
-        if answers(asked.verdict, len(asked.passages)):
+        if answers(asked.verdict, len(asked.passages), surely=True):
             yield from answered(replace(asked, request=Request("ask", 1.0 - _probability(state))))
         else:
             yield from overview.stream(state)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.common.escape import html_text, markdown_text
-from assistant.response import Answer, Citation, answer_markdown
+from assistant.response import UNSURE_NOTE, Answer, Citation, answer_markdown
 
 # Around each cited span, this much of the document is shown; the rest is elided.
 _CONTEXT_CHARS = 400
@@ -53,6 +53,10 @@ def chat_markdown(answer: Answer, *, turn: int, show_scores: bool = False) -> st
         return f'<a href="#{anchor(turn, marker)}" class="cite-link">[{marker}]</a>'
 
     body = answer_markdown(answer, link)
+    if answer.hedged:
+        # Unsure: its own look, and a line that says so, before the quotes are read.
+        note = f'<p class="unsure-note">⚠️ {html_text(UNSURE_NOTE)}</p>'
+        body = f'<div class="unsure">\n\n{note}\n\n{body}\n\n</div>'
     if answer.pending:
         faded = f'<span class="pending">{html_text(answer.pending)}</span>'
         return f"{body} {faded}".strip()

@@ -11,7 +11,7 @@ import click
 
 from assistant.answerers.backends import backend_names
 from assistant.display.console import user_errors
-from assistant.evaluation import LARGE_SETS, SETS
+from assistant.evaluation.sets import LARGE_SETS, SETS
 
 
 @click.command("eval")
@@ -87,7 +87,7 @@ def eval_command(
     evidence recall, key-fact recall, SQuAD containment and F1, refusal rates,
     latency) and writes it with the per-question results and a chart to --out.
     """
-    from assistant.evaluation import evaluate
+    from assistant.evaluation.evaluate import evaluate
 
     report = evaluate(
         list(sets) or list(SETS),

@@ -44,6 +44,11 @@ def fresh_set() -> QuestionSet:
     return written_set("article_fresh.json", "article-fresh", kind="kind")
 
 
+def trust_set() -> QuestionSet:
+    """The 135 questions a helper wrote before the three-way decision was fitted."""
+    return written_set("article_trust.json", "article-trust", kind="kind")
+
+
 def mixed_set() -> QuestionSet:
     """The unseen and held-out article questions, asked of the article among four others."""
     unseen, heldout = unseen_set(), heldout_set()

@@ -61,11 +61,19 @@ class EvaluationReport:
         return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
     def tables(self) -> str:
-        """One table per question set, each under a heading saying what it measures."""
+        """One table per question set, each under a heading saying what it measures, with
+        its answers as sure, unsure or refused by kind of question."""
         parts = []
         for name in dict.fromkeys(r.question_set for r in self.runs):
             note = self.notes.get(name, "")
-            parts.append(f"## {name}\n\n{note}\n\n{self.table(name)}".replace("\n\n\n", "\n\n"))
+            kinds = "\n\n".join(
+                outcomes_table(r)
+                for r in self.runs
+                if r.question_set == name and r.system != "baseline"
+            )
+            parts.append(
+                f"## {name}\n\n{note}\n\n{self.table(name)}\n\n{kinds}".replace("\n\n\n", "\n\n")
+            )
         return "\n\n".join(parts)
 
     def markdown(self) -> str:
@@ -168,6 +176,37 @@ class EvaluationReport:
         paths["json"].write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
         self.plot(paths["chart"])
         return paths
+
+
+def outcomes_table(run: RunResult) -> str:
+    """How ``run`` answered each kind of question: sure (and, for questions the corpus
+    answers, sure with the right passage first), unsure, or refused."""
+    kinds: dict[tuple[bool, str], list[Any]] = {}
+    for q in run.questions:
+        kinds.setdefault((q.answerable, q.kind), []).append(q)
+    rows = [
+        f"*{run.system}: answers by kind of question*",
+        "",
+        "| kind | answerable | questions | sure | sure, right passage | unsure | refused |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for (answerable, kind), questions in sorted(
+        kinds.items(), key=lambda k: (not k[0][0], k[0][1])
+    ):
+        n = len(questions)
+        share = {
+            o: sum(q.outcome == o for q in questions) / n for o in ("sure", "unsure", "refused")
+        }
+        right = (
+            f"{sum(q.outcome == 'sure' and bool(q.scores.get('right')) for q in questions) / n:.2f}"
+            if answerable
+            else "n/a"
+        )
+        rows.append(
+            f"| {kind} | {'yes' if answerable else 'no'} | {n} | {share['sure']:.2f} | {right} "
+            f"| {share['unsure']:.2f} | {share['refused']:.2f} |"
+        )
+    return "\n".join(rows)
 
 
 def _format(metric: str, value: float | None) -> str:

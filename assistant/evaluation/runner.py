@@ -36,6 +36,12 @@ METRICS = (
     "token_f1",
     "refusal_rate",
     "false_refusal_rate",
+    "sure_right_rate",
+    "unsure_rate",
+    "answered_right_rate",
+    "sure_precision",
+    "sure_unanswerable_rate",
+    "unsure_unanswerable_rate",
     "fallback_rate",
     "ttft_p50_ms",
     "ttft_p95_ms",
@@ -59,6 +65,12 @@ class QuestionResult:
     seconds: float
     first_token: float | None = None
     fallback: bool = False
+    hedged: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """``sure``, ``unsure`` or ``refused``."""
+        return "refused" if self.refused else "unsure" if self.hedged else "sure"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -68,6 +80,7 @@ class QuestionResult:
             "kind": self.kind,
             "answerable": self.answerable,
             "refused": self.refused,
+            "hedged": self.hedged,
             "text": self.text,
             "seconds": round(self.seconds, 4),
             "first_token": None if self.first_token is None else round(self.first_token, 4),
@@ -92,7 +105,7 @@ def score(question: EvalQuestion, answer: SystemAnswer, *, short_answers: bool) 
     """Scores of one answer; retrieval and citation scores only for answerable questions."""
     text = strip_markers(answer.text)
     if not question.answerable:
-        return {"refused": float(answer.refused)}
+        return {"refused": float(answer.refused), "right": 0.0}
     evidence = [span for group in question.evidence for span in group]
     rank = next(
         (
@@ -121,6 +134,8 @@ def score(question: EvalQuestion, answer: SystemAnswer, *, short_answers: bool) 
         "false_refusal": float(answer.refused),
         "supported_claims": supported_claims,
         "claims": claims,
+        # A passage it quotes holds the answer: what a reader of the answer can check.
+        "right": float(any(supported) and not answer.refused),
     }
     if short_answers:
         in_citation = any(contains_answer(quote, question.answers) for _, quote in answer.citations)
@@ -162,6 +177,16 @@ def aggregate(results: list[QuestionResult], *, index_seconds: float) -> dict[st
         "token_f1": _mean(r.scores.get("token_f1") for r in answerable),
         "refusal_rate": _mean(float(r.refused) for r in unanswerable),
         "false_refusal_rate": _mean(float(r.refused) for r in answerable),
+        "sure_right_rate": _mean(
+            float(r.outcome == "sure" and bool(r.scores.get("right"))) for r in answerable
+        ),
+        "unsure_rate": _mean(float(r.outcome == "unsure") for r in answerable),
+        "answered_right_rate": _mean(float(bool(r.scores.get("right"))) for r in answerable),
+        "sure_precision": _mean(
+            float(bool(r.scores.get("right"))) for r in results if r.outcome == "sure"
+        ),
+        "sure_unanswerable_rate": _mean(float(r.outcome == "sure") for r in unanswerable),
+        "unsure_unanswerable_rate": _mean(float(r.outcome == "unsure") for r in unanswerable),
         "fallback_rate": _mean(float(r.fallback) for r in answered),
         "ttft_p50_ms": percentile(first, 0.5) if first else None,
         "ttft_p95_ms": percentile(first, 0.95) if first else None,
@@ -212,6 +237,7 @@ def run(
                         seconds=answer.seconds,
                         first_token=answer.first_token,
                         fallback=answer.fallback,
+                        hedged=answer.hedged,
                     )
                 )
             metrics = aggregate(results, index_seconds=index_seconds)

@@ -27,6 +27,8 @@ class SystemAnswer:
     first_token: float | None = None
     """Seconds to the first text the user saw, when the system streams."""
     fallback: bool = False
+    hedged: bool = False
+    """Answered as unsure: the closest passages, said to be no more than that."""
 
 
 class System(Protocol):
@@ -87,6 +89,7 @@ class AssistantSystem:
             seconds=reply.timings.get("total", 0.0),
             first_token=reply.timings.get("ttft"),
             fallback=reply.fallback,
+            hedged=reply.hedged,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.response import Answer, Citation, Segment, compose
+from assistant.response import UNSURE_NOTE, Answer, Citation, Segment, compose
 
 CITATION = Citation(
     marker=1, quote="The COO leads.", source="a.md", section="Roles", start=10, end=24, score=0.71
@@ -83,3 +83,16 @@ def test_a_refusal_renders_without_a_sources_block():
 def test_citations_convert_to_a_dataframe():
     frame = ANSWER.citations_frame()
     assert list(frame["section"]) == ["Roles"]
+
+
+def test_an_unsure_answer_is_hedged_not_refused_in_its_json():
+    unsure = Answer(question="Who leads?", text="The COO leads. [1]", refused=False, hedged=True)
+    data = json.loads(unsure.to_json())
+    assert data["hedged"] is True and data["refused"] is False
+    assert json.loads(ANSWER.to_json())["hedged"] is False
+
+
+def test_an_unsure_answer_says_so_in_a_notebook():
+    unsure = Answer(question="Who leads?", text="The COO leads. [1]", refused=False, hedged=True)
+    assert UNSURE_NOTE in unsure._repr_markdown_()
+    assert UNSURE_NOTE not in ANSWER._repr_markdown_()

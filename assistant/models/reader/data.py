@@ -9,6 +9,11 @@ will show them to the reader (:mod:`assistant.models.reader.text`):
 - a *near miss*: the question with a name, number or key word swapped for one of
   another part of the article or another article, beside its own answer sentence
   (0): "talks about the same thing" is not "answers it";
+- SQuAD 2.0's adversarial unanswerable questions (an entity swapped, a negation,
+  an antonym), each beside the sentence holding its *plausible answer* (0) and
+  other sentences of its paragraph (0); that sentence also answers the question
+  it was written against (1), so the same sentence is seen to answer one
+  question and not the other;
 - noisy copies (typos, chat) and paraphrases keep their labels.
 
 Articles are split before anything is built (by title, seeded), so validation
@@ -35,6 +40,7 @@ from assistant.models.public_data import (
     EVALUATION_ARTICLES,
     SPLIT_SEED,
     SQUAD_TRAIN,
+    SQUAD_UNANSWERABLE,
     SQUAD_V2_DEV,
     split_titles,
     split_v2_titles,
@@ -56,16 +62,53 @@ class _Paragraph:
     """Each question and the indexes of the sentences its answers start in."""
     unanswerable: tuple[str, ...] = ()
     """SQuAD v2 questions the paragraph does not answer."""
+    adversarial: tuple[Adversarial, ...] = ()
+    """SQuAD v2 train's unanswerable questions written against this paragraph."""
+
+
+@dataclass(frozen=True)
+class Adversarial:
+    """An unanswerable question, the sentence that looks like its answer, and the
+    answerable question that sentence does answer."""
+
+    question: str
+    sentence: int
+    paired: str
+
+
+def read_adversarial(path: Path = SQUAD_UNANSWERABLE) -> dict[tuple[str, int], list[dict]]:
+    """The adversarial unanswerable questions by (article title, paragraph index)."""
+    rows: dict[tuple[str, int], list[dict]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            rows.setdefault((row["title"], int(row["paragraph"])), []).append(row)
+    return rows
+
+
+def _adversarial(rows: list[dict], context: str, spans: list[tuple[int, int]]) -> tuple:
+    """The rows written against ``context``, each with the sentence of its plausible answer."""
+    found = []
+    for row in rows:
+        if row["context"] != context:
+            continue  # another revision of the paragraph: its offsets would not hold
+        at = context.find(row["paired_answer"])
+        sentence = next((i for i, (s, e) in enumerate(spans) if s <= at < e), None)
+        if at >= 0 and sentence is not None:
+            found.append(Adversarial(row["question"].strip(), sentence, row["paired_question"]))
+    return tuple(found)
 
 
 def read_squad(path: Path = SQUAD_TRAIN) -> list[_Paragraph]:
-    """SQuAD's paragraphs, split into sentences with the assistant's own splitter."""
+    """SQuAD's paragraphs, split into sentences with the assistant's own splitter; SQuAD
+    v1.1 train's with the adversarial unanswerable questions written against them."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         data = json.load(handle)["data"]
+    adversarial = read_adversarial() if path == SQUAD_TRAIN else {}
     paragraphs: list[_Paragraph] = []
     for article in data:
         title = article["title"].replace("_", " ")
-        for paragraph in article["paragraphs"]:
+        for index, paragraph in enumerate(article["paragraphs"]):
             context = paragraph["context"]
             spans = split_sentences(context, 0, len(context))
             if not spans:
@@ -84,9 +127,15 @@ def read_squad(path: Path = SQUAD_TRAIN) -> list[_Paragraph]:
                 if holders:
                     questions.append((qa["question"].strip(), holders))
             sentences = tuple(context[s:e] for s, e in spans)
+            written = adversarial.get((article["title"], index), [])
             paragraphs.append(
                 _Paragraph(
-                    article["title"], title, sentences, tuple(questions), tuple(unanswerable)
+                    article["title"],
+                    title,
+                    sentences,
+                    tuple(questions),
+                    tuple(unanswerable),
+                    _adversarial(written, context, spans),
                 )
             )
     return [p for p in paragraphs if p.article not in EVALUATION_ARTICLES]
@@ -123,8 +172,10 @@ def build_pairs(
     questions_per_article: int | None = None,
     noisy_share: float = 0.3,
     seed: int = SEED,
+    adversarial_per_article: int | None = None,
 ) -> list[Pair]:
-    """Labelled pairs for ``articles``; ``questions_per_article`` caps each article's share."""
+    """Labelled pairs for ``articles``; ``questions_per_article`` caps each article's share
+    of answerable questions, ``adversarial_per_article`` of adversarial unanswerable ones."""
     rng = random.Random(seed)
     wanted = set(articles)
     by_article: dict[str, list[_Paragraph]] = {}
@@ -137,6 +188,7 @@ def build_pairs(
         pairs.extend(
             _article_pairs(by_article[article], rng, questions_per_article, noisy_share, foreign)
         )
+        pairs.extend(_adversarial_pairs(by_article[article], rng, adversarial_per_article))
     rng.shuffle(pairs)
     return pairs
 
@@ -206,6 +258,23 @@ def _article_pairs(
         if transplanted is not None:
             shown = _noisy(transplanted, rng) if noisy else transplanted
             yield Pair(shown, _text(paragraph, answer), 0.0, "transplant" + suffix, article)
+
+
+def _adversarial_pairs(
+    paragraphs: list[_Paragraph], rng: random.Random, limit: int | None
+) -> Iterator[Pair]:
+    """Each adversarial question beside the sentence that looks like its answer and two
+    other sentences of its paragraph (0), and the question that sentence answers (1)."""
+    written = [(p, a) for p in paragraphs for a in p.adversarial]
+    rng.shuffle(written)
+    for paragraph, item in written[:limit]:
+        article = paragraph.article
+        plausible = _text(paragraph, item.sentence)
+        yield Pair(item.question, plausible, 0.0, "adversarial", article)
+        yield Pair(item.paired, plausible, 1.0, "adversarial-pair", article)
+        others = [i for i in range(len(paragraph.sentences)) if i != item.sentence]
+        for i in rng.sample(others, k=min(2, len(others))):
+            yield Pair(item.question, _text(paragraph, i), 0.0, "adversarial-paragraph", article)
 
 
 def _other_question(

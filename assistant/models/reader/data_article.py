@@ -3,7 +3,7 @@
 The gold set is training data: its questions (with their typo and chat
 variants, synonym paraphrases, near misses and other documents' questions) are
 asked of the article's index with the scorer's own pipeline
-(:func:`assistant.models.scorer.data.collect`), and the units the reader
+(:func:`assistant.training.samples.collect`), and the units the reader
 would read for each become pairs, in exactly the shape it reads in production.
 Only the article is read this way: the SQuAD documents of ``assistant eval``
 stay unseen. The held-out and unseen article sets are never read. The pairs come
@@ -33,7 +33,7 @@ def document_pairs(
     unit read for a question the article does not answer, a 0. ``limit`` keeps a
     few questions (a smoke run).
     """
-    from assistant.models.scorer.data import collect
+    from assistant.training.samples import collect
 
     samples = collect(
         embeddings,

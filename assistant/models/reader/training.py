@@ -33,6 +33,8 @@ class ReaderRecipe:
     layers: int = 3
     max_length: int = 128
     questions_per_article: int | None = 30
+    adversarial_per_article: int | None = 30
+    """SQuAD v2 train's adversarial unanswerable questions drawn per article (0: none)."""
     noisy_share: float = 0.3
     epochs: float = 1.0
     batch_size: int = 32
@@ -86,8 +88,11 @@ def train_reader(
         questions_per_article=recipe.questions_per_article,
         noisy_share=recipe.noisy_share,
         seed=recipe.seed,
+        adversarial_per_article=recipe.adversarial_per_article,
     )
-    held = reader_data.build_pairs(paragraphs, held_articles, questions_per_article=40, seed=1)
+    held = reader_data.build_pairs(
+        paragraphs, held_articles, questions_per_article=40, seed=1, adversarial_per_article=40
+    )
     if recipe.limit_pairs is not None:
         train, held = train[: recipe.limit_pairs], held[: max(8, recipe.limit_pairs // 4)]
     log.info("Reader: %d SQuAD training pairs, %d validation pairs", len(train), len(held))
@@ -152,10 +157,15 @@ def _with_replay(own: list[Pair], squad: list[Pair], recipe: ReaderRecipe) -> li
 
 def data_hashes() -> dict[str, str]:
     """SHA-256 of the data files the reader is trained on."""
-    from assistant.models.scorer.data import data_files
+    from assistant.training.samples import data_files
 
     return file_hashes(
-        (reader_data.SQUAD_TRAIN, reader_data.SQUAD_V2_DEV, data_files()["article_gold.json"])
+        (
+            reader_data.SQUAD_TRAIN,
+            reader_data.SQUAD_V2_DEV,
+            reader_data.SQUAD_UNANSWERABLE,
+            data_files()["article_gold.json"],
+        )
     )
 
 
@@ -231,7 +241,13 @@ questions an article:
 - a question of another paragraph of the same article beside this answer (0:
   the topic is shared, the thing asked is not);
 - {recipe["noisy_share"]:.0%} of questions typed as people type (typos, chat abbreviations);
-- SQuAD v2 unanswerable questions beside their own paragraph's closest sentences (0).
+- SQuAD v2 unanswerable questions beside their own paragraph's closest sentences (0);
+- for up to {recipe.get("adversarial_per_article", 0)} of SQuAD 2.0 train's adversarial
+  unanswerable questions an article (`data/reader/squad-v2.0-train-unanswerable.jsonl.gz`:
+  an entity swapped, a negation, an antonym): the sentence holding its *plausible
+  answer* and two other sentences of its paragraph (0), and the same plausible-answer
+  sentence beside the answerable question it does answer (1), so the model sees one
+  sentence answer one question and not the other.
 
 And the article's own gold set (`assistant/evaluation/data/article_gold.json`,
 the project's training data): each of its questions, with typo and chat

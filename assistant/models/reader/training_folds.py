@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES, Read, read_units
 from assistant.errors import AssistantError
-from assistant.models.scorer.data import Sample
+from assistant.training.samples import Sample
 
 FOLDS = 2
 DOCUMENT = "article"

@@ -22,9 +22,18 @@ import numpy as np
 
 from assistant.asking.decision import verdict_of
 from assistant.asking.features import Read
-from assistant.models.scorer.data import Sample, collect
+from assistant.evaluation.calibration import expected_calibration_error, write_calibration
 from assistant.models.scorer.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer
-from assistant.models.scorer.training import MAX_FALSE_REFUSALS, Fitted, fit, save
+from assistant.models.scorer.training import (
+    MAX_FALSE_REFUSALS,
+    MAX_SURE_NEAR_MISSES,
+    MAX_SURE_UNANSWERABLE,
+    MIN_SURE_PRECISION,
+    Fitted,
+    fit,
+    save,
+)
+from assistant.training.samples import Sample, collect
 
 OWN = ("clean", "typo", "chat")
 NOT_OWN = ("other", "near-miss", "word-swap")
@@ -48,8 +57,7 @@ class TrainingResult:
 
 def measure(scorer: Scorer, samples: Sequence[Sample]) -> dict[str, float | None]:
     """How a scorer does on samples: unit ranking, refusals, calibration."""
-    threshold = scorer.model.threshold
-    scored = [(s, verdict_of(scorer.score(s.features), threshold)) for s in samples]
+    scored = [(s, verdict_of(scorer.score(s.features), scorer.model)) for s in samples]
     answerable = [(s, sc) for s, sc in scored if s.answerable]
     located = [(s, sc) for s, sc in answerable if s.labels.any()]
 
@@ -67,20 +75,48 @@ def measure(scorer: Scorer, samples: Sequence[Sample]) -> dict[str, float | None
         "retrieval_recall": _mean([bool(s.labels.any()) for s, _ in answerable]),
         "unit_top1": _mean([top_holds(s, sc) for s, sc in located]),
         "answered_right": _mean([sc.answerable and top_holds(s, sc) for s, sc in answerable]),
+        "sure_right": _mean([sc.sure and top_holds(s, sc) for s, sc in answerable]),
+        "sure_or_unsure_right": _mean([sc.answerable and top_holds(s, sc) for s, sc in answerable]),
+        "unsure": _mean([sc.hedged for _, sc in answerable]),
+        "sure_precision": _mean([s.answerable and top_holds(s, sc) for s, sc in scored if sc.sure]),
     }
+    sure = [sc.sure for s, sc in scored if not s.answerable]
+    figures["sure_not_answered"] = _mean(sure)
     for variant in (*OWN, *OWN_EXTRA):
         rows = [sc for s, sc in answerable if s.variant == variant]
         figures[f"false_refusal_{variant}"] = _mean([not sc.answerable for sc in rows])
     own = [sc for s, sc in scored if not s.answerable and s.variant in OWN]
     figures["refusal_out_of_scope"] = _mean([not sc.answerable for sc in own])
+    figures["sure_out_of_scope"] = _mean([sc.sure for sc in own])
     for variant in (*NOT_OWN, "unanswerable"):
         rows = [sc for s, sc in scored if not s.answerable and s.variant == variant]
         figures[f"refusal_{variant}"] = _mean([not sc.answerable for sc in rows])
+        figures[f"sure_{variant}"] = _mean([sc.sure for sc in rows])
+    told = confidences(scorer, samples)
+    figures["confidence_ece"] = expected_calibration_error(told) if told else None
     fitted = [(s, sc) for s, sc in scored if s.fitted]
     probabilities = np.array([sc.probability for _, sc in fitted])
     targets = np.array([float(s.answerable) for s, _ in fitted])
     figures.update(_calibration(probabilities, targets))
     return figures
+
+
+def confidences(scorer: Scorer, samples: Sequence[Sample]) -> list[tuple[float, float]]:
+    """Each question's told confidence, and 1 where the answer is right (the corpus
+    answers, and the unit quoted first holds the answer): what calibration is about."""
+    pairs = []
+    for sample in samples:
+        scores = scorer.score(sample.features)
+        verdict = verdict_of(scores, scorer.model)
+        if verdict.confidence is None or not scores.ranked:
+            continue
+        best = scores.ranked[0].candidate
+        holds = any(
+            c is best and label
+            for c, label in zip(sample.features.candidates, sample.labels, strict=True)
+        )
+        pairs.append((verdict.confidence, float(sample.answerable and holds)))
+    return pairs
 
 
 def _mean(values: Sequence[bool | float]) -> float | None:
@@ -138,12 +174,14 @@ def train(
     folds: dict[str, Fitted] = {}
     validation: dict[str, dict[str, float | None]] = {}
     training: dict[str, dict[str, float | None]] = {}
+    reliability: list[tuple[float, float]] = []
     for held in names:
         others = [n for n in names if n != held]
         folds[held] = fit(samples, others)
         scorer = Scorer(folds[held].model)
         validation[held] = measure(scorer, [s for s in samples if s.document == held])
         training[held] = measure(scorer, [s for s in samples if s.document != held])
+        reliability += confidences(scorer, [s for s in samples if s.document == held])
     final = fit(samples, names)
     summary = {
         name: {k: _round(v) for k, v in figures.items()} for name, figures in validation.items()
@@ -155,6 +193,7 @@ def train(
         paths = _write_report(
             report_dir, (training, validation), final, seconds, len(samples), reader=reader
         )
+        paths += write_calibration(report_dir, reliability, reader=reader)
     return TrainingResult(model_path, paths, validation, training, seconds)
 
 
@@ -173,6 +212,11 @@ def _fold_readers(work: Path) -> tuple[Read, dict[int, Read], int]:
     return reader(settings.reader_path), folds, settings.reader_candidates
 
 
+def _sure(fitted: Fitted) -> str:
+    point = fitted.model.sure_threshold
+    return "never (no point keeps the bounds)" if point is None or point >= 1.0 else f"{point:.3f}"
+
+
 def _choices(fitted: Fitted) -> str:
     return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in fitted.choices.items())
 
@@ -186,6 +230,9 @@ ROWS = (
     ("retrieval_recall", "answerable: the evidence is among the candidates"),
     ("unit_top1", "answerable, evidence retrieved: the top unit holds it"),
     ("answered_right", "answerable: answered, with the evidence as the top unit"),
+    ("sure_right", "answerable: answered sure, with the evidence as the top unit"),
+    ("unsure", "answerable: answered unsure"),
+    ("sure_precision", "sure answers with the evidence as the top unit"),
     ("false_refusal_clean", "false refusals, questions as written"),
     ("false_refusal_typo", "false refusals, with typos"),
     ("false_refusal_chat", "false refusals, typed as in chat"),
@@ -195,9 +242,15 @@ ROWS = (
     ("refusal_near-miss", "refused: near misses (its subject, another's question)"),
     ("refusal_word-swap", "refused: its own question with one key word swapped out"),
     ("refusal_unanswerable", "refused: SQuAD 2.0 unanswerable (not fitted; for information)"),
+    ("sure_not_answered", "answered sure: any question it does not answer"),
+    ("sure_out_of_scope", "answered sure: its own out-of-scope questions"),
+    ("sure_near-miss", "answered sure: near misses (its subject, another's question)"),
+    ("sure_word-swap", "answered sure: its own question with one key word swapped out"),
+    ("sure_unanswerable", "answered sure: SQuAD 2.0 unanswerable"),
     ("auc", "answerable or not: AUC"),
     ("brier", "answerable or not: Brier score"),
     ("ece", "answerable or not: expected calibration error"),
+    ("confidence_ece", "the confidence told (P(answer right)): expected calibration error"),
 )
 
 
@@ -252,15 +305,21 @@ Measured {stamp} on {machine}; `assistant train` took {seconds:.0f} s for {sampl
 Leave one document out. Each pair of columns is one scorer, fitted on the
 other four documents: *train* is how it does on those four, *validation* how it
 does on the document it never saw. Every choice inside a fold (regularisation,
-the operating point) was made by a further leave-one-document-out split of its
-four training documents. The operating point refuses at most
-{MAX_FALSE_REFUSALS:.0%} of answerable questions on the training documents.
+the operating points) was made by a further leave-one-document-out split of its
+four training documents. The lower operating point refuses at most
+{MAX_FALSE_REFUSALS:.0%} of answerable questions on the training documents; the upper one
+(on the probability that the answer is right) is the lowest at which at most
+{MAX_SURE_UNANSWERABLE:.0%} of the questions a document does not answer, and
+{MAX_SURE_NEAR_MISSES:.0%} of its near misses, are answered sure, and at least
+{MIN_SURE_PRECISION:.0%} of the sure answers to questions it answers quote the answer first.
+Between the two, answers are given as unsure. The calibration of the confidence
+told is in `{"calibration-reader" if reader else "calibration"}.md`.
 {scored}
 {_table(training, validation)}
 
 The shipped scorer (`assistant/models/scorer/shipped/{shipped}`) is fitted the same way on
-all five documents; its choices: {_choices(final)}; operating point
-P(answerable) ≥ {final.model.threshold:.3f}.
+all five documents; its choices: {_choices(final)}; operating points:
+answer when P(answerable) ≥ {final.model.threshold:.3f}, sure when P(right) ≥ {_sure(final)}.
 """
     stem = "training-reader" if reader else "training"
     markdown = folder / f"{stem}.md"

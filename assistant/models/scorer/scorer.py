@@ -91,7 +91,37 @@ class LogisticModel:
         )
 
 
-_PARTS = ("ranker", "unit", "answerable", "threshold")
+@dataclass(frozen=True)
+class Calibration:
+    """A monotone map from P(answerable) to the probability that an answer is right (the
+    corpus answers, and the unit quoted first holds the answer), fitted on validation
+    documents by isotonic regression: the confidence a user is told."""
+
+    points: tuple[float, ...]
+    values: tuple[float, ...]
+
+    def __call__(self, probability: float) -> float:
+        """The calibrated confidence of ``probability``."""
+        return float(np.interp(probability, self.points, self.values))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready breakpoints."""
+        return {
+            "points": [round(float(v), 6) for v in self.points],
+            "values": [round(float(v), 6) for v in self.values],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Calibration:
+        """Breakpoints read back; they must rise together."""
+        points = tuple(float(v) for v in data["points"])
+        values = tuple(float(v) for v in data["values"])
+        if not points or len(points) != len(values) or list(points) != sorted(points):
+            raise ValueError("the calibration's points must be sorted, one value each")
+        return cls(points, values)
+
+
+_PARTS = ("ranker", "unit", "answerable", "threshold", "right", "sure_threshold", "calibration")
 
 
 @dataclass(frozen=True)
@@ -103,19 +133,36 @@ class ScorerModel:
     unit: LogisticModel
     answerable: LogisticModel
     threshold: float
-    """The operating point on P(answerable), chosen on validation; the decision
-    (:mod:`assistant.asking.decision`) answers at or above it."""
+    """The lower operating point on P(answerable), chosen on validation: below it the
+    decision (:mod:`assistant.asking.decision`) says the corpus does not answer."""
     metadata: dict[str, Any] = field(default_factory=dict)
+    right: LogisticModel | None = None
+    """P(the answer quoting the best unit first is right), from the same question row: what
+    decides whether an answer is sure. ``None`` in a scorer fitted before there were three
+    outcomes: every answer is sure."""
+    sure_threshold: float | None = None
+    """The upper operating point, on P(right): at or above it an answer is sure; below it
+    (but answered) unsure."""
+    calibration: Calibration | None = None
+    """P(right) mapped to how often such answers were right on validation documents: the
+    confidence told."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters and metadata."""
-        return {
+        data = {
             **self.metadata,
             "ranker": self.ranker.to_dict(),
             "unit": self.unit.to_dict(),
             "answerable": self.answerable.to_dict(),
             "threshold": round(float(self.threshold), 6),
         }
+        if self.right is not None:
+            data["right"] = self.right.to_dict()
+        if self.sure_threshold is not None:
+            data["sure_threshold"] = round(float(self.sure_threshold), 6)
+        if self.calibration is not None:
+            data["calibration"] = self.calibration.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScorerModel:
@@ -127,6 +174,9 @@ class ScorerModel:
             LogisticModel.from_dict(data["answerable"], QUESTION_FEATURES),
             float(data["threshold"]),
             metadata,
+            LogisticModel.from_dict(data["right"], QUESTION_FEATURES) if "right" in data else None,
+            float(data["sure_threshold"]) if "sure_threshold" in data else None,
+            Calibration.from_dict(data["calibration"]) if "calibration" in data else None,
         )
 
 
@@ -148,6 +198,9 @@ class Scores:
     probability: float
     """Probability that the corpus answers the question (whether that is enough to answer
     is :mod:`assistant.asking.decision`'s to say)."""
+    right: float | None = None
+    """Probability that an answer quoting the best unit first would be right (the corpus
+    answers, and that unit holds the answer); ``None`` for a scorer without that model."""
 
 
 class Scorer:
@@ -171,11 +224,12 @@ class Scorer:
         order = np.argsort(-scores, kind="stable")
         row = question_row(features, scores, ranking, probabilities)
         probability = float(self.model.answerable.probabilities(row)[0])
+        right = self.model.right.probabilities(row)[0] if self.model.right is not None else None
         ranked = tuple(
             ScoredCandidate(features.candidates[i], float(probabilities[i]), features.vectors[i])
             for i in order
         )
-        return Scores(ranked, probability)
+        return Scores(ranked, probability, None if right is None else float(right))
 
 
 def shipped_path(*, reader: bool) -> Path:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,17 +22,28 @@ from typing import Any
 import numpy as np
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.models.scorer.data import Sample, data_hashes
 from assistant.models.scorer.scorer import (
     RANK_FEATURES,
+    Calibration,
     LogisticModel,
     ScorerModel,
     question_row,
     rank_features,
 )
+from assistant.training.samples import Sample, data_hashes
 
-MAX_FALSE_REFUSALS = 0.03
-"""The operating point: refuse at most this share of answerable questions."""
+MAX_FALSE_REFUSALS = 0.02
+"""The lower operating point: refuse at most this share of answerable questions."""
+MAX_SURE_UNANSWERABLE = 0.05
+"""The upper operating point: give at most this share of the questions a document does
+not answer (near misses, other documents', out of scope) a sure answer..."""
+MAX_SURE_NEAR_MISSES = 0.10
+"""...at most this share of its near misses alone (a key word swapped, another subject,
+SQuAD 2.0's adversarial questions)..."""
+MIN_SURE_PRECISION = 0.95
+"""...and make at least this share of its sure answers to questions it answers right (the
+evidence quoted first)."""
+NEAR_MISSES = ("near-miss", "word-swap", "unanswerable")
 _PENALTIES = (0.001, 0.003, 0.01, 0.03, 0.1)
 _STRENGTHS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
@@ -47,13 +58,14 @@ class Fitted:
 
 def fit(samples: Sequence[Sample], documents: Sequence[str]) -> Fitted:
     """A scorer fitted on ``documents``' samples, every choice made by inner validation."""
-    train = [s for s in samples if s.document in documents and s.fitted]
+    everything = [s for s in samples if s.document in documents]
+    train = [s for s in everything if s.fitted]
     penalty = _choose(lambda held, p: _ranker_loss(train, held, p), documents, _PENALTIES)
     ranker = _fit_ranker(train, penalty)
     # Everything stacked on the ranker learns from scores it would see on a new
     # document: each document's scores come from a ranker fitted without it.
     held_out = {d: _fit_ranker([s for s in train if s.document != d], penalty) for d in documents}
-    scores = {id(s): held_out[s.document].logits(s.features.units) for s in train}
+    scores = {id(s): held_out[s.document].logits(s.features.units) for s in everything}
     unit_rows, unit_targets, unit_groups = _unit_data(train, scores)
     unit_weights = _per_document(unit_groups)
     unit_c = _choose(
@@ -62,21 +74,48 @@ def fit(samples: Sequence[Sample], documents: Sequence[str]) -> Fitted:
         _STRENGTHS,
     )
     unit = _logistic(unit_rows, unit_targets, unit_weights, unit_c, RANK_FEATURES)
-    rows, targets, groups = _question_data(train, scores, unit)
+    questions = _question_data(everything, scores, unit)
+    fitted = questions.variants != "unanswerable"
+    rows, targets = questions.rows[fitted], questions.targets[fitted]
+    groups = questions.groups[fitted]
     weights = _balanced(groups, targets)
     data = (rows, targets, weights, groups)
     answer_c = _choose(lambda held, c: _loss(data, held, c), documents, _STRENGTHS)
     answerable = _logistic(rows, targets, weights, answer_c, QUESTION_FEATURES)
-    out_of_fold = np.zeros(len(rows))
+    # Whether an answer would be right: the document answers, and the unit ranked first
+    # holds the answer. What decides sure or unsure.
+    right = questions.right[fitted]
+    right_weights = _balanced(groups, right)
+    right_data = (rows, right, right_weights, groups)
+    right_c = _choose(lambda held, c: _loss(right_data, held, c), documents, _STRENGTHS)
+    right_model = _logistic(rows, right, right_weights, right_c, QUESTION_FEATURES)
+    # Each question's probabilities from models that never saw its document: what the
+    # operating points and the calibration are chosen on.
+    out_of_fold = np.zeros(len(questions.rows))
+    right_out = np.zeros(len(questions.rows))
     for held in documents:
         inside = groups != held
-        model = _logistic(
+        fold = _logistic(
             rows[inside], targets[inside], weights[inside], answer_c, QUESTION_FEATURES
         )
-        out_of_fold[~inside] = model.probabilities(rows[~inside])
-    threshold = _operating_point(out_of_fold, targets, groups)
-    choices = {"ranker_penalty": penalty, "unit_strength": unit_c, "answerable_strength": answer_c}
-    return Fitted(ScorerModel(ranker, unit, answerable, threshold), choices)
+        fold_right = _logistic(
+            rows[inside], right[inside], right_weights[inside], right_c, QUESTION_FEATURES
+        )
+        outside = questions.groups == held
+        out_of_fold[outside] = fold.probabilities(questions.rows[outside])
+        right_out[outside] = fold_right.probabilities(questions.rows[outside])
+    threshold = _operating_point(out_of_fold[fitted], targets, groups)
+    answered = out_of_fold >= threshold
+    sure = _sure_point(right_out, questions, answered)
+    calibration = _calibration(right_out, questions)
+    choices = {
+        "ranker_penalty": penalty,
+        "unit_strength": unit_c,
+        "answerable_strength": answer_c,
+        "right_strength": right_c,
+    }
+    model = ScorerModel(ranker, unit, answerable, threshold, {}, right_model, sure, calibration)
+    return Fitted(model, choices)
 
 
 def _choose(
@@ -165,10 +204,24 @@ def _unit_data(
     return rows, targets, groups
 
 
+@dataclass(frozen=True)
+class _Questions:
+    """The answerable model's rows, one per question, with what each question was."""
+
+    rows: np.ndarray
+    targets: np.ndarray
+    """1 where the document answers the question."""
+    groups: np.ndarray
+    """The document asked."""
+    right: np.ndarray
+    """1 where it answers, and the unit ranked first holds the answer."""
+    variants: np.ndarray
+
+
 def _question_data(
     samples: Sequence[Sample], scores: dict[int, np.ndarray], unit: LogisticModel
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows, targets, groups = [], [], []
+) -> _Questions:
+    rows, targets, groups, right, variants = [], [], [], [], []
     for sample in samples:
         if not len(sample.labels):
             continue
@@ -177,7 +230,16 @@ def _question_data(
         rows.append(question_row(sample.features, scores[id(sample)], ranking, probabilities))
         targets.append(float(sample.answerable))
         groups.append(sample.document)
-    return np.array(rows), np.array(targets), np.array(groups, dtype=object)
+        top = int(np.argmax(scores[id(sample)]))
+        right.append(float(sample.answerable and sample.labels[top] > 0))
+        variants.append(sample.variant)
+    return _Questions(
+        np.array(rows),
+        np.array(targets),
+        np.array(groups, dtype=object),
+        np.array(right),
+        np.array(variants, dtype=object),
+    )
 
 
 def _loss(
@@ -232,6 +294,51 @@ def _operating_point(probabilities: np.ndarray, targets: np.ndarray, groups: np.
     return best
 
 
+def _sure_point(right: np.ndarray, questions: _Questions, answered: np.ndarray) -> float:
+    """The lowest P(right) from which an answer is sure: of the questions a document does
+    not answer at most :data:`MAX_SURE_UNANSWERABLE`, and of its near misses at most
+    :data:`MAX_SURE_NEAR_MISSES`, are answered sure; at least :data:`MIN_SURE_PRECISION`
+    of the sure answers to questions it answers quote the answer first. Shares are
+    averaged over documents; when no point keeps all three, nothing is sure (1.0)."""
+    documents = np.unique(questions.groups)
+    unanswerable = questions.targets == 0
+    answerable = questions.targets == 1
+    near = np.isin(questions.variants, NEAR_MISSES)
+    is_right = questions.right == 1
+
+    def share(mask: np.ndarray, hit: np.ndarray) -> float:
+        rates = [
+            float(np.mean(hit[mask & (questions.groups == d)]))
+            for d in documents
+            if (mask & (questions.groups == d)).any()
+        ]
+        return float(np.mean(rates)) if rates else 0.0
+
+    for point in np.unique(right[answered]):
+        sure = answered & (right >= point)
+        if (
+            share(unanswerable, sure) <= MAX_SURE_UNANSWERABLE
+            and share(near, sure) <= MAX_SURE_NEAR_MISSES
+            and share(sure & answerable, is_right) >= MIN_SURE_PRECISION
+        ):
+            return float(point)
+    return 1.0
+
+
+def _calibration(probabilities: np.ndarray, questions: _Questions) -> Calibration:
+    """Isotonic regression of "the answer is right" on P(right), each document weighing
+    the same: how often answers told this probability were right."""
+    from sklearn.isotonic import IsotonicRegression
+
+    weights = _per_document(questions.groups)
+    isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    isotonic.fit(probabilities, questions.right, sample_weight=weights)
+    return Calibration(
+        tuple(float(v) for v in isotonic.X_thresholds_),
+        tuple(float(v) for v in isotonic.y_thresholds_),
+    )
+
+
 def save(fitted: Fitted, folds: dict[str, Fitted], path: Path, summary: dict[str, Any]) -> None:
     """Write the shipped scorer, its per-fold twins and where they came from."""
     model = fitted.model
@@ -243,6 +350,6 @@ def save(fitted: Fitted, folds: dict[str, Fitted], path: Path, summary: dict[str
         "validation": summary,
         "folds": {name: f.model.to_dict() for name, f in folds.items()},
     }
-    shipped = ScorerModel(model.ranker, model.unit, model.answerable, model.threshold, metadata)
+    shipped = replace(model, metadata=metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(shipped.to_dict(), indent=1) + "\n", encoding="utf-8")

@@ -76,7 +76,7 @@ def test_the_gold_sets_pairs_are_read_as_the_assistant_reads_and_labelled_by_evi
     import json
 
     from assistant.models.reader.data_article import document_pairs
-    from assistant.models.scorer.data import data_files
+    from assistant.training.samples import data_files
 
     pairs = [p for fold in document_pairs(embeddings, candidates=4, limit=3).values() for p in fold]
     gold = json.loads(data_files()["article_gold.json"].read_text())

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.models.scorer.data import collect
 from assistant.models.scorer.report import measure
 from assistant.models.scorer.scorer import Scorer, fold_scorer
 from assistant.models.scorer.training import fit, save
+from assistant.training.samples import collect
 
 pytestmark = pytest.mark.slow
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +13,6 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a 
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
-# `make screenshots` sets this to docs/screenshots; otherwise they go to a temporary folder.
-SHOTS = os.environ.get("ASSISTANT_SCREENSHOTS")
 HOSTILE_MARKUP = (
     "# Quimby payroll portal\n\n"
     'To sign in to the Quimby payroll portal, use <form action="http://127.0.0.1:9/steal">'
@@ -49,13 +45,6 @@ def page(browser, app_url):
     tab.wait_for_selector("#question textarea", timeout=60_000)
     yield tab
     context.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(SHOTS) if SHOTS else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_a_question_gets_a_cited_answer_and_its_source_highlighted(page, shots):

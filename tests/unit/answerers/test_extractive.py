@@ -74,3 +74,29 @@ def test_a_settled_yes_no_question_opens_with_yes_before_the_verbatim_quote():
 def test_without_the_entailment_model_a_yes_no_question_is_quoted_as_before():
     reply = _answer("Does a COO monitor key performance indicators?")
     assert not reply.text.startswith(("Yes", "No"))
+
+
+def test_an_unsure_verdict_quotes_the_closest_passages_and_says_they_may_not_answer():
+    question = "What does a COO do?"
+    state = question_state(TEXT, question, source=ARTICLE.name, answerable=True, sure=False)
+    reply = list(ExtractiveAnswerer().stream(state))[-1]
+    assert reply.hedged and not reply.refused
+    assert reply.text.startswith("The article may not answer this directly. The closest it comes:")
+    assert reply.citations
+    assert all(TEXT[c.start : c.end] == c.quote for c in reply.citations)
+
+
+def test_an_unsure_yes_no_question_never_opens_with_yes_or_no():
+    import numpy as np
+
+    from assistant.answerers.polar import PolarAnswers
+
+    question = "Does a COO monitor key performance indicators?"
+    state = question_state(TEXT, question, source=ARTICLE.name, answerable=True, sure=False)
+    sure_yes = PolarAnswers(lambda claim, premises: np.array([0.99]), threshold=0.9)
+    reply = list(ExtractiveAnswerer(polar=sure_yes).stream(state))[-1]
+    assert reply.hedged and not reply.text.startswith(("Yes", "No"))
+
+
+def test_a_sure_answer_is_not_hedged():
+    assert not _answer("What does a COO do?").hedged

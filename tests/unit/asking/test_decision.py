@@ -1,14 +1,15 @@
-"""One module decides: the scorer's probabilities against the operating point."""
+"""One module decides: the scorer's probabilities against its two operating points."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from assistant.asking.decision import Verdict, answers, verdict_of
-from assistant.models.scorer.scorer import Scores
+from assistant.models.scorer.scorer import Calibration, Scorer, Scores
 from tests.support import question_state
 
 TEXT = "# Roles\n\n## The COO\n\nThe COO runs operations. The COO reports to the CEO.\n"
+MODEL = replace(Scorer.load().model, threshold=0.30, sure_threshold=0.70, calibration=None)
 
 
 def _ranked():
@@ -17,14 +18,41 @@ def _ranked():
     return verdict.ranked
 
 
-def test_a_question_is_answered_at_the_operating_point_and_above():
-    ranked = _ranked()
-    assert verdict_of(Scores(ranked, 0.30), 0.30).answerable
-    assert not verdict_of(Scores(ranked, 0.29), 0.30).answerable
+def test_below_the_lower_operating_point_the_corpus_does_not_answer():
+    verdict = verdict_of(Scores(_ranked(), 0.29), MODEL)
+    assert not verdict.answerable and not verdict.hedged
+
+
+def test_between_the_two_operating_points_the_answer_is_unsure():
+    verdict = verdict_of(Scores(_ranked(), 0.30), MODEL)
+    assert verdict.answerable and verdict.hedged and not verdict.sure
+
+
+def test_at_the_upper_operating_point_and_above_the_answer_is_sure():
+    verdict = verdict_of(Scores(_ranked(), 0.70), MODEL)
+    assert verdict.answerable and verdict.sure and not verdict.hedged
+
+
+def test_an_operator_may_ask_for_more_before_an_answer_is_sure():
+    verdict = verdict_of(Scores(_ranked(), 0.80), MODEL, sure_threshold=0.9)
+    assert verdict.hedged
+
+
+def test_a_scorer_fitted_with_one_operating_point_gives_every_answer_as_sure():
+    verdict = verdict_of(Scores(_ranked(), 0.31), replace(MODEL, sure_threshold=None))
+    assert verdict.sure
+
+
+def test_the_confidence_told_is_the_calibrated_one():
+    calibrated = replace(MODEL, calibration=Calibration((0.0, 1.0), (0.1, 0.9)))
+    verdict = verdict_of(Scores(_ranked(), 0.5), calibrated)
+    assert (
+        verdict.confidence == 0.5 and verdict_of(Scores(_ranked(), 0.5), MODEL).confidence is None
+    )
 
 
 def test_nothing_to_quote_is_never_answered_however_likely():
-    assert not verdict_of(Scores((), 0.99), 0.30).answerable
+    assert not verdict_of(Scores((), 0.99), MODEL).answerable
     assert not answers(Verdict(True, 0.99), retrieved=3)
 
 
@@ -38,12 +66,20 @@ def test_a_verdict_narrowed_to_some_units_needs_a_likely_one_among_them():
     assert not unlikely.within({ranked[0].candidate.key}).answerable
 
 
-def test_a_narrowed_verdict_names_no_missing_words():
+def test_a_narrowed_verdict_keeps_how_sure_it_was_and_names_no_missing_words():
     ranked = _ranked()
-    verdict = Verdict(True, 0.9, ranked, missing=("salary",))
-    assert verdict.within({ranked[0].candidate.key}).missing == ()
+    verdict = Verdict(True, 0.9, ranked, missing=("salary",), sure=False)
+    narrowed = verdict.within({ranked[0].candidate.key})
+    assert narrowed.missing == () and narrowed.sure is False
 
 
 def test_without_a_verdict_whatever_was_retrieved_is_answered():
     assert answers(None, retrieved=2)
     assert not answers(None, retrieved=0)
+
+
+def test_only_a_sure_verdict_answers_surely():
+    ranked = _ranked()
+    assert answers(Verdict(True, 0.9, ranked, sure=True), retrieved=3, surely=True)
+    assert not answers(Verdict(True, 0.9, ranked, sure=False), retrieved=3, surely=True)
+    assert answers(Verdict(True, 0.9, ranked, sure=False), retrieved=3)

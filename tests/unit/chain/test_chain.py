@@ -172,3 +172,10 @@ def test_an_unsure_summary_request_the_corpus_does_not_answer_gets_the_summary(p
     unsure = Request("summary", 0.6, sure=False)
     chain = _chain(prepared, request=unsure, judge=lambda state: Verdict(False, 0.1))
     assert chain.invoke(QuestionState("sum up?")).text == "overview"
+
+
+def test_an_unsure_summary_request_the_corpus_answers_only_unsurely_gets_the_summary(prepared):
+    unsure = Request("summary", 0.6, sure=False)
+    hedged = replace(prepared.verdict, sure=False)
+    chain = _chain(prepared, request=unsure, judge=lambda state: hedged)
+    assert chain.invoke(QuestionState("sum up?")).text == "overview"

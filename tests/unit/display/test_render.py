@@ -11,7 +11,7 @@ from assistant.display.render import (
     conversation_markdown,
     sources_html,
 )
-from assistant.response import Answer, Citation, Segment
+from assistant.response import UNSURE_NOTE, Answer, Citation, Segment
 from tests.support import shown_text
 
 DOCUMENT = "# Roles\n\n## The COO\n\nThe COO leads operations. The COO reports to the CEO.\n"
@@ -215,3 +215,33 @@ def test_the_sources_fold_out_keeps_a_quoted_list_on_its_lines():
     )
     fold = chat_markdown(answer, turn=0).split("<summary>Sources</summary>", 1)[1]
     assert "include:<br>• Driving innovation<br>• Leading teams" in fold
+
+
+UNSURE = Answer(
+    question="Does the COO report to the board?",
+    text=f"The article may not answer this directly. The closest it comes: {QUOTE} [1]",
+    refused=False,
+    hedged=True,
+    citations=[CITATION],
+    segments=(
+        Segment("sentence", "The article may not answer this directly. The closest it comes:"),
+        Segment("sentence", QUOTE, 1),
+    ),
+)
+
+
+def test_an_unsure_answer_is_drawn_in_its_own_style_with_a_line_that_says_so():
+    drawn = chat_markdown(UNSURE, turn=0)
+    assert '<div class="unsure">' in drawn
+    assert UNSURE_NOTE in drawn
+    assert "unsure" not in chat_markdown(ANSWER, turn=0)
+
+
+def test_an_unsure_answers_quotes_light_up_in_the_sources_panel_like_any_others():
+    panel = sources_html(UNSURE, turn=0, document_text=lambda s: DOCUMENT)
+    assert f'id="{anchor(0, 1)}"' in panel
+
+
+def test_an_exported_unsure_answer_says_it_is_not_sure():
+    exported = conversation_markdown([Turn(UNSURE.question, UNSURE)])
+    assert UNSURE_NOTE in exported

@@ -84,3 +84,53 @@ def test_the_second_stage_keeps_every_gold_pair_and_replays_as_many_squad_pairs(
     mixed = _with_replay(own, squad, ReaderRecipe(replay=1.0))
     assert len(mixed) == 20 and all(p in mixed for p in own)
     assert sum(p.article == "Tea" for p in mixed) == 10
+
+
+def _adversarial() -> list[_Paragraph]:
+    from dataclasses import replace
+
+    from assistant.models.reader.data import Adversarial
+
+    first, second = _paragraphs()
+    written = Adversarial("when did coffee reach europe?", 2, "When did tea reach Europe?")
+    return [replace(first, adversarial=(written,)), second]
+
+
+def test_an_adversarial_question_and_its_pair_meet_the_same_sentence_with_opposite_labels():
+    pairs = build_pairs(_adversarial(), ["Tea"], noisy_share=0.0)
+    plausible = {
+        (p.question, p.label)
+        for p in pairs
+        if p.kind in ("adversarial", "adversarial-pair") and p.text.startswith("Tea reached")
+    }
+    assert plausible == {
+        ("when did coffee reach europe?", 0.0),
+        ("When did tea reach Europe?", 1.0),
+    }
+
+
+def test_an_adversarial_question_is_a_negative_beside_every_sentence_it_meets():
+    pairs = build_pairs(_adversarial(), ["Tea"], noisy_share=0.0)
+    asked = [p for p in pairs if p.question == "when did coffee reach europe?"]
+    assert len(asked) == 3 and all(p.label == 0.0 for p in asked)
+
+
+def test_adversarial_questions_per_article_are_capped():
+    pairs = build_pairs(_adversarial(), ["Tea"], noisy_share=0.0, adversarial_per_article=0)
+    assert not [p for p in pairs if p.kind.startswith("adversarial")]
+
+
+def test_the_adversarial_file_attaches_each_question_to_its_plausible_answers_sentence():
+    from assistant.models.reader.data import _adversarial as attach
+
+    context = "Tea is old. Tea reached Europe in 1610. It was costly."
+    spans = [(0, 11), (12, 38), (39, 54)]
+    row = {
+        "context": context,
+        "question": "when did coffee reach europe?",
+        "paired_question": "When did tea reach Europe?",
+        "paired_answer": "1610",
+    }
+    (found,) = attach([row], context, spans)
+    assert found.sentence == 1 and found.paired == "When did tea reach Europe?"
+    assert attach([{**row, "context": "another revision"}], context, spans) == ()

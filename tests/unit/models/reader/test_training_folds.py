@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.models.reader.training_folds import FOLDS, ReaderFoldsError, fold_folders, fold_of
-from assistant.models.scorer.data import data_files
+from assistant.training.samples import data_files
 
 
 def test_a_written_question_always_falls_in_the_same_fold():

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from assistant.asking.features import QUESTION_FEATURES, UNIT_FEATURES
-from assistant.models.scorer.data import data_hashes
 from assistant.models.scorer.scorer import MODEL_FILE, Scorer, ScorerError, ScorerModel
+from assistant.training.samples import data_hashes
 from tests.support import ARTICLE, REPO, question_state
 
 SHIPPED = REPO / "assistant" / "models" / "scorer" / "shipped" / MODEL_FILE
