@@ -46,19 +46,26 @@ def refusal_text(documents: int, verdict: Verdict | None = None) -> str:
         )
     else:
         text = "The article does not say: nothing in it answers this question."
+    return text + _not_mentioned(verdict)
+
+
+def _not_mentioned(verdict: Verdict | None) -> str:
+    """ " It does not mention “salary”." for the question's words the corpus lacks, or ""."""
     missing = verdict.missing if verdict is not None else ()
     if not missing:
-        return text
+        return ""
     quoted = [f"“{word}”" for word in missing[:3]]
     listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f"{text} It does not mention {listed}."
+    return f" It does not mention {listed}."
 
 
-def hedge_text(documents: int) -> str:
-    """What an unsure answer says before its quotes: they may not answer the question."""
+def hedge_text(documents: int, verdict: Verdict | None = None) -> str:
+    """What an unsure answer says before its quotes: they may not answer the question (and
+    the question's words the corpus lacks, as a refusal names them)."""
+    lacks = _not_mentioned(verdict)
     if documents > 1:
-        return "The documents may not answer this directly. The closest they come:"
-    return "The article may not answer this directly. The closest it comes:"
+        return f"The documents may not answer this directly.{lacks} The closest they come:"
+    return f"The article may not answer this directly.{lacks} The closest it comes:"
 
 
 def start_answer(state: QuestionState, backend: str) -> tuple[Answer, Answer | None]:

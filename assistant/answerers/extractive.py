@@ -71,7 +71,10 @@ class ExtractiveAnswerer:
         segments = [_segments(group, marker) for marker, group in enumerate(groups, start=1)]
         if base.hedged:
             # Unsure: the quotes are said to be the closest the corpus comes, no more.
-            segments[0] = [Segment("sentence", hedge_text(state.documents)), *segments[0]]
+            segments[0] = [
+                Segment("sentence", hedge_text(state.documents, state.verdict)),
+                *segments[0],
+            ]
         elif self.polar is not None:
             with stage("polar"):
                 said = self.polar.verdict(state.standalone, _premise(groups[0]))

@@ -16,9 +16,9 @@ import pytest
         ("What salary can an operations manager expect?", "salary"),
     ],
 )
-def test_a_near_miss_is_refused_naming_what_the_article_lacks(bot, question, word):
+def test_a_near_miss_is_never_answered_sure_and_names_what_the_article_lacks(bot, question, word):
     reply = bot.answer(question)
-    assert reply.refused
+    assert reply.refused or reply.hedged
     assert f"“{word}”" in reply.text
 
 

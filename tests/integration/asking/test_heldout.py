@@ -61,8 +61,8 @@ def test_held_out_questions_are_seldom_refused(answered):
     assert sum(r.refused for _, r in answered) <= 0.1 * len(answered)
 
 
-def test_held_out_questions_the_article_does_not_answer_are_refused(refused):
-    # Near misses that share the article's words get through: 5 of 20 when this was
-    # written, with the reader and without it (the same five).
-    kept = [q for q, r in refused if not r.refused]
-    assert len(kept) <= 0.3 * len(refused), kept
+def test_held_out_questions_the_article_does_not_answer_are_seldom_answered_sure(refused):
+    # Near misses that share the article's words: at most one in ten may be answered sure
+    # (the bar); the rest are refused, or answered unsure, said to be so.
+    sure = [q for q, r in refused if not r.refused and not r.hedged]
+    assert len(sure) <= 0.1 * len(refused), sure

@@ -100,3 +100,12 @@ def test_an_unsure_yes_no_question_never_opens_with_yes_or_no():
 
 def test_a_sure_answer_is_not_hedged():
     assert not _answer("What does a COO do?").hedged
+
+
+def test_an_unsure_answer_names_the_question_words_the_article_lacks():
+    question = "What salary does a COO earn?"
+    state = question_state(TEXT, question, source=ARTICLE.name, answerable=True, sure=False)
+    reply = list(ExtractiveAnswerer().stream(state))[-1]
+    assert reply.hedged
+    assert reply.text.startswith("The article may not answer this directly. It does not mention")
+    assert "“salary”" in reply.text.split("The closest it comes:")[0]
