@@ -53,7 +53,7 @@ def evaluate(*args: Any, **kwargs: Any) -> Any:
     Imported on first use: the evaluation pulls in the baseline's LangChain
     packages and matplotlib, which answering does not need.
     """
-    from assistant.evaluation.evaluate import evaluate as run_evaluation
+    from assistant.evaluation.evaluator import evaluate as run_evaluation
 
     return run_evaluation(*args, **kwargs)
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# A module may not share a name it exports: importing it would replace the lazy name.
 _WHERE = {
-    "evaluate": "evaluate",
-    "require_extra": "evaluate",
+    "evaluate": "evaluator",
+    "require_extra": "evaluator",
     "SETS": "sets",
     "LARGE_SETS": "sets",
     "EvaluationReport": "report",

@@ -87,7 +87,7 @@ def eval_command(
     evidence recall, key-fact recall, SQuAD containment and F1, refusal rates,
     latency) and writes it with the per-question results and a chart to --out.
     """
-    from assistant.evaluation.evaluate import evaluate
+    from assistant.evaluation.evaluator import evaluate
 
     report = evaluate(
         list(sets) or list(SETS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,9 @@ from assistant.evaluation.metrics import (
 )
 from assistant.evaluation.systems import System, SystemAnswer
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+
+_HEDGE_END = re.compile(r"The closest (?:it comes|they come):")
+"""Where an unsure answer's framing ends (``answerers.base.hedge_text``) and its quotes begin."""
 
 # A retrieved passage "hits" when it holds at least this share of a gold evidence span.
 HIT_COVERAGE = 0.5
@@ -122,7 +126,10 @@ def score(question: EvalQuestion, answer: SystemAnswer, *, short_answers: bool) 
     ]
     facts = [fact_stated(text, alternatives) for alternatives in question.facts]
     markers = {i: quote for i, (_, quote) in enumerate(answer.citations, start=1)}
-    supported_claims, claims = claim_support(answer.text, markers) if not answer.refused else (0, 0)
+    # An unsure answer's framing ("may not answer this directly") speaks of its quotes; the
+    # claims to check are the quotes' own sentences.
+    claimed = _HEDGE_END.split(answer.text, maxsplit=1)[-1] if answer.hedged else answer.text
+    supported_claims, claims = claim_support(claimed, markers) if not answer.refused else (0, 0)
     scores: dict[str, Any] = {
         "hit@1": float(rank == 1),
         "hit@3": float(rank is not None and rank <= 3),

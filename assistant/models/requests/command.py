@@ -32,7 +32,7 @@ def train_requests_command(out: Path | None, report: Path) -> None:
 
     About a minute on 2 cores. Prints its figures on phrasings it never saw.
     """
-    from assistant.evaluation.evaluate import require_extra
+    from assistant.evaluation.evaluator import require_extra
     from assistant.models.files import shipped_file
     from assistant.models.requests.classifier import MODEL_FILE
     from assistant.models.requests.training import train_requests

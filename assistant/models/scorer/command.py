@@ -47,7 +47,7 @@ def train_command(out: Path | None, report: Path, reader: bool | None, reader_wo
     the article's questions are scored by the fold readers of ``train-reader``
     (cross-fitted: never by a reader trained on them).
     """
-    from assistant.evaluation.evaluate import require_extra
+    from assistant.evaluation.evaluator import require_extra
     from assistant.models.scorer.report import train
     from assistant.models.scorer.scorer import shipped_path
     from assistant.settings import Settings

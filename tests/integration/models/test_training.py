@@ -44,7 +44,14 @@ def test_a_fitted_scorer_has_its_models_its_operating_point_and_its_choices(samp
     assert fitted.model.ranker.features == UNIT_FEATURES
     assert fitted.model.answerable.features == QUESTION_FEATURES
     assert 0.0 < fitted.model.threshold < 1.0
-    assert set(fitted.choices) == {"ranker_penalty", "unit_strength", "answerable_strength"}
+    assert set(fitted.choices) == {
+        "ranker_penalty",
+        "unit_strength",
+        "answerable_strength",
+        "right_strength",
+    }
+    assert fitted.model.right is not None
+    assert fitted.model.threshold < fitted.model.sure_threshold <= 1.0
 
 
 def test_a_scorer_fitted_without_a_document_is_measured_on_it(samples):

@@ -23,32 +23,32 @@ def test_below_the_lower_operating_point_the_corpus_does_not_answer():
     assert not verdict.answerable and not verdict.hedged
 
 
-def test_between_the_two_operating_points_the_answer_is_unsure():
-    verdict = verdict_of(Scores(_ranked(), 0.30), MODEL)
+def test_answered_but_not_likely_enough_to_be_right_the_answer_is_unsure():
+    verdict = verdict_of(Scores(_ranked(), 0.90, right=0.69), MODEL)
     assert verdict.answerable and verdict.hedged and not verdict.sure
 
 
 def test_at_the_upper_operating_point_and_above_the_answer_is_sure():
-    verdict = verdict_of(Scores(_ranked(), 0.70), MODEL)
+    verdict = verdict_of(Scores(_ranked(), 0.30, right=0.70), MODEL)
     assert verdict.answerable and verdict.sure and not verdict.hedged
 
 
 def test_an_operator_may_ask_for_more_before_an_answer_is_sure():
-    verdict = verdict_of(Scores(_ranked(), 0.80), MODEL, sure_threshold=0.9)
+    verdict = verdict_of(Scores(_ranked(), 0.80, right=0.80), MODEL, sure_threshold=0.9)
     assert verdict.hedged
 
 
 def test_a_scorer_fitted_with_one_operating_point_gives_every_answer_as_sure():
-    verdict = verdict_of(Scores(_ranked(), 0.31), replace(MODEL, sure_threshold=None))
+    verdict = verdict_of(Scores(_ranked(), 0.31, right=0.01), replace(MODEL, sure_threshold=None))
     assert verdict.sure
+    assert verdict_of(Scores(_ranked(), 0.31), MODEL).sure  # nor a scorer without P(right)
 
 
 def test_the_confidence_told_is_the_calibrated_one():
     calibrated = replace(MODEL, calibration=Calibration((0.0, 1.0), (0.1, 0.9)))
-    verdict = verdict_of(Scores(_ranked(), 0.5), calibrated)
-    assert (
-        verdict.confidence == 0.5 and verdict_of(Scores(_ranked(), 0.5), MODEL).confidence is None
-    )
+    verdict = verdict_of(Scores(_ranked(), 0.9, right=0.5), calibrated)
+    uncalibrated = verdict_of(Scores(_ranked(), 0.9, right=0.5), MODEL)
+    assert verdict.confidence == 0.5 and uncalibrated.confidence is None
 
 
 def test_nothing_to_quote_is_never_answered_however_likely():
