@@ -11,7 +11,8 @@ EXTRAS ?=
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup setup-test llama-wheel browser wordnet services deploy chat test lint train train-reader \
+.PHONY: setup setup-test llama-wheel browser wordnet services deploy chat notebook test lint train \
+  train-reader \
   train-entailment train-requests \
   eval eval-reader eval-requests verify-bench screenshots bench bench-100k clean
 
@@ -73,6 +74,12 @@ chat: setup
 	@echo "==> Starting the chat (the first start builds the index, a few seconds)"
 	$(BIN)/assistant serve
 
+# Jupyter (not needed by the chat or the tests), then the quickstart notebook in it.
+notebook: setup
+	@echo "==> Installing Jupyter into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[notebook,eval]'
+	$(BIN)/jupyter notebook examples/quickstart.ipynb
+
 # The entailment model's training data takes synonyms and antonyms from WordNet 3.0,
 # Debian's wordnet-base (its tests and its smoke training run in CI).
 wordnet:
@@ -107,7 +114,7 @@ lint: setup-test
 	$(BIN)/mypy
 
 test: lint browser wordnet services
-	@echo "==> The test suite (about 10 minutes on 2 cores; each dot is a test)"
+	@echo "==> The test suite (about 20 minutes on 2 idle cores, more on a busy one; each dot is a test)"
 	$(BIN)/pytest
 
 # Fit the answer scorer on the bundled public data (about 3 minutes on 2 cores):

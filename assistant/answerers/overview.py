@@ -49,6 +49,14 @@ class OverviewAnswerer:
                 yield _said(base, "The corpus holds no documents yet.", refused=True)
             elif base.request == "documents":
                 yield _document_list(base, documents)
+            elif state.unknown_document:
+                # Named, and not among what this visitor may read: said, never guessed at.
+                listed = ", ".join(_named(d) for d in documents[:5])
+                yield _said(
+                    base,
+                    f"No document called “{state.unknown_document}”. You can ask about {listed}.",
+                    refused=True,
+                )
             elif not state.document:
                 yield _which_document(base, documents)
             else:

@@ -25,9 +25,18 @@ _LINK = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w|\[[^\]]*\]\([^)]*\)",
 _SHARED_BELOW = 0.5
 """An edge unit is boilerplate when fewer than half its words occur elsewhere in the document..."""
 _NEAREST_BELOW = 0.55
-"""...or when no other unit of the document comes this close to it in meaning."""
+"""...and no other unit of the document comes this close to it in meaning..."""
+_NEAREST_MARGIN = 0.1
+"""...nor within this of how close the document's units typically come to their nearest:
+in a short or varied document every unit stands apart, and standing apart there is no
+sign of a sign-off (the first sentence of a leaflet is what it says)."""
+_TYPICAL_SAMPLE = 256
+"""Units, evenly spaced, whose nearest neighbours give that typical closeness."""
 _EDGE = 3
-"""At most this many units are peeled off each end of a document."""
+"""At most this many units are peeled off each end of a document..."""
+_EDGE_SHARE = 5
+"""...and at most one in this many of its units: in a short document, whose sections share
+little with each other, the edges are what it says, not a sign-off."""
 _GRAPH_LIMIT = 2000
 """Above this many units the similarity graph (n² floats) gives way to the centroid."""
 _DAMPING = 0.85
@@ -92,14 +101,22 @@ def boilerplate(units: list[DocumentUnit], vectors: np.ndarray) -> set[int]:
         for term in set(terms(text)):
             counts[term] = counts.get(term, 0) + 1
 
+    def nearest(i: int) -> float:
+        similar = vectors @ vectors[i]
+        similar[i] = -1.0
+        return float(similar.max())
+
+    # The typical nearest from an even sample: a long document costs no n² matrix.
+    sample = np.unique(np.linspace(0, len(units) - 1, min(len(units), _TYPICAL_SAMPLE)).astype(int))
+    below = min(_NEAREST_BELOW, float(np.median([nearest(i) for i in sample])) - _NEAREST_MARGIN)
+
     def apart(i: int) -> bool:
         own = set(terms(texts[i]))
         shared = sum(1 for t in own if counts[t] > 1) / max(1, len(own))
-        similar = vectors @ vectors[i]
-        similar[i] = -1.0
-        return shared < _SHARED_BELOW or float(similar.max()) < _NEAREST_BELOW
+        return shared < _SHARED_BELOW and nearest(i) < below
 
-    for order in (range(_EDGE), range(len(units) - 1, len(units) - 1 - _EDGE, -1)):
+    edge = min(_EDGE, len(units) // _EDGE_SHARE)
+    for order in (range(edge), range(len(units) - 1, len(units) - 1 - edge, -1)):
         for i in order:
             if i in found:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -11,7 +12,13 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.app.status import documents_text, removable_choices, status_text
+from assistant.app.status import (
+    asked_of,
+    documents_text,
+    removable_choices,
+    status_text,
+    title_text,
+)
 from assistant.common.escape import markdown_text
 from assistant.display.render import Turn, chat_markdown, conversation_markdown, sources_html
 from assistant.documents.access import EVERYONE, Viewer
@@ -19,6 +26,11 @@ from assistant.documents.formats import listed_suffixes
 from assistant.errors import AssistantError
 from assistant.serving.accounts import Accounts, account_key
 from assistant.serving.quota import SlidingQuota
+
+
+def toast_text(message: str) -> str:
+    """A message for a toast, which shows Markdown's marks as they are: `x` becomes “x”."""
+    return re.sub(r"`([^`]+)`", r"“\1”", message)
 
 
 def _visitor(request: gr.Request | None) -> str:
@@ -94,7 +106,9 @@ class ChatApp:
             self.bot.answerer(backend)
             question = self.bot.validate_question(message)
         except AssistantError as exc:
-            gr.Warning(str(exc))  # an empty or long question, a backend not installed
+            # An empty or long question, a backend not installed: a toast shows text as it
+            # is, so the message's `code` marks become quotes.
+            gr.Warning(toast_text(str(exc)))
             yield chat, keep, message, turns, keep
             return
         turn = len(turns)
@@ -115,7 +129,7 @@ class ChatApp:
             yield chat, keep, "", turns, keep
             return
         assert final is not None
-        turns = [*turns, Turn(question, final)]
+        turns = [*turns, Turn(question, final, typed=message)]
         export = self.export_dir / f"conversation-{uuid.uuid4().hex[:8]}.md"
         export.write_text(conversation_markdown(turns, show_scores=show_scores), encoding="utf-8")
         self.prune_exports()
@@ -188,12 +202,12 @@ class ChatApp:
     def ask_removal(self, source: str | None) -> tuple[Any, Any]:
         """Show the confirmation for removing ``source`` (nothing happens yet)."""
         if not source:
-            return gr.Row(visible=False), "Choose an uploaded document to remove."
+            return gr.update(visible=False), "Choose an uploaded document to remove."
         question = (
             f"Remove **{markdown_text(source)}**? Its file is deleted and its passages leave "
             "the index; answers will no longer cite it."
         )
-        return gr.Row(visible=True), question
+        return gr.update(visible=True), question
 
     def remove(self, source: str | None, request: gr.Request | None = None) -> tuple[Any, ...]:
         """Remove a confirmed upload (one the visitor may remove) from the corpus and the index."""
@@ -207,7 +221,7 @@ class ChatApp:
                 message = f"Removed {markdown_text(source)}. {done}"
             except AssistantError as exc:
                 message = f"⚠️ {markdown_text(str(exc))}"
-        return (gr.Row(visible=False), message, *self.listing(viewer))
+        return (gr.update(visible=False), message, *self.listing(viewer))
 
     def listing(self, viewer: Viewer) -> tuple[str, str, Any]:
         """The corpus list, the status line and the removable uploads, as ``viewer`` sees them."""
@@ -219,9 +233,27 @@ class ChatApp:
         return status_text(self.bot, backend, self.viewer(request))
 
     def refresh(self, request: gr.Request | None = None) -> tuple[Any, ...]:
-        """The status line, the corpus list and the removable uploads as they are now."""
-        documents, status, removable = self.listing(self.viewer(request))
-        return status, documents, removable
+        """The status line, the corpus list, the removable uploads, who is signed in, and the
+        title and placeholders naming what this visitor asks about."""
+        viewer = self.viewer(request)
+        documents, status, removable = self.listing(viewer)
+        named = asked_of(self.bot, viewer)
+        return (
+            status,
+            documents,
+            removable,
+            self.who(request),
+            gr.Button(visible=bool(self.who(request))),
+            title_text(named),
+            gr.Textbox(placeholder=f"Ask about {named}…"),
+        )
+
+    def who(self, request: gr.Request | None) -> str:
+        """ "Signed in as …"; empty without sign-in (the sign-out button shows beside it)."""
+        name = getattr(request, "username", None) if request is not None else None
+        if not name:
+            return ""
+        return f"Signed in as **{markdown_text(str(name))}**"
 
     def api_chat(
         self,

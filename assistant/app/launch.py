@@ -15,7 +15,7 @@ from assistant.app.layout import layout
 from assistant.errors import AccountError, AssistantError
 from assistant.serving.accounts import Accounts
 from assistant.serving.guards import BodyLimit, QueueShare, allowed_hosts
-from assistant.serving.signin import RedisFailures, RefusedSignInIs401, SignIn, SignInThrottle
+from assistant.serving.signin import RedisFailures, SignIn, SignInThrottle, SignOutEverySpelling
 
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = resources.files(__package__ or "").joinpath("style.css").read_text(encoding="utf-8")
@@ -60,12 +60,35 @@ def build_app(bot: Assistant, accounts: Accounts | None = None) -> gr.Blocks:
             [page.confirm_row, page.upload_status, *listing],
             **private,
         )
-        page.cancel.click(lambda: gr.Row(visible=False), None, page.confirm_row, **private)
+        page.cancel.click(lambda: gr.update(visible=False), None, page.confirm_row, **private)
+        # "Remove this document…" only when there is a document to remove.
+        page.removable.change(
+            lambda chosen: gr.Button(interactive=bool(chosen)),
+            page.removable,
+            page.remove,
+            **private,
+        )
         page.backend.change(app.status, page.backend, page.status, **private)
         # Another visitor may have added documents since the page was built.
-        blocks.load(app.refresh, None, [page.status, page.documents, page.removable], **private)
+        loaded = [
+            page.status,
+            page.documents,
+            page.removable,
+            page.who,
+            page.sign_out,
+            page.title,
+            page.question,
+        ]
+        blocks.load(app.refresh, None, loaded, **private)
+        # In this tab (a link in Markdown would open a new one): /logout ends every session
+        # of the account (SignOutEverySpelling) and brings the sign-in page back.
+        page.sign_out.click(None, None, None, js="() => { window.location.assign('logout'); }")
         gr.api(app.api_chat, api_name="chat", concurrency_limit=limit)
     return blocks
+
+
+def _removable_now(chosen: str | None) -> Any:
+    return gr.Button(interactive=bool(chosen))
 
 
 def sign_in_accounts(settings: Any) -> Accounts | None:
@@ -137,7 +160,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                 Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
                 Middleware(SignInThrottle, max_failures=settings.auth_address_failures),
                 Middleware(QueueShare, limit=settings.client_queue_share),
-                Middleware(RefusedSignInIs401),
+                Middleware(SignOutEverySpelling),
             ]
         },
     )

@@ -7,8 +7,15 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.answerers.backends import installed
 from assistant.app.handlers import ChatApp
-from assistant.app.status import documents_text, status_text, uploaded_documents
+from assistant.app.status import (
+    asked_of,
+    documents_text,
+    status_text,
+    title_text,
+    uploaded_documents,
+)
 from assistant.documents.formats import SUPPORTED_SUFFIXES, listed_suffixes
 
 EXAMPLES = [
@@ -43,15 +50,24 @@ class Page:
     backend: Any
     top_k: Any
     show_scores: Any
+    who: Any
+    sign_out: Any
+    title: Any
 
 
 def layout(app: ChatApp) -> Page:
     bot = app.bot
+    named = asked_of(bot)
     with gr.Row(equal_height=True):
-        gr.Markdown(
-            "## Ask the article\nShort answers, quoted from the article, each with its source."
-        )
-        status = gr.Markdown(status_text(bot), elem_id="status")
+        title = gr.Markdown(title_text(named), elem_id="title")
+        with gr.Column(min_width=240):
+            status = gr.Markdown(status_text(bot), elem_id="status")
+            # Filled in on load: only a signed-in visitor has a name to show.
+            with gr.Row(elem_id="who-row"):
+                who = gr.Markdown(elem_id="who")
+                sign_out = gr.Button(
+                    "Sign out", elem_id="sign-out", size="sm", visible=False, scale=0
+                )
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
             chatbot = gr.Chatbot(
@@ -59,12 +75,12 @@ def layout(app: ChatApp) -> Page:
                 height=540,
                 show_label=False,
                 buttons=["copy", "copy_all"],
-                placeholder="Ask about the article. Answers cite the passages they quote.",
+                placeholder=f"Ask about {named}. Answers cite the passages they quote.",
                 feedback_options=None,
             )
             with gr.Row():
                 question = gr.Textbox(
-                    placeholder="Ask about the article…",
+                    placeholder=f"Ask about {named}…",
                     show_label=False,
                     scale=6,
                     autofocus=True,
@@ -97,13 +113,22 @@ def layout(app: ChatApp) -> Page:
                     label="Uploaded documents",
                     elem_id="removable",
                 )
-                remove = gr.Button("Remove this document…", size="sm", elem_id="remove")
-                with gr.Row(visible=False, elem_id="confirm-row") as confirm_row:
+                remove = gr.Button(
+                    "Remove this document…",
+                    size="sm",
+                    elem_id="remove",
+                    interactive=bool(uploads),  # enabled only with something to remove
+                )
+                # The question on a line of its own, full width, its buttons below it.
+                with gr.Column(visible=False, elem_id="confirm-row") as confirm_row:
                     confirm_text = gr.Markdown(elem_id="confirm-text")
-                    confirm = gr.Button("Remove", variant="stop", size="sm", elem_id="confirm")
-                    cancel = gr.Button("Cancel", size="sm", elem_id="cancel")
+                    with gr.Row():
+                        confirm = gr.Button("Remove", variant="stop", size="sm", elem_id="confirm")
+                        cancel = gr.Button("Cancel", size="sm", elem_id="cancel")
             with gr.Tab("Settings", elem_id="settings-tab"):
-                offered = bot.settings.enabled_backends  # only what the operator enabled
+                # Only what the operator enabled and this machine has installed.
+                offered = [b for b in bot.settings.enabled_backends if installed(b)]
+                offered = offered or ["extractive"]
                 backend = gr.Dropdown(
                     offered,
                     value=bot.backend if bot.backend in offered else offered[0],
@@ -143,4 +168,7 @@ def layout(app: ChatApp) -> Page:
         backend,
         top_k,
         show_scores,
+        who,
+        sign_out,
+        title,
     )

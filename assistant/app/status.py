@@ -52,3 +52,21 @@ def uploaded_documents(bot: Assistant, viewer: Viewer = EVERYONE) -> list[str]:
 def removable_choices(bot: Assistant, viewer: Viewer = EVERYONE) -> Any:
     choices = uploaded_documents(bot, viewer)
     return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
+
+
+def asked_of(bot: Assistant, viewer: Viewer = EVERYONE) -> str:
+    """What a visitor asks about, for the title and the placeholders: the one document's
+    title, or "your documents" (escaped for Markdown)."""
+    try:
+        statistics = bot.statistics.current(viewer=viewer)
+    except AssistantError:
+        return "your documents"
+    titles = {chunk.source: chunk.title for chunk in statistics.chunks}
+    if len(titles) != 1:
+        return "your documents"
+    return markdown_text(next(iter(titles.values())) or next(iter(titles)))
+
+
+def title_text(named: str) -> str:
+    """The page's heading for what is asked about."""
+    return f"## Ask {named}\nShort answers, quoted from it, each with its source."

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.asking.retrieval import Passage
 from assistant.documents.chunking import Chunk, Unit
+
+UnitKey = tuple[str, int, int]
+"""Where a unit is: its source and character span."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,12 @@ class Candidate:
         return self.chunk.source, self.unit.start, self.unit.end
 
 
-def candidates_of(passages: tuple[Passage, ...] | list[Passage]) -> list[Candidate]:
-    """Every unit of the passages, once."""
+def candidates_of(
+    passages: tuple[Passage, ...] | list[Passage], skip: Collection[UnitKey] = ()
+) -> list[Candidate]:
+    """Every unit of the passages, once, but those at ``skip`` (a document's boilerplate)."""
     candidates: list[Candidate] = []
-    seen: set[tuple[str, int, int]] = set()
+    seen: set[UnitKey] = set(skip)
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
         leadin = next((u for u in chunk.units if u.kind == "leadin"), None)

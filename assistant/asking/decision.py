@@ -18,10 +18,11 @@ closest passage.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.asking.candidates import UnitKey
 from assistant.asking.features import FeatureExtractor
 from assistant.asking.retrieval import Retrieval
 from assistant.common.timing import stage
@@ -183,12 +184,18 @@ class Decision:
             self._scorer = Scorer.load(self._scorer_path)
         return self._scorer
 
-    def judge(self, normalized: Normalized, retrieval: Retrieval) -> Verdict:
-        """The verdict on a (normalized) question given what was retrieved for it."""
+    def judge(
+        self,
+        normalized: Normalized,
+        retrieval: Retrieval,
+        skip: Collection[UnitKey] = (),
+    ) -> Verdict:
+        """The verdict on a (normalized) question given what was retrieved for it; the
+        units at ``skip`` (boilerplate) are never candidates."""
         if not retrieval.passages:
             return Verdict(answerable=False, probability=0.0, missing=normalized.unknown)
         with stage("score"):
-            scores = self.scorer.score(self.features.extract(normalized, retrieval))
+            scores = self.scorer.score(self.features.extract(normalized, retrieval, skip))
         return verdict_of(
             scores, self.scorer.model, normalized.unknown, sure_threshold=self.sure_threshold
         )

@@ -9,8 +9,9 @@ and the answer asks.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.common.text import terms
@@ -55,6 +56,41 @@ def named_document(text: str, documents: Sequence[DocumentInfo]) -> DocumentInfo
     if best <= 0 or scores.count(best) > 1:
         return None
     return documents[scores.index(best)]
+
+
+def without_titles(text: str, titles: Iterable[str]) -> str:
+    """``text`` with any document title it spells out of several words put as "the
+    document": what a message asks for is read from its form, and a long title's words
+    ("Outline The Lighthouse Keepers of Skerry Point") would otherwise outweigh it."""
+    for title in sorted(titles, key=len, reverse=True):
+        if len(title.split()) > 1:
+            pattern = r"(?<!\w)(?:the\s+)?" + r"\s+".join(map(re.escape, title.split())) + r"(?!\w)"
+            text = re.sub(pattern, "the document", text, flags=re.IGNORECASE)
+    return text
+
+
+_NAMING = re.compile(
+    r"(?:summari[sz]e|outline|sum up|summary of|overview of|outline of|gist of|sections of)"
+    r"\s+(?:the\s+|my\s+)?(?P<name>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"\b[A-Z][\w'\u2019-]*")
+
+
+def unknown_document(text: str, statistics: KeywordIndex) -> str:
+    """The name a request gives to a document this visitor has none of, as typed
+    ("Summarize Alice's Garden Notes"), else "". A name is what follows the request
+    ("summarize …") when a word of it is capitalised and neither any visible
+    document's title nor its text has it: a topic of the documents is not a name."""
+    match = _NAMING.search(text.strip())
+    if match is None:
+        return ""
+    name = match.group("name").strip()
+    named = {w for m in _NAME_WORD.finditer(name) for w in terms(m.group(0)) if len(w) > 2}
+    vocabulary = statistics.vocabulary
+    if not named or named & statistics.title_terms or any(w in vocabulary for w in named):
+        return ""
+    return name
 
 
 def quoted_units(answer: str, statistics: KeywordIndex) -> list[tuple[Chunk, int]]:

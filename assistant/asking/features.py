@@ -12,14 +12,14 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import numpy as np
 from cachetools import LRUCache
 
-from assistant.asking.candidates import Candidate, candidates_of, stored_vectors
+from assistant.asking.candidates import Candidate, UnitKey, candidates_of, stored_vectors
 from assistant.asking.retrieval import Retrieval
 from assistant.common.text import QUESTION_FILLER, STOPWORDS, terms
 from assistant.indexing.spelling import Normalized, english_frequencies
@@ -162,12 +162,14 @@ class FeatureExtractor:
         self._words: LRUCache[str, np.ndarray] = LRUCache(_WORD_CACHE)
         self._lock = threading.Lock()
 
-    def extract(self, normalized: Normalized, retrieval: Retrieval) -> Features:
-        """Features of ``normalized`` against what ``retrieval`` found."""
+    def extract(
+        self, normalized: Normalized, retrieval: Retrieval, skip: Collection[UnitKey] = ()
+    ) -> Features:
+        """Features of ``normalized`` against ``retrieval``'s finds, but units at ``skip``."""
         statistics = retrieval.statistics
         sources = frozenset(p.chunk.source for p in retrieval.passages)
         question = _question(normalized, statistics, sources)
-        candidates = candidates_of(retrieval.passages)
+        candidates = candidates_of(retrieval.passages, skip)
         vectors = stored_vectors(candidates, retrieval.passages)
         if vectors is None and candidates:
             vectors = self.encode([c.scoring_text for c in candidates])
@@ -227,10 +229,8 @@ class FeatureExtractor:
     def _asked(
         self, question: Question, retrieval: Retrieval, vectors: np.ndarray, dense: np.ndarray
     ) -> float:
-        """How close what is asked, without the subjects the corpus keeps naming, comes to a unit.
-
-        "What is the average salary of [a COO]?" asks about pay, which no unit is close to.
-        """
+        """How close what is asked, without the subjects the corpus keeps naming, comes to a unit
+        ("What is the average salary of [a COO]?" asks about pay, which no unit is close to)."""
         if not len(vectors):
             return 0.0
         asked = without_topics(question.text, retrieval.statistics.topics)

@@ -48,6 +48,8 @@ class QuestionState:
     """What the message asks for (a question, a summary, a move); set first."""
     document: str = ""
     """For a request about one document: its source ("" when nothing says which)."""
+    unknown_document: str = ""
+    """For a request naming a document the asker has none of: the name, as typed."""
     viewer: Viewer = EVERYONE
     """Who asks: the documents they may be answered from."""
 

@@ -8,23 +8,32 @@ state (and take one only when a state comes without it, as a continuation's does
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+from cachetools import LRUCache
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.answerers.summaries import boilerplate, document_units
+from assistant.asking.candidates import UnitKey
 from assistant.asking.decision import Decision
+from assistant.asking.documents import unknown_document
 from assistant.asking.retrieval import HybridRetriever
 from assistant.asking.rewrite import standalone_question
 from assistant.asking.state import QuestionState
 from assistant.common import timing
+from assistant.documents.chunking import Chunk
 from assistant.indexing.statistics import CorpusStatistics, KeywordIndex
 from assistant.models.requests.classifier import CorpusWords, Request, RequestClassifier
 
 ChatModelFor = Callable[[str], BaseChatModel | None]
 """The chat model of a backend (``None`` for one without a model)."""
+UnitVectors = Callable[[list[Chunk]], dict[str, np.ndarray]]
+"""The stored unit vectors of chunks, by chunk id."""
 
 
 class Step(Runnable[QuestionState, QuestionState]):
@@ -68,7 +77,14 @@ class Classify(Step):
         """The state with what its message asks for."""
         snapshot = self.statistics.current(viewer=state.viewer)
         request, document = self.classifier.read(state.question, state.history, snapshot)
-        return replace(state, request=request, document=document, statistics=snapshot)
+        unknown = unknown_document(state.question, snapshot) if request.about_documents else ""
+        return replace(
+            state,
+            request=request,
+            document="" if unknown else document,
+            unknown_document=unknown,
+            statistics=snapshot,
+        )
 
     def request_of(self, text: str, statistics: KeywordIndex | None = None) -> Request:
         """What ``text`` asks for, read against ``statistics`` (default: the whole corpus)."""
@@ -135,15 +151,60 @@ class Retrieve(Step):
         return replace(state, retrieval=retrieval)
 
 
+class Boilerplate:
+    """The units of a document that are not what it says (a sign-off, a call to subscribe),
+    found as its summary finds them; an answer never quotes them either. Worked out once
+    per document version, from the vectors the index stores."""
+
+    def __init__(self, unit_vectors: UnitVectors, *, documents: int = 64) -> None:
+        self.unit_vectors = unit_vectors
+        self._found: LRUCache[tuple[str, ...], frozenset[UnitKey]] = LRUCache(documents)
+        self._lock = threading.Lock()
+
+    def of(self, statistics: KeywordIndex, sources: Iterable[str]) -> frozenset[UnitKey]:
+        """The boilerplate units of ``sources``, as (source, start, end)."""
+        found: set[UnitKey] = set()
+        for source in set(sources):
+            chunks = sorted(
+                (c for c in statistics.chunks if c.source == source), key=lambda c: c.ordinal
+            )
+            version = (source, *(c.id for c in chunks))
+            with self._lock:
+                known = self._found.get(version)
+            if known is None:
+                known = self._find(chunks)
+                with self._lock:
+                    self._found[version] = known
+            found |= known
+        return frozenset(found)
+
+    def _find(self, chunks: list[Chunk]) -> frozenset[UnitKey]:
+        units = document_units(chunks)
+        stored = self.unit_vectors(chunks)
+        if not units or any(u.chunk.id not in stored for u in units):
+            return frozenset()  # an index being updated: nothing is left out
+        vectors = np.stack([stored[u.chunk.id][u.index] for u in units])
+        return frozenset(
+            (units[i].chunk.source, units[i].unit.start, units[i].unit.end)
+            for i in boilerplate(units, vectors)
+        )
+
+
 class Judge(Step):
     """Sets ``verdict``: whether the retrieved passages answer, from the one decision."""
 
     name = "Scope"
 
-    def __init__(self, decision: Decision) -> None:
+    def __init__(self, decision: Decision, boilerplate: Boilerplate | None = None) -> None:
         self.decision = decision
+        self.boilerplate = boilerplate
 
     def run(self, state: QuestionState) -> QuestionState:
         """The state with its verdict."""
         assert state.retrieval is not None and state.normalized is not None
-        return replace(state, verdict=self.decision.judge(state.normalized, state.retrieval))
+        skip: frozenset[UnitKey] = frozenset()
+        statistics = state.corpus_statistics
+        if self.boilerplate is not None and statistics is not None:
+            skip = self.boilerplate.of(statistics, (p.chunk.source for p in state.passages))
+        verdict = self.decision.judge(state.normalized, state.retrieval, skip)
+        return replace(state, verdict=verdict)

@@ -19,6 +19,9 @@ class Turn:
 
     question: str
     answer: Answer
+    typed: str = ""
+    """The question as the visitor typed it, markup and all (``question`` is what was
+    asked, without it); the export shows what was typed, escaped."""
 
 
 def anchor(turn: int, marker: int) -> str:
@@ -203,5 +206,5 @@ def conversation_markdown(turns: Sequence[Turn], *, show_scores: bool = False) -
     lines = ["# Conversation with the article assistant", ""]
     for turn in turns:
         answer = turn.answer.markdown(show_scores=show_scores).rstrip()
-        lines += [f"## {markdown_text(turn.question)}", "", answer, ""]
+        lines += [f"## {markdown_text(turn.typed or turn.question)}", "", answer, ""]
     return "\n".join(lines).rstrip() + "\n"

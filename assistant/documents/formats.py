@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 from assistant.errors import DocumentError
 
 # Bump when the way documents are read or chunked changes, so every file is re-chunked.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,12 @@ def _parse_pdf(raw: bytes, *, source: str, kind: str, max_chars: int | None) -> 
     if not raw.startswith(b"%PDF"):
         raise DocumentError(f"{source} is not a PDF file (it does not start with %PDF)")
     try:
+        from pdfminer.pdfexceptions import PDFException
+        from pdfminer.psexceptions import PSException
         from pypdf import PdfReader, overwrite_configuration
         from pypdf.errors import LimitReachedError, PyPdfError
+
+        from assistant.documents.pdf_layout import prose, read_blocks
 
         # A page's drawing instructions are kilobytes; a stream that inflates past this
         # is a decompression bomb, and pages sharing it would inflate it once each.
@@ -126,14 +130,19 @@ def _parse_pdf(raw: bytes, *, source: str, kind: str, max_chars: int | None) -> 
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             raise DocumentError(f"{source} is an encrypted PDF; save an unlocked copy and add that")
-        pages: list[str] = []
-        extracted = 0
-        for pdf_page in reader.pages:
-            pages.append(pdf_page.extract_text() or "")
-            extracted += len(pages[-1]) + 2
-            _check_length(extracted, source, max_chars)
         title = _real_title(reader.metadata.title if reader.metadata else None)
+        for page in reader.pages:
+            # Inflated here first, within the limits above: the layout analysis below has
+            # none, and would spend minutes on a decompression bomb before giving up.
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+        # The text itself comes from a layout analysis: paragraphs, not printed lines.
+        read = prose(read_blocks(raw, max_chars=max_chars))
     except DocumentError:
+        raise
+    except OverflowError as exc:  # the layout analysis stopped at max_chars
+        _check_length(int(exc.args[0]) + 1, source, max_chars)
         raise
     except RecursionError as exc:
         raise DocumentError(f"{source} is a PDF nested too deeply to read") from exc
@@ -142,19 +151,23 @@ def _parse_pdf(raw: bytes, *, source: str, kind: str, max_chars: int | None) -> 
             f"{source} is a PDF beyond the reader's safety limits ({str(exc)[:120]}), "
             "for example a stream that inflates to gigabytes; it was not indexed"
         ) from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, MemoryError) as exc:
+    except (
+        PyPdfError,
+        PDFException,
+        PSException,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+        MemoryError,
+        AssertionError,
+        IndexError,
+    ) as exc:
         raise DocumentError(
             f"{source} is not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})"
         ) from exc
-    starts: list[int] = []
-    parts: list[str] = []
-    offset = 0
-    for page in pages:
-        cleaned = page.replace("\r\n", "\n").replace("\r", "\n").strip()
-        starts.append(offset)
-        parts.append(cleaned)
-        offset += len(cleaned) + 2
-    text = "\n\n".join(parts) + "\n"
+    text = read.text
+    _check_length(len(text), source, max_chars)
     if not text.strip():
         raise DocumentError(f"{source} has no text layer (a scanned PDF?); nothing to index")
     return SourceDocument(
@@ -163,7 +176,7 @@ def _parse_pdf(raw: bytes, *, source: str, kind: str, max_chars: int | None) -> 
         text=text,
         kind="pdf",
         fingerprint=fingerprint(raw, "pdf"),
-        pages=tuple(starts),
+        pages=read.pages,
     )
 
 
@@ -312,7 +325,7 @@ FORMATS: dict[str, Format] = {
         Format("markdown", (".md", ".markdown"), _parse_text, "markdown"),
         Format("text", (".txt",), _parse_text, "text"),
         Format("html", (".html", ".htm"), _parse_text, "markdown", isolated=True),
-        Format("pdf", (".pdf",), _parse_pdf, "text", isolated=True),
+        Format("pdf", (".pdf",), _parse_pdf, "markdown", isolated=True),
     )
 }
 """Every kind of document, by kind: the one list the corpus, uploads, the CLI and the chat

@@ -94,6 +94,11 @@ class KeywordIndex:
         return frozenset(c.source for c in self.chunks)
 
     @cached_property
+    def titles(self) -> frozenset[str]:
+        """The documents' titles."""
+        return frozenset(c.title for c in self.chunks if c.title)
+
+    @cached_property
     def title_terms(self) -> frozenset[str]:
         """Stemmed words of the documents' titles and file names."""
         names = {f"{c.title} {c.source.rsplit('.', 1)[0]}" for c in self.chunks}

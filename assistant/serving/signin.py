@@ -165,27 +165,46 @@ class SignIn:
         return record is not None and self._clock() < record.locked_until
 
 
-class RefusedSignInIs401:
-    """ASGI middleware: a refused sign-in answers 401 Unauthorized, not Gradio's 400.
+class SignOutEverySpelling:
+    """ASGI middleware: signing out ends every session of the account, however its name
+    was typed when each signed in ("alice", "ALICE").
 
-    Gradio's ``/login`` answers a wrong password as a bad request; clients and
-    proxies (and people reading logs) expect 401 for refused credentials.
+    Gradio's ``/logout`` ends the sessions signed in with the name exactly as this
+    session typed it. Its sessions are kept on the app (``tokens``: session to name);
+    here every session whose name folds to the same account goes too, before Gradio's
+    own handler clears the cookie.
     """
 
-    def __init__(self, app: AsgiApp) -> None:
+    def __init__(self, app: AsgiApp, *, cookie_prefix: str = "access-token") -> None:
         self.app = app
+        self.cookie_prefix = cookie_prefix
 
     async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
-        if not _is_login(scope):
-            await self.app(scope, receive, send)
-            return
+        if scope["type"] == "http" and str(scope.get("path", "")).rstrip("/").endswith("/logout"):
+            _forget_account(scope, self.cookie_prefix)
+        await self.app(scope, receive, send)
 
-        async def relabel(message: AsgiMessage) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 400:
-                message = {**message, "status": 401}
-            await send(message)
 
-        await self.app(scope, receive, relabel)
+def _forget_account(scope: AsgiScope, prefix: str) -> None:
+    tokens = getattr(scope.get("app"), "tokens", None)
+    if not isinstance(tokens, dict):
+        return
+    cookies = _cookies(scope)
+    names = {tokens.get(v) for k, v in cookies.items() if k.startswith(prefix)} - {None}
+    keys = {account_key(str(name)) for name in names}
+    for token, name in list(tokens.items()):
+        if account_key(str(name)) in keys:
+            tokens.pop(token, None)
+
+
+def _cookies(scope: AsgiScope) -> dict[str, str]:
+    from http.cookies import SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar.load(value.decode("latin-1"))
+    return {key: morsel.value for key, morsel in jar.items()}
 
 
 class SignInThrottle:

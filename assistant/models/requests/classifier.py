@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from assistant.asking.documents import document_meant
+from assistant.asking.documents import document_meant, without_titles
 from assistant.common.text import QUESTION_FILLER, STOPWORDS, stem
 from assistant.common.timing import stage
 from assistant.errors import AssistantError
@@ -231,7 +231,7 @@ class RequestClassifier:
     ) -> tuple[Request, str]:
         """What a message asks of this corpus and, for a request about one document, which
         document ("" when nothing says which)."""
-        request = self.classify(text, CorpusWords.of(statistics))
+        request = self.classify(without_titles(text, statistics.titles), CorpusWords.of(statistics))
         if request.kind == "more" and not history:
             request = Request("summary", request.probability)  # more of nothing: the gist
         if not request.about_documents:

@@ -121,3 +121,52 @@ def test_the_chat_api_answers_each_user_from_their_own_documents(server, bob_upl
 def test_without_signing_in_nothing_is_answered(server):
     url, _ = server
     assert httpx.get(f"{url}config").status_code in (401, 403)
+
+
+def _sign_in_page(browser, url: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(url)
+    tab.wait_for_selector("input[type=password]", timeout=60_000)
+    return context, tab
+
+
+def _type_sign_in(tab, name: str, password: str) -> None:
+    tab.fill("input[type=text]", name)
+    tab.fill("input[type=password]", password)
+    tab.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_wrong_password_says_so_on_the_sign_in_page(browser, server, width, shots):
+    url, _ = server
+    context, tab = _sign_in_page(browser, url, width)
+    try:
+        _type_sign_in(tab, "carol", "not her password")
+        tab.wait_for_selector("text=/incorrect/i", timeout=30_000)
+        tab.screenshot(path=str(shots / f"sign-in-wrong-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_signed_in_name_shows_and_signing_out_ends_every_spelling_of_it(browser, server, width):
+    url, _ = server
+    context, tab = _sign_in_page(browser, url, width)
+    other = browser.new_context()
+    try:
+        # The same account signed in elsewhere under another spelling of its name.
+        elsewhere = other.request.post(
+            f"{url}login", form={"username": "CAROL", "password": PASSWORDS["carol"]}
+        )
+        assert elsewhere.ok and other.request.get(f"{url}config").ok
+        _type_sign_in(tab, "Carol", PASSWORDS["carol"])
+        tab.wait_for_selector("#who :text('Signed in as')", timeout=60_000)
+        assert "Carol" in tab.inner_text("#who")
+        tab.click("#sign-out")
+        tab.wait_for_selector("input[type=password]", timeout=60_000)
+        assert context.request.get(f"{url}config").status in (401, 403)
+        assert other.request.get(f"{url}config").status in (401, 403)
+    finally:
+        other.close()
+        context.close()

@@ -109,3 +109,18 @@ def test_an_unsure_answer_names_the_question_words_the_article_lacks():
     assert reply.hedged
     assert reply.text.startswith("The article may not answer this directly. It does not mention")
     assert "“salary”" in reply.text.split("The closest it comes:")[0]
+
+
+def test_a_sentence_the_document_repeats_word_for_word_is_quoted_once():
+    from dataclasses import replace
+
+    said = "The keepers kept the lamp burning through the great storm of 1894."
+    text = f"# Storms\n\n{said} {said} {said}\n"
+    state = question_state(text, "Who kept the lamp burning?", source="storms.md", answerable=True)
+    assert state.verdict is not None
+    # Every copy as likely as the first, as a scorer reading the same words would say.
+    ranked = tuple(replace(s, probability=0.9) for s in state.verdict.ranked)
+    state = replace(state, verdict=replace(state.verdict, ranked=ranked))
+    reply = list(ExtractiveAnswerer().stream(state))[-1]
+    assert len(ranked) == 3
+    assert [c.quote for c in reply.citations] == [said]

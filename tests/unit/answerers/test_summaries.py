@@ -57,6 +57,16 @@ def test_a_sign_off_sharing_nothing_with_the_document_is_boilerplate():
     assert boilerplate(units, vectors) == {len(units) - 1}
 
 
+def test_in_a_document_whose_units_all_stand_apart_the_edges_are_what_it_says():
+    sections = [
+        ("Built", ["The lighthouse was built in 1872 by Margaret Lindqvist.", "Oil lit it."]),
+        ("Keepers", ["Three families kept the light.", "Haldane was its first woman keeper."]),
+        ("Today", ["The tower still stands.", "Its cottage is now a museum."]),
+    ]
+    units = document_units(_document(sections))
+    assert boilerplate(units, _vectors(len(units), list(range(len(units))))) == set()
+
+
 def test_a_unit_with_a_link_is_boilerplate_wherever_it_is():
     sections = [("Intro", ["Cats are pets.", "Read https://example.org for more.", "Cats purr."])]
     units = document_units(_document(sections))
@@ -96,3 +106,15 @@ def test_a_sentence_that_leans_on_the_one_before_gives_way_to_one_that_stands_al
     vectors = _vectors(len(units), [0, 0, 0, 0])
     chosen = summary_units(units, vectors, limit=3)
     assert 0 not in chosen and 1 in chosen
+
+
+def test_a_short_document_of_three_unrelated_sections_is_summarised_across_all_three():
+    sections = [
+        ("Tea", ["Green tea is picked in spring.", "It is steamed within hours."]),
+        ("Trains", ["The night train leaves at ten.", "It reaches the coast by dawn."]),
+        ("Taxes", ["Returns are due in April.", "Late returns pay a fine."]),
+    ]
+    units = document_units(_document(sections))
+    chosen = summary_units(units, _vectors(len(units), [0, 0, 1, 1, 2, 2]), limit=6)
+    assert len(chosen) >= 3
+    assert {units[i].chunk.section for i in chosen} == {"Tea", "Trains", "Taxes"}

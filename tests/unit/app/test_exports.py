@@ -18,3 +18,22 @@ def test_only_the_newest_exports_are_kept(tmp_path):
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert len(kept) == KEPT_EXPORTS
     assert kept[0] == "conversation-0005.md"
+
+
+def test_a_toast_shows_code_marks_as_quotes():
+    from assistant.app.handlers import toast_text
+
+    shown = toast_text("The `local` backend is not installed: run `make setup-test`.")
+    assert shown == "The “local” backend is not installed: run “make setup-test”."
+
+
+def test_only_backends_that_are_enabled_and_installed_are_offered(monkeypatch):
+    from assistant.answerers.backends import BACKENDS, installed
+    from assistant.app import layout
+
+    assert installed("extractive")
+    assert not installed("no-such-backend")
+    monkeypatch.setitem(
+        BACKENDS, "local", BACKENDS["local"].__class__("local", "", True, ("zz_not_here",))
+    )
+    assert not layout.installed("local")

@@ -245,3 +245,12 @@ def test_an_unsure_answers_quotes_light_up_in_the_sources_panel_like_any_others(
 def test_an_exported_unsure_answer_says_it_is_not_sure():
     exported = conversation_markdown([Turn(UNSURE.question, UNSURE)])
     assert UNSURE_NOTE in exported
+
+
+def test_the_export_keeps_what_the_visitor_typed_escaped():
+    from assistant.common.escape import markdown_text
+
+    typed = "Who leads <i>operations</i>?"
+    exported = conversation_markdown([Turn("Who leads operations?", ANSWER, typed=typed)])
+    assert f"## {markdown_text(typed)}\n" in exported
+    assert "\\<i>operations\\</i>" in exported  # shown as typed, never as italics
