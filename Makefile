@@ -11,7 +11,7 @@ EXTRAS ?=
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup setup-test llama-wheel browser wordnet services deploy chat notebook test lint train \
+.PHONY: setup setup-test llama-wheel browser wordnet services deploy deploy-status chat notebook test lint train \
   train-reader \
   train-entailment train-requests \
   eval eval-reader eval-requests verify-bench screenshots bench bench-100k clean
@@ -102,10 +102,15 @@ services:
 	    --no-install-recommends nginx-light redis-server; }
 
 # Chroma server, Redis, the ingestion worker, two app replicas and nginx on this machine,
-# as deploy/Procfile says (docs/deploy.md); visitors go to http://127.0.0.1:8080/.
+# kept running by supervisord as deploy/supervisord.conf says (docs/deploy.md); visitors go
+# to http://127.0.0.1:8080/. `make deploy-status` (another terminal) lists the processes.
 deploy: setup-test services
-	mkdir -p deploy-data
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f deploy/Procfile -e deploy/deploy.env -d .
+	mkdir -p deploy-data/logs
+	set -a && . deploy/deploy.env && set +a && PATH="$(abspath $(BIN)):$$PATH" \
+	  exec $(BIN)/supervisord -c deploy/supervisord.conf
+
+deploy-status:
+	set -a && . deploy/deploy.env && set +a && $(BIN)/supervisorctl -c deploy/supervisord.conf status
 
 lint: setup-test
 	@echo "==> Lint and type checks (ruff, mypy)"

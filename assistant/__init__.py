@@ -23,6 +23,7 @@ from assistant.errors import (
     IndexMismatchError,
     QuestionError,
     QuestionTooLongError,
+    QueueUnavailableError,
     StoreUnavailableError,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "IndexMismatchError",
     "QuestionError",
     "QuestionTooLongError",
+    "QueueUnavailableError",
     "Settings",
     "StoreUnavailableError",
     "answer",

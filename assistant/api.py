@@ -35,6 +35,7 @@ from assistant.errors import (
     IndexCorruptError,
     IndexLayoutError,
     IndexReadOnlyError,
+    QueueUnavailableError,
 )
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.library import Library
@@ -176,7 +177,12 @@ class Assistant:
 
     def _submit(self, *, progress: Progress | None = None, only: list[str] | None = None) -> None:
         assert self.jobs is not None
-        job = self.jobs.submit(only)
+        try:
+            job = self.jobs.submit(only)
+        except QueueUnavailableError as exc:
+            # The file is stored: the worker syncs the corpus folder when the queue is back.
+            log.warning("%s The worker indexes %s when the queue is back.", exc, only or "it")
+            return
         log.info("Indexing job %s handed to the worker (%s).", job.id, only or "everything")
 
     def _load_quietly(self) -> None:

@@ -55,6 +55,10 @@ class StoreUnavailableError(AssistantError):
     """The Chroma server cannot be reached."""
 
 
+class QueueUnavailableError(StoreUnavailableError):
+    """The indexing job queue (Redis) cannot be reached."""
+
+
 class BackendError(AssistantError):
     """The answering backend (a language model) failed or is misconfigured."""
 

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     """Port of that server."""
     chroma_ssl: bool = False
     """Talk to the server over HTTPS."""
+    chroma_retry_seconds: float = Field(default=5.0, ge=0.0)
+    """How long a question waits for a Chroma server that cannot be reached (a restart)
+    before it fails with a message."""
     exact_search_max_units: int = Field(default=100_000, ge=0)
     """Up to this many sentence vectors (about 150 MB), dense search scores every one exactly;
     above it, Chroma's approximate HNSW search; `0` always approximate."""
@@ -104,6 +107,10 @@ class Settings(BaseSettings):
     """An upload that would take the corpus folder past this size is refused with a message."""
     uploads_per_hour: int = Field(default=30, ge=1)
     """Files one visitor of the chat app (by sign-in name, else address) may upload in an hour."""
+    upload_bytes_per_hour: int = Field(default=200_000_000, ge=1)
+    """Bytes one visitor (by sign-in name, else address) may send to the upload routes in an
+    hour, Gradio's own `/gradio_api/upload` included; beyond it 429, before anything is
+    stored (counted by each replica)."""
     max_document_chunks: int = Field(default=5_000, ge=1)
     """A file cut into more passages is skipped with a message (its earlier passages stay): one
     document's indexing cost is bounded."""
@@ -251,6 +258,9 @@ class Settings(BaseSettings):
     auth_address_failures: int = Field(default=30, ge=1)
     """Refused sign-ins from one client address within ten minutes before that address is
     answered 429 at the login (whatever names it tries)."""
+    auth_attempts_per_minute: int = Field(default=20, ge=1)
+    """Sign-ins, right or wrong, one client address may try in a minute (429 beyond): each
+    costs a third of a second of a core."""
     auth_lockout_seconds: float = Field(default=1.0, gt=0)
     """The first lock-out; it doubles with each further failure, up to 5 minutes."""
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.replicas [--clients 16] [--seconds 30]
 
-Starts deploy/Procfile's processes (Chroma server, Redis, the worker, the
+Starts deploy/supervisord.conf's processes (Chroma server, Redis, the worker, the
 replicas, nginx) on free loopback ports, as tests/system/deploy does, and puts
 ``--clients`` gradio_client sessions through nginx for ``--seconds``.
 """
@@ -29,10 +29,9 @@ def measure(work: Path, replicas: int, clients: int, seconds: float) -> list[obj
     if replicas == 1:
         deployment.env["APP_PORTS"] = str(deployment.ports["app1"])
     try:
-        for name in ("chroma", "redis", "worker", "app1", "app2", "nginx"):
-            if name == "app2" and replicas == 1:
-                continue
-            deployment.start(name)
+        deployment.start_all()
+        if replicas == 1:
+            deployment.ctl("stop", "app2")
         deployment.wait_until_answering()
         ends = time.monotonic() + seconds
 

@@ -45,7 +45,7 @@ def _visitor(request: gr.Request | None) -> str:
 
 UPLOAD_CACHE_SECONDS = 3600
 """How often, and after how long, Gradio's copies of uploaded files are deleted."""
-QUEUED = "Queued for indexing: answers will use it in a few seconds."
+QUEUED = "Queued for indexing: answers will use it shortly."
 """What an upload says when the ingestion worker indexes it (ASSISTANT_QUEUE_URL)."""
 KEPT_EXPORTS = 200
 """Conversation exports kept on disk (a download link older than this has expired)."""
@@ -190,7 +190,7 @@ class ChatApp:
         lines = [markdown_text(line) for line in result.summary().splitlines()]
         if sync is not None:
             lines.append(f"Index updated: {markdown_text(sync.summary())}")
-        elif result.stored:
+        elif result.stored or result.unindexed:
             lines.append(QUEUED)
         if refused:
             lines.append(refused)

@@ -14,8 +14,9 @@ from assistant.app.handlers import UPLOAD_CACHE_SECONDS, ChatApp
 from assistant.app.layout import layout
 from assistant.errors import AccountError, AssistantError
 from assistant.serving.accounts import Accounts
-from assistant.serving.guards import BodyLimit, QueueShare, allowed_hosts
+from assistant.serving.guards import BodyLimit, KnownEndpoints, QueueShare, allowed_hosts
 from assistant.serving.signin import RedisFailures, SignIn, SignInThrottle, SignOutEverySpelling
+from assistant.serving.upload_quota import UploadQuota
 
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = resources.files(__package__ or "").joinpath("style.css").read_text(encoding="utf-8")
@@ -141,7 +142,8 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
         show_error=False,
         inbrowser=False,
         max_file_size=settings.max_upload_bytes,
-        auth=signin,
+        # Gradio awaits a coroutine function (its /login), so hashing leaves the loop.
+        auth=signin.check if signin is not None else None,  # type: ignore[arg-type]
         auth_message="This assistant is protected: sign in to ask questions.",
         ssr_mode=False,
         theme=THEME,
@@ -158,9 +160,18 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                     allowed_hosts=allowed_hosts(settings.allowed_hosts, settings.host),
                 ),
                 Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
-                Middleware(SignInThrottle, max_failures=settings.auth_address_failures),
+                Middleware(UploadQuota, max_bytes=settings.upload_bytes_per_hour),
+                Middleware(
+                    SignInThrottle,
+                    max_failures=settings.auth_address_failures,
+                    max_attempts=settings.auth_attempts_per_minute,
+                ),
                 Middleware(QueueShare, limit=settings.client_queue_share),
                 Middleware(SignOutEverySpelling),
+                Middleware(
+                    KnownEndpoints,
+                    names=[f.api_name for f in blocks.fns.values() if isinstance(f.api_name, str)],
+                ),
             ]
         },
     )

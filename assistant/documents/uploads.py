@@ -50,6 +50,9 @@ class UploadResult:
     stored: tuple[str, ...] = ()
     rejected: tuple[Rejected, ...] = field(default=())
     duplicates: tuple[Duplicate, ...] = field(default=())
+    unindexed: tuple[Duplicate, ...] = field(default=())
+    """Files stored before but not yet searchable (their indexing was lost or still
+    waits): indexed again, not stored again."""
 
     def summary(self) -> str:
         """One line per outcome, for people."""
@@ -57,6 +60,11 @@ class UploadResult:
         lines += [
             f"Already in the corpus: {d.name} (as {d.existing}); nothing was added"
             for d in self.duplicates
+        ]
+        lines += [
+            f"Already stored but not yet searchable: {d.name} (as {d.existing}); "
+            "it is indexed again"
+            for d in self.unindexed
         ]
         lines += [f"Not added: {r.name}: {r.reason}" for r in self.rejected]
         return "\n".join(lines) or "No file was given."

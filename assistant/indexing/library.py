@@ -69,7 +69,15 @@ class Library:
             max_corpus_bytes=self.settings.max_corpus_bytes,
             viewer=viewer,
         )
-        report = self._index(progress=progress, only=list(result.stored)) if result.stored else None
+        # A copy stored before whose indexing never happened (the queue was away, the
+        # worker was killed) is indexed now rather than called a duplicate.
+        indexed = self.store.sources() if result.duplicates else {}
+        unindexed = tuple(d for d in result.duplicates if d.existing not in indexed)
+        if unindexed:
+            kept = tuple(d for d in result.duplicates if d not in unindexed)
+            result = replace(result, duplicates=kept, unindexed=unindexed)
+        wanted = [*result.stored, *(d.existing for d in unindexed)]
+        report = self._index(progress=progress, only=wanted) if wanted else None
         if report is not None:
             # The whole add, checking and reading the files included, not only the sync.
             report = replace(report, seconds=time.perf_counter() - started)

@@ -37,6 +37,7 @@ from assistant.errors import (
 )
 from assistant.indexing import builds, revisions
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
+from assistant.indexing.restarts import outlasting_restarts
 from assistant.indexing.vector_search import ExactSearch, UnitMatrix, approximate_nearest_chunks
 from assistant.settings import Settings
 
@@ -255,13 +256,11 @@ class ChunkStore:
 
     # --- revisions ------------------------------------------------------------------
 
+    @outlasting_restarts
     def revision(self) -> str:
-        """A token that changes whenever the index's content changes.
-
-        In embedded mode, a change made by another process (say `assistant index`
-        beside the running app) makes this process reopen the index: Chroma keeps
-        the vector index in memory and would otherwise search the old one.
-        """
+        """A token that changes whenever the index's content changes. In embedded mode, a
+        change by another process (`assistant index` beside the app) makes this one reopen
+        the index: Chroma keeps the vector index in memory and would search the old one."""
         if not self.settings.server_mode and self._fixed_path is None and not self.read_only:
             active = builds.active(self.settings.index_dir)
             if self.path is not None and active is not None and active != self.path:
@@ -296,15 +295,13 @@ class ChunkStore:
         with self.translate_errors():
             return int(self.passages.count())
 
+    @outlasting_restarts
     def search(
         self, vector: np.ndarray, k: int, *, hidden: frozenset[str] = frozenset()
     ) -> list[ScoredChunk]:
-        """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first.
-
-        Exact (every unit scored, see :mod:`assistant.indexing.vector_search`) up to
-        ``exact_search_max_units``; Chroma's approximate HNSW search beyond. Chunks of
-        the ``hidden`` documents (another user's private ones) are never returned.
-        """
+        """The ``k`` chunks whose best unit is nearest to ``vector``, most similar first: exact
+        (:mod:`assistant.indexing.vector_search`) up to ``exact_search_max_units``, Chroma's
+        HNSW beyond. Chunks of ``hidden`` documents (others' private ones) never come back."""
         matrix = self.exact.matrix(self._seen_revision or self.revision(), self._load_matrix)
         if matrix is not None:
             nearest = matrix.nearest_chunks(vector, k, hidden=hidden)
@@ -327,11 +324,10 @@ class ChunkStore:
             chunks = {c.id: c for c in self._get_chunks([i for i, _ in nearest])}
         return [ScoredChunk(chunks[i], score) for i, score in nearest if i in chunks]
 
+    @outlasting_restarts
     def unit_vectors(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
-        """The stored vectors of every unit of the given chunks, one row per unit in order.
-
-        A chunk whose units are not all stored (an index being updated) is left out.
-        """
+        """The stored vectors of every unit of the given chunks, one row per unit in order; a
+        chunk whose units are not all stored (an index being updated) is left out."""
         wanted = {c.id: c.unit_ids for c in chunks if c.units}
         ids = list(dict.fromkeys(i for unit_ids in wanted.values() for i in unit_ids))
         if not ids:
@@ -352,6 +348,7 @@ class ChunkStore:
             if all(i in stored for i in unit_ids)
         }
 
+    @outlasting_restarts
     def chunks(self) -> list[Chunk]:
         """Every chunk, in document order."""
         records: list[Chunk] = []
@@ -364,6 +361,7 @@ class ChunkStore:
             )
         return sorted(records, key=lambda c: (c.source, c.ordinal))
 
+    @outlasting_restarts
     def sources(self) -> dict[str, int]:
         """Indexed documents and their number of chunks."""
         counts: dict[str, int] = defaultdict(int)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from assistant.serving.quota import SlidingQuota
@@ -154,3 +154,27 @@ def allowed_hosts(configured: list[str] | None, bound: str) -> list[str]:
     if bound not in ("0.0.0.0", "::", "") and bound not in hosts:
         hosts.append(bound)
     return hosts
+
+
+class KnownEndpoints:
+    """ASGI middleware: a call to an API endpoint the app does not have is 404.
+
+    Gradio answers ``POST /gradio_api/call/NAME`` (and ``/run/NAME``) for an unknown
+    NAME with a bare 500, which reads as a fault of the server rather than of the request.
+    """
+
+    _CALL = ("/gradio_api/call/", "/gradio_api/run/")
+
+    def __init__(self, app: AsgiApp, *, names: Iterable[str]) -> None:
+        self.app = app
+        self.names = frozenset(names)
+
+    async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
+        path = str(scope.get("path", "")) if scope["type"] == "http" else ""
+        for prefix in self._CALL:
+            if path.startswith(prefix):
+                name = path[len(prefix) :].split("/", 1)[0]
+                if name not in self.names:
+                    await send_text(send, 404, f"No API endpoint called {name[:80]!r}.")
+                    return
+        await self.app(scope, receive, send)

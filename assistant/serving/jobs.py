@@ -17,7 +17,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.errors import StoreUnavailableError
+from assistant.errors import QueueUnavailableError
 
 JOBS = "assistant:index-jobs"
 WORKING = "assistant:index-jobs:working"
@@ -65,7 +65,7 @@ class JobQueue:
         try:
             return getattr(self._redis, method)(*args)
         except redis.RedisError as exc:
-            raise StoreUnavailableError(
+            raise QueueUnavailableError(
                 f"Cannot reach the job queue at {_safe(self.url)} ({exc}). Start Redis, or "
                 "unset ASSISTANT_QUEUE_URL to index in this process."
             ) from None

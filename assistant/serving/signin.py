@@ -2,10 +2,15 @@
 
 Gradio accepts an ``auth`` callable; a plain ``(username, password)`` pair lets
 a script try passwords as fast as the server answers. After a few failures for
-a name, further attempts for it are refused without being checked until a
-delay passes, and the delay doubles with each further failure. Only names with
-an account are counted (one record each), so no flood of invented names can
-evict a lock-out; sessions already signed in are not affected.
+a name *from one address*, further attempts for that name from that address are
+refused until a delay passes, and the delay doubles with each further failure:
+a stranger elsewhere cannot lock the owner out. Past a ceiling of failures for a
+name from anywhere, every attempt for it waits a second first, which slows
+distributed guessing without refusing the owner. Only names with an account are
+counted, so no flood of invented names can evict a lock-out; an unknown or
+locked name is still checked against a decoy hash, so the answer's timing does
+not tell which names exist. Hashing runs in a small thread pool, never on the
+event loop that answers everyone's questions.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from assistant.serving.accounts import Accounts, account_key
@@ -28,6 +34,11 @@ from assistant.serving.guards import (
 from assistant.serving.quota import SlidingQuota
 
 log = logging.getLogger("assistant")
+
+_ADDRESS: ContextVar[str] = ContextVar("assistant_signin_address", default="")
+"""The address of the client whose sign-in is being checked (set by SignInThrottle)."""
+HASHING_THREADS = 2
+"""Sign-ins checked at once: each hash takes a core for a third of a second."""
 
 
 @dataclass
@@ -79,29 +90,61 @@ class RedisFailures:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=5, decode_responses=True)
+        self._redis = redis.Redis.from_url(
+            url, socket_connect_timeout=2, socket_timeout=2, decode_responses=True
+        )
+        # While Redis is away each replica counts alone: sign-in goes on, never a 500.
+        self._local = MemoryFailures()
+        self._away = False
+
+    def _shared(self, call: Callable[[], object], local: Callable[[], object]) -> object:
+        import redis
+
+        try:
+            result = call()
+        except redis.RedisError as exc:
+            if not self._away:
+                log.warning("Sign-in failures are counted in this replica alone: %s", exc)
+            self._away = True
+            return local()
+        if self._away:
+            log.warning("Sign-in failures are shared through Redis again.")
+        self._away = False
+        return result
 
     def get(self, key: str) -> _Record | None:
         """The failures of ``key`` so far, if any."""
-        found = self._redis.hgetall(self.PREFIX + key)
-        if not found:
-            return None
-        return _Record(int(found.get("failures", 0)), float(found.get("locked_until", 0.0)))
+
+        def shared() -> _Record | None:
+            found = self._redis.hgetall(self.PREFIX + key)
+            if not found:
+                return None
+            return _Record(int(found.get("failures", 0)), float(found.get("locked_until", 0.0)))
+
+        found = self._shared(shared, lambda: self._local.get(key))
+        return found if isinstance(found, _Record) else None
 
     def fail(self, key: str) -> int:
         """Count one more failure (atomically, whichever replica counts it); the count."""
         name = self.PREFIX + key
-        failures = int(self._redis.hincrby(name, "failures", 1))
-        self._redis.expire(name, 86_400)
-        return failures
+
+        def shared() -> int:
+            failures = int(self._redis.hincrby(name, "failures", 1))
+            self._redis.expire(name, 86_400)
+            return failures
+
+        return int(self._shared(shared, lambda: self._local.fail(key)))  # type: ignore[call-overload]
 
     def lock(self, key: str, until: float) -> None:
         """Refuse ``key`` until ``until`` on every replica."""
-        self._redis.hset(self.PREFIX + key, "locked_until", until)
+        self._shared(
+            lambda: self._redis.hset(self.PREFIX + key, "locked_until", until),
+            lambda: self._local.lock(key, until),
+        )
 
     def clear(self, key: str) -> None:
         """Forget ``key``'s failures (it signed in)."""
-        self._redis.delete(self.PREFIX + key)
+        self._shared(lambda: self._redis.delete(self.PREFIX + key), lambda: self._local.clear(key))
 
 
 class SignIn:
@@ -121,7 +164,12 @@ class SignIn:
         max_delay: float = 300.0,
         clock: Callable[[], float] | None = None,
         failures: MemoryFailures | RedisFailures | None = None,
+        account_ceiling: int = 50,
+        ceiling_window: float = 3600.0,
+        ceiling_wait: float = 1.0,
     ) -> None:
+        import anyio
+
         self.accounts = accounts
         self.free_attempts = free_attempts
         self.first_delay = first_delay
@@ -129,9 +177,25 @@ class SignIn:
         self._failures = failures or MemoryFailures()
         self._clock = clock or self._failures.clock
         self._lock = threading.Lock()
+        self._anywhere = SlidingQuota(account_ceiling, window=ceiling_window)
+        self.ceiling_wait = ceiling_wait
+        self._hashing = anyio.CapacityLimiter(HASHING_THREADS)
 
-    def __call__(self, username: str, password: str) -> bool:
-        """True when the password is the account's and the name is not locked out."""
+    async def check(self, username: str, password: str) -> bool:
+        """:meth:`__call__` for Gradio, from the event loop: hashing runs in a small pool of
+        threads, and a name guessed at from everywhere waits first."""
+        import anyio
+
+        address = _ADDRESS.get()
+        if self._anywhere.spent(account_key(username)[:256]):
+            await anyio.sleep(self.ceiling_wait)
+        return await anyio.to_thread.run_sync(
+            self.__call__, username, password, address, limiter=self._hashing
+        )
+
+    def __call__(self, username: str, password: str, address: str = "") -> bool:
+        """True when the password is the account's and the name is not locked out for
+        ``address`` (the client's)."""
         key = account_key(username)[:256]
         if self.accounts.get(key) is None:
             # A name with no account can never sign in: nothing to count, and nothing an
@@ -139,29 +203,33 @@ class SignIn:
             # password is still checked against a decoy, so the answer takes as long.
             self.accounts.verify(key, password)
             return False
-        if self.locked(key):
+        pair = f"{key}\x00{address}"
+        if self.locked(username, address):
+            self.accounts.verify("", password)  # the decoy: as long as a real check
             return False
         ok = self.accounts.verify(key, password)  # slow on purpose: outside the lock
         with self._lock:
             if ok:
-                self._failures.clear(key)
+                self._failures.clear(pair)
                 return True
-            failures = self._failures.fail(key)
+            self._anywhere.take(key)
+            failures = self._failures.fail(pair)
             if failures >= self.free_attempts:
                 delay = min(self.max_delay, self.first_delay * 2 ** (failures - self.free_attempts))
-                self._failures.lock(key, self._clock() + delay)
+                self._failures.lock(pair, self._clock() + delay)
                 log.warning(
-                    "%d failed sign-ins for %r; refusing it for %.0fs.",
+                    "%d failed sign-ins for %r from %s; refusing them for %.0fs.",
                     failures,
                     username[:64],
+                    address or "this process",
                     delay,
                 )
             return False
 
-    def locked(self, username: str) -> bool:
-        """Whether attempts for ``username`` are refused right now."""
+    def locked(self, username: str, address: str = "") -> bool:
+        """Whether attempts for ``username`` from ``address`` are refused right now."""
         with self._lock:
-            record = self._failures.get(account_key(username)[:256])
+            record = self._failures.get(f"{account_key(username)[:256]}\x00{address}")
         return record is not None and self._clock() < record.locked_until
 
 
@@ -189,7 +257,7 @@ def _forget_account(scope: AsgiScope, prefix: str) -> None:
     tokens = getattr(scope.get("app"), "tokens", None)
     if not isinstance(tokens, dict):
         return
-    cookies = _cookies(scope)
+    cookies = cookies_of(scope)
     names = {tokens.get(v) for k, v in cookies.items() if k.startswith(prefix)} - {None}
     keys = {account_key(str(name)) for name in names}
     for token, name in list(tokens.items()):
@@ -197,7 +265,8 @@ def _forget_account(scope: AsgiScope, prefix: str) -> None:
             tokens.pop(token, None)
 
 
-def _cookies(scope: AsgiScope) -> dict[str, str]:
+def cookies_of(scope: AsgiScope) -> dict[str, str]:
+    """The request's cookies, by name."""
     from http.cookies import SimpleCookie
 
     jar: SimpleCookie = SimpleCookie()
@@ -222,6 +291,7 @@ class SignInThrottle:
         *,
         max_failures: int = 30,
         window: float = 600.0,
+        max_attempts: int = 20,
         clock: Callable[[], float] = time.monotonic,
         max_addresses: int = 10_000,
     ) -> None:
@@ -229,17 +299,23 @@ class SignInThrottle:
         self.failures = SlidingQuota(
             max_failures, window=window, clock=clock, max_keys=max_addresses
         )
+        # Every attempt counts here, right or wrong: a flood of correct sign-ins costs a
+        # core each too.
+        self.attempts = SlidingQuota(max_attempts, window=60.0, clock=clock, max_keys=max_addresses)
 
     async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         if not _is_login(scope):
             await self.app(scope, receive, send)
             return
+        # Behind nginx, uvicorn has put the visitor's address here already (it believes
+        # X-Forwarded-For from FORWARDED_ALLOW_IPS, loopback by default).
         address = str((scope.get("client") or ("",))[0])
-        if self.failures.spent(address):
-            text = "Too many failed sign-ins from this address: wait a few minutes."
-            retry = str(int(self.failures.window)).encode()
+        if self.failures.spent(address) or not self.attempts.take(address):
+            text = "Too many sign-ins from this address: wait a minute and try again."
+            retry = str(int(self.attempts.window)).encode()
             await send_text(send, 429, text, [(b"retry-after", retry)])
             return
+        _ADDRESS.set(address)
 
         async def watched(message: AsgiMessage) -> None:
             if message["type"] == "http.response.start" and message["status"] in (400, 401):

@@ -87,6 +87,21 @@ def test_the_same_file_uploaded_twice_is_indexed_once(fresh, tmp_path):
     assert len({c.quote for c in reply.citations}) == len(reply.citations)
 
 
+def test_a_stored_upload_never_indexed_is_indexed_when_uploaded_again(fresh, tmp_path):
+    # As when its job could not be queued: the file is in the corpus folder, not the index.
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Offsite\n\nZorblax Quimby plans the quarterly offsite in Lisbon.\n")
+    uploads = fresh.settings.corpus_dir / "uploads"
+    uploads.mkdir(exist_ok=True)
+    shutil.copy(notes, uploads / "notes-0a1b2c3d.md")
+    result, report = fresh.add_documents([("notes.md", notes)])
+    assert [d.existing for d in result.unindexed] == ["uploads/notes-0a1b2c3d.md"]
+    assert result.duplicates == () and report is not None
+    assert "not yet searchable" in result.summary()
+    assert "uploads/notes-0a1b2c3d.md" in fresh.library.sources()
+    assert len(list(uploads.iterdir())) == 1  # stored once
+
+
 def test_a_removed_upload_is_never_cited_again(fresh, tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text("# Offsite\n\nZorblax Quimby plans the quarterly offsite in Lisbon.\n")

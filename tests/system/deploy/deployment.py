@@ -1,33 +1,27 @@
-"""The processes of deploy/Procfile, started line by line as honcho would start them.
+"""The deployment of `make deploy`: deploy/supervisord.conf run by supervisord, for real.
 
-Each line runs under ``sh -c`` with deploy/deploy.env's settings (ports and
-folders replaced by free ones), so the tests start exactly what users start,
-and each process can be killed on its own.
+deploy/deploy.env's settings, with ports and folders replaced by free ones, are the
+environment supervisord starts with, so the tests run exactly what users run; a process
+is killed by its pid and supervisord brings it back.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
+import signal
+import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.support import ARTICLE, REPO, free_port, wait_for_port
+from tests.support import ARTICLE, REPO, free_port
 
-PROCFILE = REPO / "deploy" / "Procfile"
+CONFIG = REPO / "deploy" / "supervisord.conf"
 ENV_FILE = REPO / "deploy" / "deploy.env"
-
-
-def procfile() -> dict[str, str]:
-    """The Procfile's processes: name to command line."""
-    lines = [line for line in PROCFILE.read_text().splitlines() if re.match(r"^\w+:", line)]
-    return {name: command.strip() for name, command in (line.split(":", 1) for line in lines)}
+PROCESSES = ("chroma", "redis", "worker", "app1", "app2", "nginx")
 
 
 def env_file() -> dict[str, str]:
@@ -37,20 +31,22 @@ def env_file() -> dict[str, str]:
 
 
 class Deployment:
-    """Chroma, Redis, the worker, two app replicas and nginx, on free loopback ports."""
+    """Chroma, Redis, the worker, two app replicas and nginx, on free loopback ports, each
+    kept running by supervisord."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.corpus = root / "corpus"
         self.corpus.mkdir(parents=True)
-        shutil.copy(ARTICLE, self.corpus / ARTICLE.name)
+        (self.corpus / ARTICLE.name).write_bytes(ARTICLE.read_bytes())
         ports = {name: free_port() for name in ("chroma", "redis", "app1", "app2", "nginx")}
         self.ports = ports
+        self.data = root / "data"
         self.env = {
             **os.environ,
             **env_file(),
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-            "DEPLOY_DATA": str(root / "data"),
+            "DEPLOY_DATA": str(self.data),
             "ASSISTANT_CORPUS_DIR": str(self.corpus),
             "ASSISTANT_INDEX_DIR": str(root / "index"),
             "ASSISTANT_CHROMA_PORT": str(ports["chroma"]),
@@ -61,9 +57,8 @@ class Deployment:
             "NGINX_PORT": str(ports["nginx"]),
             "APP_PORTS": f"{ports['app1']},{ports['app2']}",
         }
-        (root / "data").mkdir()
-        self.commands = procfile()
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        (self.data / "logs").mkdir(parents=True)
+        self.supervisor: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -74,42 +69,64 @@ class Deployment:
         """One replica, bypassing nginx."""
         return f"http://127.0.0.1:{self.ports[name]}/"
 
-    def start(self, name: str) -> subprocess.Popen[bytes]:
-        """Start one Procfile line; wait until it listens, if it has a port."""
-        log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the process writes it
-            prefix=f"deploy-{name}-", suffix=".log", delete=False
-        )
-        command = self.commands[name]
-        # The shell gives way to the process (exec), so a kill reaches the process itself.
-        command = command if "exec " in command else f"exec {command}"
-        process = subprocess.Popen(
-            ["sh", "-c", command],
+    def start_all(self) -> None:
+        """supervisord with every process; back when each one that listens does."""
+        self.supervisor = subprocess.Popen(
+            [str(Path(sys.executable).parent / "supervisord"), "-c", str(CONFIG)],
             cwd=REPO,
             env=self.env,
-            stdout=log,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
-        process.log_path = log.name  # type: ignore[attr-defined]
-        log.close()
-        self.processes[name] = process
-        if name in self.ports:
-            wait_for_port(self.ports[name], process, timeout=180)
-        return process
+        for name in PROCESSES:
+            self.wait_running(name, timeout=180)
+
+    def ctl(self, *args: str) -> str:
+        """What ``supervisorctl`` says."""
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "supervisorctl"), "-c", str(CONFIG), *args],
+            check=False,  # "pid" of a stopped process exits non-zero; its text says so
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        return done.stdout
+
+    def pid(self, name: str) -> int:
+        """The process's pid (0 when it is not running)."""
+        said = self.ctl("pid", name).strip()
+        return int(said) if said.isdigit() else 0
+
+    def wait_running(self, name: str, timeout: float = 10.0, *, other_than: int = 0) -> float:
+        """Seconds until ``name`` runs (as a pid other than ``other_than``) and, if it has
+        a port, listens there."""
+        started = time.monotonic()
+        deadline = started + timeout
+        while self.pid(name) in (0, other_than):
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{name} is not running:\n{self.ctl('status')}{self.log(name)}"
+                )
+            time.sleep(0.1)
+        while name in self.ports and not _listening(self.ports[name]):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} does not listen:\n{self.log(name)}")
+            time.sleep(0.1)
+        return time.monotonic() - started
 
     def log(self, name: str) -> str:
-        """What a process printed so far."""
-        return Path(self.processes[name].log_path).read_text(errors="replace")  # type: ignore[attr-defined]
+        """What a process printed so far (its rotating log)."""
+        path = self.data / "logs" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def kill(self, name: str) -> int:
-        """SIGKILL one process; its exit status (-9 when the signal killed it)."""
-        process = self.processes[name]
-        process.kill()
-        return process.wait(timeout=30)
-
-    def start_all(self) -> None:
-        """Every process, in the order the services need each other."""
-        for name in ("chroma", "redis", "worker", "app1", "app2", "nginx"):
-            self.start(name)
+        """SIGKILL one process, as a crash would; the pid it had."""
+        pid = self.pid(name)
+        assert pid, self.ctl("status")
+        os.kill(pid, signal.SIGKILL)
+        return pid
 
     def wait_until_answering(self, timeout: float = 240.0) -> None:
         """Until a question through nginx gets a cited answer (the worker's first sync done)."""
@@ -130,16 +147,20 @@ class Deployment:
             time.sleep(2)
 
     def stop(self) -> None:
-        """Stop every process."""
-        for process in reversed(self.processes.values()):
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """Stop supervisord, which stops every process."""
+        if self.supervisor is None or self.supervisor.poll() is not None:
+            return
+        self.supervisor.terminate()
+        try:
+            self.supervisor.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.supervisor.kill()
+            self.supervisor.wait()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def upstream_of(url: str, route: str) -> str:

@@ -210,6 +210,15 @@ def test_a_foreign_host_gets_400_and_a_local_one_is_answered(start_app):
     assert httpx.get(url + "config").status_code == 200
 
 
+def test_an_unknown_api_endpoint_is_404_and_a_known_one_answers(start_app):
+    url, _ = start_app()
+    for route in ("call", "run"):
+        unknown = httpx.post(f"{url}gradio_api/{route}/nope", json={"data": []})
+        assert unknown.status_code == 404 and "nope" in unknown.text
+    known = httpx.post(f"{url}gradio_api/call/chat", json={"data": ["What does a COO do?"]})
+    assert known.status_code == 200 and "event_id" in known.text
+
+
 def test_a_body_declared_too_large_is_refused_before_it_is_read(start_app):
     url, _ = start_app(ASSISTANT_AUTH_USERNAME="team", ASSISTANT_AUTH_PASSWORD="s3cret-pass")
     port = int(url.rstrip("/").rsplit(":", 1)[1])

@@ -129,3 +129,75 @@ def test_an_address_guessing_at_many_names_gets_429_after_its_failures(clock):
     assert _login(throttle, "10.0.0.7") == 401  # another address is not affected
     clock.now += 61
     assert _login(throttle, "10.0.0.9") == 401  # its failures aged out
+
+
+def test_a_strangers_failures_never_lock_the_owner_out_from_their_own_address(signin):
+    for _ in range(10):
+        signin("ada", "guess", "203.0.113.9")
+    assert signin.locked("ada", "203.0.113.9")
+    assert signin("ada", "correct horse", "198.51.100.4")  # at the first try
+
+
+def test_a_locked_name_is_still_checked_against_a_decoy_so_timing_tells_nothing(clock):
+    accounts = _one("ada", "correct horse")
+    checked: list[str] = []
+    verify = accounts.verify
+    accounts.verify = lambda name, password: checked.append(name) or verify(name, password)  # type: ignore[method-assign]
+    signin = SignIn(accounts, free_attempts=1, first_delay=60, clock=clock)
+    signin("ada", "guess", "203.0.113.9")
+    assert signin.locked("ada", "203.0.113.9")
+    checked.clear()
+    assert not signin("ada", "correct horse", "203.0.113.9")
+    assert len(checked) == 1  # a hash was computed, as for any other attempt
+
+
+def test_hashing_runs_off_the_event_loop_in_a_small_pool(clock):
+    import asyncio
+    import threading
+
+    accounts = _one("ada", "correct horse")
+    threads: list[threading.Thread] = []
+    verify = accounts.verify
+    accounts.verify = lambda name, password: (
+        threads.append(threading.current_thread()) or verify(name, password)
+    )  # type: ignore[method-assign]
+    signin = SignIn(accounts, clock=clock)
+    assert asyncio.run(signin.check("ada", "correct horse"))
+    assert threads and threads[0] is not threading.main_thread()
+
+
+def test_a_name_guessed_at_from_everywhere_makes_every_attempt_wait_first(clock, monkeypatch):
+    import asyncio
+
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr("anyio.sleep", sleep)
+    signin = SignIn(_one("ada", "correct horse"), account_ceiling=3, ceiling_wait=1.0)
+    for n in range(3):
+        signin("ada", "guess", f"203.0.113.{n}")
+    assert asyncio.run(signin.check("ada", "correct horse"))  # slowed, not refused
+    assert waited == [1.0]
+
+
+def test_every_sign_in_right_or_wrong_counts_against_its_addresss_minute(clock):
+    from assistant.serving.signin import SignInThrottle
+
+    throttle = SignInThrottle(answering(200), max_attempts=3, clock=clock)
+    assert [_login(throttle, "10.0.0.9") for _ in range(4)] == [200, 200, 200, 429]
+    assert _login(throttle, "10.0.0.7") == 200
+    clock.now += 61
+    assert _login(throttle, "10.0.0.9") == 200
+
+
+def test_sign_in_failures_are_counted_locally_while_redis_is_away(clock):
+    from assistant.serving.signin import RedisFailures
+
+    failures = RedisFailures("redis://127.0.0.1:1/0")  # nothing listens there
+    signin = SignIn(_one("ada", "correct horse"), free_attempts=2, clock=clock, failures=failures)
+    assert not signin("ada", "guess", "203.0.113.9")
+    assert not signin("ada", "guess", "203.0.113.9")
+    assert signin.locked("ada", "203.0.113.9")
+    assert signin("ada", "correct horse", "198.51.100.4")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from assistant.errors import DocumentError, StoreUnavailableError
+from assistant.errors import DocumentError, QueueUnavailableError, StoreUnavailableError
 from assistant.serving.jobs import IndexJob
 from assistant.serving.worker import run_worker
 
@@ -99,3 +99,48 @@ def test_a_stopped_worker_runs_no_job():
     stop.set()
     index, _ = _index()
     assert run_worker(Queue(IndexJob()), index, stop=stop) == 0
+
+
+class LosingQueue(Queue):
+    """A queue that cannot be reached for its first ``lost`` calls to take()."""
+
+    def __init__(self, *jobs: IndexJob, lost: int) -> None:
+        super().__init__(*jobs)
+        self.lost = lost
+
+    def take(self, wait: float) -> IndexJob | None:
+        if self.lost:
+            self.lost -= 1
+            raise QueueUnavailableError("Cannot reach the job queue.")
+        return super().take(wait)
+
+
+def test_a_lost_queue_is_waited_for_and_never_ends_the_worker(monkeypatch):
+    monkeypatch.setattr("assistant.serving.worker.QUEUE_BACKOFF", (0.01, 0.02))
+    job = IndexJob(("uploads/a.md",))
+    queue = LosingQueue(job, lost=3)
+    index, _ = _index()
+    assert run_worker(queue, index, once=True) == 1
+    assert queue.finished == [job]
+
+
+def test_when_the_queue_is_back_the_whole_corpus_folder_is_synced(monkeypatch):
+    # An upload stored while the queue was away never had a job: the full sync finds it.
+    monkeypatch.setattr("assistant.serving.worker.QUEUE_BACKOFF", (0.01,))
+    queue = LosingQueue(lost=1)
+    index, calls = _index()
+    run_worker(queue, index, once=True)
+    assert calls == [None, None]  # at start, and again once the queue answered
+
+
+def test_the_corpus_folder_is_synced_again_at_an_interval(monkeypatch):
+    stop = threading.Event()
+    index, calls = _index()
+
+    def counting(only=None):
+        if len(calls) >= 3:
+            stop.set()
+        return index(only=only)
+
+    run_worker(Queue(), counting, stop=stop, wait=0.01, resync=0.05)
+    assert calls[:3] == [None, None, None]

@@ -1,0 +1,141 @@
+"""Bytes per visitor through the upload routes: Gradio's own ``/gradio_api/upload`` too.
+
+The Documents tab counts files per hour, but Gradio stores whatever reaches its upload
+route in a temporary folder before any handler of ours runs: one account pushed 396 MB
+there in 9 s. This guard counts the bytes each visitor sends to an upload route in the
+last hour, as they arrive, and answers 429 once they would pass the quota, before Gradio
+writes them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+from assistant.serving.accounts import account_key
+from assistant.serving.guards import (
+    AsgiApp,
+    AsgiMessage,
+    AsgiReceive,
+    AsgiScope,
+    AsgiSend,
+    send_text,
+)
+from assistant.serving.signin import cookies_of
+
+HOUR = 3600.0
+
+
+class ByteWindow:
+    """At most ``limit`` bytes per key in any ``window`` seconds; keys beyond ``max_keys``
+    are forgotten least recently used first."""
+
+    def __init__(
+        self,
+        limit: int,
+        *,
+        window: float = HOUR,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._max_keys = max_keys
+        self._sent: OrderedDict[str, deque[tuple[float, int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def left(self, key: str) -> int:
+        """Bytes ``key`` may still send now."""
+        with self._lock:
+            return self.limit - sum(n for _, n in self._recent(key))
+
+    def spend(self, key: str, count: int) -> bool:
+        """Count ``count`` bytes of ``key``'s; False when that passes its quota."""
+        with self._lock:
+            recent = self._recent(key)
+            recent.append((self._clock(), count))
+            while len(self._sent) > self._max_keys:
+                self._sent.popitem(last=False)
+            return sum(n for _, n in recent) <= self.limit
+
+    def _recent(self, key: str) -> deque[tuple[float, int]]:
+        now = self._clock()
+        sent = self._sent.setdefault(key, deque())
+        self._sent.move_to_end(key)
+        while sent and now - sent[0][0] >= self.window:
+            sent.popleft()
+        return sent
+
+
+def visitor(scope: AsgiScope, prefix: str = "access-token") -> str:
+    """Who sends a request: the signed-in account (every spelling of it one), else the
+    client's address."""
+    tokens = getattr(scope.get("app"), "tokens", None)
+    if isinstance(tokens, dict):
+        for name, value in cookies_of(scope).items():
+            if name.startswith(prefix) and value in tokens:
+                return "account:" + account_key(str(tokens[value]))
+    return "address:" + str((scope.get("client") or ("",))[0])
+
+
+class UploadQuota:
+    """ASGI middleware: 429 once a visitor's uploads in the last hour would pass
+    ``max_bytes`` (at once when a body's declared length already would)."""
+
+    def __init__(
+        self, app: AsgiApp, *, max_bytes: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.app = app
+        self.sent = ByteWindow(max_bytes, clock=clock)
+
+    async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
+        if not _is_upload(scope):
+            await self.app(scope, receive, send)
+            return
+        key = visitor(scope)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.sent.left(key):
+            await self._refuse(send)
+            return
+        started = refused = False
+
+        async def counted() -> AsgiMessage:
+            nonlocal refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request" and not self.sent.spend(
+                key, len(message.get("body", b""))
+            ):
+                refused = True
+                if not started:
+                    await self._refuse(send)
+                return {"type": "http.disconnect"}
+            return message
+
+        async def tracked(message: AsgiMessage) -> None:
+            nonlocal started
+            if refused:
+                return  # the 429 is the answer
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counted, tracked)
+
+    async def _refuse(self, send: AsgiSend) -> None:
+        text = (
+            f"You have uploaded as much as this server takes in an hour ({self.sent.limit:,} "
+            "bytes; ASSISTANT_UPLOAD_BYTES_PER_HOUR): try again later."
+        )
+        await send_text(send, 429, text, [(b"retry-after", b"3600"), (b"connection", b"close")])
+
+
+def _is_upload(scope: AsgiScope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope.get("method") == "POST"
+        and str(scope.get("path", "")).rstrip("/").endswith("/upload")
+    )

@@ -1,0 +1,60 @@
+"""Gradio's own upload route, on a real server: one visitor cannot fill the disk through it."""
+
+from __future__ import annotations
+
+import shutil
+
+import httpx
+import pytest
+
+from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+QUOTA = 5_000_000
+PIECE = b"x" * 2_000_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("upload-quota")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    port = free_port()
+    temp = root / "gradio-temp"
+    env = app_env(
+        corpus,
+        root / "index",
+        port,
+        ASSISTANT_UPLOAD_BYTES_PER_HOUR=str(QUOTA),
+        GRADIO_TEMP_DIR=str(temp),
+    )
+    process = start_server([ASSISTANT, "serve"], port, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}/", temp
+    finally:
+        stop(process)
+
+
+def _stored(folder) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def test_a_push_to_gradios_upload_route_is_refused_past_the_visitors_hourly_bytes(server):
+    url, temp = server
+    statuses = []
+    for n in range(5):  # 10 MB in all, against a quota of 5 MB
+        files = [("files", (f"piece-{n}.md", PIECE, "text/markdown"))]
+        statuses.append(httpx.post(f"{url}gradio_api/upload", files=files, timeout=60).status_code)
+    assert statuses[:2] == [200, 200]
+    assert set(statuses[2:]) == {429}
+    assert _stored(temp) <= QUOTA  # what was refused was never written
+    # A visitor elsewhere (another address, as nginx would forward it) still may upload.
+    other = httpx.post(
+        f"{url}gradio_api/upload",
+        files=[("files", ("other.md", b"# Notes\n\nA small file.\n", "text/markdown"))],
+        headers={"X-Forwarded-For": "198.51.100.4"},
+        timeout=60,
+    )
+    assert other.status_code == 200
