@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,6 +102,23 @@ def app_env(corpus: Path, index: Path, port: int, **extra: str) -> dict[str, str
         "ASSISTANT_PORT": str(port),
         **extra,
     }
+
+
+@contextlib.contextmanager
+def article_app(root: Path, **env: str) -> Iterator[str]:
+    """`assistant serve` (as the README and `make chat` start it) over a private copy of
+    the article in ``root/corpus``, with ``env``'s settings; its URL."""
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    port = free_port()
+    process = start_server(
+        [ASSISTANT, "serve"], port, env=app_env(corpus, root / "index", port, **env)
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(process)
 
 
 class WordHashEmbeddings:

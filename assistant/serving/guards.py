@@ -27,6 +27,42 @@ AsgiApp = Callable[[AsgiScope, AsgiReceive, AsgiSend], Awaitable[None]]
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+async def bounded_body(
+    app: AsgiApp,
+    scope: AsgiScope,
+    receive: AsgiReceive,
+    send: AsgiSend,
+    *,
+    over: Callable[[int], bool],
+    refuse: Callable[[AsgiSend], Awaitable[None]],
+) -> None:
+    """Run ``app`` on a body read piece by piece: once ``over(bytes of this piece)`` says
+    the body has gone too far, ``refuse`` answers (unless the app already has) and the app
+    is told the client left, so it stops reading whatever it does with parsing errors."""
+    started = refused = False
+
+    async def counted() -> AsgiMessage:
+        nonlocal refused
+        if refused:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        if message["type"] == "http.request" and over(len(message.get("body", b""))):
+            refused = True
+            if not started:
+                await refuse(send)
+            return {"type": "http.disconnect"}
+        return message
+
+    async def tracked(message: AsgiMessage) -> None:
+        nonlocal started
+        if refused:
+            return  # the refusal is the answer
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    await app(scope, counted, tracked)
+
+
 class BodyLimit:
     """Answers 413 to a request whose body is over ``max_bytes``, before the app reads it."""
 
@@ -43,32 +79,13 @@ class BodyLimit:
             await self._refuse(send)
             return
         received = 0
-        started = refused = False
 
-        async def counted() -> AsgiMessage:
-            nonlocal received, refused
-            if refused:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    # Answer now and tell the app the client left: it stops reading,
-                    # whatever it does with errors raised while parsing.
-                    refused = True
-                    if not started:
-                        await self._refuse(send)
-                    return {"type": "http.disconnect"}
-            return message
+        def over(count: int) -> bool:
+            nonlocal received
+            received += count
+            return received > self.max_bytes
 
-        async def tracked(message: AsgiMessage) -> None:
-            nonlocal started
-            if refused:
-                return  # the 413 is the answer
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        await self.app(scope, counted, tracked)
+        await bounded_body(self.app, scope, receive, send, over=over, refuse=self._refuse)
 
     async def _refuse(self, send: AsgiSend) -> None:
         text = (

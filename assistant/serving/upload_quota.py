@@ -17,10 +17,10 @@ from collections.abc import Callable
 from assistant.serving.accounts import account_key
 from assistant.serving.guards import (
     AsgiApp,
-    AsgiMessage,
     AsgiReceive,
     AsgiScope,
     AsgiSend,
+    bounded_body,
     send_text,
 )
 from assistant.serving.signin import cookies_of
@@ -100,30 +100,14 @@ class UploadQuota:
         if declared is not None and declared.isdigit() and int(declared) > self.sent.left(key):
             await self._refuse(send)
             return
-        started = refused = False
-
-        async def counted() -> AsgiMessage:
-            nonlocal refused
-            if refused:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request" and not self.sent.spend(
-                key, len(message.get("body", b""))
-            ):
-                refused = True
-                if not started:
-                    await self._refuse(send)
-                return {"type": "http.disconnect"}
-            return message
-
-        async def tracked(message: AsgiMessage) -> None:
-            nonlocal started
-            if refused:
-                return  # the 429 is the answer
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        await self.app(scope, counted, tracked)
+        await bounded_body(
+            self.app,
+            scope,
+            receive,
+            send,
+            over=lambda count: not self.sent.spend(key, count),
+            refuse=self._refuse,
+        )
 
     async def _refuse(self, send: AsgiSend) -> None:
         text = (

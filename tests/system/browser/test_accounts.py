@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+from tests.support import ASSISTANT, article_app
 from tests.system.browser.chat_page import ask
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -41,20 +40,12 @@ def _add_user(users: Path, name: str, *flags: str) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("accounts")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
     users = root / "users.json"
     _add_user(users, "ada", "--admin")
     _add_user(users, "bob")
     _add_user(users, "carol")
-    port = free_port()
-    env = app_env(corpus, root / "index", port, ASSISTANT_USERS_FILE=str(users))
-    process = start_server([ASSISTANT, "serve"], port, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}/", corpus
-    finally:
-        stop(process)
+    with article_app(root, ASSISTANT_USERS_FILE=str(users)) as url:
+        yield url, root / "corpus"
 
 
 def _signed_in(browser, url: str, name: str):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+from tests.support import article_app
 from tests.system.browser.chat_page import BOT, ask
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
@@ -25,16 +23,9 @@ HOSTILE_MARKUP = (
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("browser-corpus")
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    index = tmp_path_factory.mktemp("browser-index")
-    port = free_port()
-    # Started the way the README and `make chat` start it.
-    process = start_server([ASSISTANT, "serve"], port, env=app_env(corpus, index, port))
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop(process)
+    """An app of its own: these tests upload documents."""
+    with article_app(tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 @pytest.fixture

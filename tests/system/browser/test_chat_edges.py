@@ -3,11 +3,11 @@ only when they can act, and a title that names what is asked about."""
 
 from __future__ import annotations
 
-import shutil
+import re
 
 import pytest
 
-from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+from tests.support import article_app
 
 pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -18,25 +18,9 @@ LONG_NAME = "quarterly-operations-report-for-the-northern-region.md"
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("edges-corpus")
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    index = tmp_path_factory.mktemp("edges-index")
-    port = free_port()
-    process = start_server([ASSISTANT, "serve"], port, env=app_env(corpus, index, port))
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop(process)
-
-
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.goto(app_url)
-    tab.wait_for_selector("#question textarea", timeout=60_000)
-    yield tab
-    context.close()
+    """An app of its own: these tests upload and remove documents."""
+    with article_app(tmp_path_factory.mktemp("edges")) as url:
+        yield url
 
 
 def test_with_one_document_the_title_and_the_placeholder_name_it(page):
@@ -65,7 +49,8 @@ def test_a_removal_asks_in_a_confirmation_that_reads_as_one(page, tmp_path, shot
     panel = page.locator("#removable").bounding_box()
     assert confirm["width"] >= 0.9 * panel["width"], "the question has the panel's width"
     shown = " ".join(page.inner_text("#confirm-text").split())
-    assert "quarterly-operations-report-for-the-northern-region-" in shown
+    # The stored name (a slug of the file's name, cut to a length, and a digest) whole.
+    assert re.search(r"Remove uploads/quarterly-operations-report-for-the-[\w-]+\.md\?", shown)
     page.screenshot(path=str(shots / "remove-confirmation.png"), full_page=True)
     page.click("#cancel")
     page.wait_for_selector("#confirm-row", state="hidden")

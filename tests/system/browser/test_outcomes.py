@@ -19,17 +19,6 @@ UNSURE = "Which of the two typically has more decision-making power?"
 NOT_IN_THE_ARTICLE = "What is the average salary of an operations manager?"
 
 
-@pytest.fixture
-def page(browser, app_url):
-    """A desktop-sized tab on the shared app over the article."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.goto(app_url)
-    tab.wait_for_selector("#question textarea", timeout=60_000)
-    yield tab
-    context.close()
-
-
 def _three(page) -> list:
     ask(page, SURE, 1)
     ask(page, UNSURE, 2)

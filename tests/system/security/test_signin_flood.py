@@ -7,7 +7,6 @@ does behind the deployment's nginx, so one test client can speak for several add
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 import time
@@ -15,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+from tests.support import ASSISTANT, article_app
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -25,9 +24,6 @@ OWNER, PASSWORD = "ada", "ada-long-passphrase"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("signin-flood")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
     users = root / "users.json"
     subprocess.run(
         [ASSISTANT, "users", "add", OWNER, "--file", str(users), "--password-stdin"],
@@ -36,13 +32,8 @@ def server(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    env = app_env(corpus, root / "index", port, ASSISTANT_USERS_FILE=str(users))
-    process = start_server([ASSISTANT, "serve"], port, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop(process)
+    with article_app(root, ASSISTANT_USERS_FILE=str(users)) as url:
+        yield url
 
 
 def _sign_in(url: str, password: str, address: str) -> int:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
 
-from tests.support import ARTICLE, ASSISTANT, app_env, free_port, start_server, stop
+from tests.support import article_app
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -18,23 +16,10 @@ PIECE = b"x" * 2_000_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("upload-quota")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    port = free_port()
     temp = root / "gradio-temp"
-    env = app_env(
-        corpus,
-        root / "index",
-        port,
-        ASSISTANT_UPLOAD_BYTES_PER_HOUR=str(QUOTA),
-        GRADIO_TEMP_DIR=str(temp),
-    )
-    process = start_server([ASSISTANT, "serve"], port, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}/", temp
-    finally:
-        stop(process)
+    settings = {"ASSISTANT_UPLOAD_BYTES_PER_HOUR": str(QUOTA), "GRADIO_TEMP_DIR": str(temp)}
+    with article_app(root, **settings) as url:
+        yield url, temp
 
 
 def _stored(folder) -> int:
