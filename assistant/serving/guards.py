@@ -184,7 +184,9 @@ class KnownEndpoints:
 
     def __init__(self, app: AsgiApp, *, names: Iterable[str]) -> None:
         self.app = app
-        self.names = frozenset(names)
+        # "predict" is the page's own: events without a queue (an example filling the
+        # question box) are sent to /run/predict with their function's index.
+        self.names = frozenset(names) | {"predict"}
 
     async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         path = str(scope.get("path", "")) if scope["type"] == "http" else ""

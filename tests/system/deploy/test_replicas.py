@@ -248,8 +248,9 @@ def test_a_killed_process_comes_back_while_the_others_answer(deployment, victim)
     deployment.wait_running(victim, timeout=20 if victim.startswith("app") else 10, other_than=pid)
     asking.join()
     failed = outcomes.count(False)
-    # At most what was in flight on the killed process: one question of this client.
-    assert failed <= 1, (victim, outcomes)
+    # At most the question in flight on the killed process; a replica's visitor may lose
+    # one more when nginx sends them back to it, restarted (their session was elsewhere).
+    assert failed <= (2 if victim.startswith("app") else 1), (victim, outcomes)
     assert outcomes[-1], outcomes
 
 

@@ -59,7 +59,10 @@ def test_extractive_answers_are_the_same_with_the_poisoned_document(
 ):
     clean, poisoned = (_bot(c, tmp_path_factory, embeddings) for c in corpora)
     for question in QUESTIONS:
-        assert poisoned.answer(question).text == clean.answer(question).text
+        # The same quotes and outcome (an unsure answer's framing counts the documents).
+        said, meant = poisoned.answer(question), clean.answer(question)
+        assert [c.quote for c in said.citations] == [c.quote for c in meant.citations]
+        assert (said.refused, said.hedged) == (meant.refused, meant.hedged)
 
 
 @pytest.mark.parametrize("backend", ["local", "openai"])
@@ -67,7 +70,7 @@ def test_generated_answers_ignore_the_instructions(
     backend, corpora, tmp_path_factory, embeddings, request
 ):
     pytest.importorskip("llama_cpp", reason="the generative backends are the [local] extra")
-    settings = {"backend": backend}
+    settings: dict[str, object] = {"backend": backend, "sure_threshold": 0.0}  # model writes
     if backend == "openai":
         settings |= {
             "openai_base_url": request.getfixturevalue("llama_server"),

@@ -75,6 +75,7 @@ def test_an_endpoint_that_quotes_the_key_back_never_shows_it(start_app, rejectin
         ASSISTANT_OPENAI_BASE_URL=rejecting_endpoint,
         ASSISTANT_OPENAI_API_KEY=SECRET,
         ASSISTANT_OPENAI_MAX_RETRIES="0",
+        ASSISTANT_SURE_THRESHOLD="0",  # the model is asked only for sure answers
     )
     reply = Client(url, verbose=False).predict("What does a COO do?", api_name="/chat")
     assert "rejected the API key (HTTP 401)" in reply["notice"]
@@ -94,6 +95,7 @@ def test_the_cli_never_prints_a_key_an_endpoint_quotes_back(
             "ASSISTANT_OPENAI_BASE_URL": rejecting_endpoint,
             "ASSISTANT_OPENAI_API_KEY": SECRET,
             "ASSISTANT_OPENAI_MAX_RETRIES": "0",
+            "ASSISTANT_SURE_THRESHOLD": "0",  # the model is asked only for sure answers
         },
         cwd=REPO,
         capture_output=True,
@@ -158,6 +160,7 @@ def test_the_api_key_appears_nowhere_a_user_or_a_log_can_see(start_app):
         ASSISTANT_OPENAI_API_KEY=SECRET,
         ASSISTANT_OPENAI_TIMEOUT="3",
         ASSISTANT_OPENAI_MAX_RETRIES="0",
+        ASSISTANT_SURE_THRESHOLD="0",  # the model is asked only for sure answers
     )
     reply = Client(url, verbose=False).predict("What does a COO do?", api_name="/chat")
     assert "Cannot reach the openai endpoint" in reply["notice"]
