@@ -119,7 +119,7 @@ lint: setup-test
 	$(BIN)/mypy
 
 test: lint browser wordnet services
-	@echo "==> The test suite (about 20 minutes on 2 idle cores, more on a busy one; each dot is a test)"
+	@echo "==> The test suite (about 20 to 25 minutes on 2 idle cores, more on a busy one; each dot is a test)"
 	$(BIN)/pytest
 
 # Fit the answer scorer on the bundled public data (about 3 minutes on 2 cores):
