@@ -23,9 +23,8 @@ from assistant.serving.guards import (
     bounded_body,
     send_text,
 )
+from assistant.serving.quota import HOUR
 from assistant.serving.signin import cookies_of
-
-HOUR = 3600.0
 
 
 class ByteWindow:
@@ -45,28 +44,34 @@ class ByteWindow:
         self._clock = clock
         self._max_keys = max_keys
         self._sent: OrderedDict[str, deque[tuple[float, int]]] = OrderedDict()
+        # Each key's bytes in the window, kept as pieces come and go: a body arrives in
+        # thousands of pieces, and summing the window at each would cost its square.
+        self._totals: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def left(self, key: str) -> int:
         """Bytes ``key`` may still send now."""
         with self._lock:
-            return self.limit - sum(n for _, n in self._recent(key))
+            self._recent(key)
+            return self.limit - self._totals[key]
 
     def spend(self, key: str, count: int) -> bool:
         """Count ``count`` bytes of ``key``'s; False when that passes its quota."""
         with self._lock:
-            recent = self._recent(key)
-            recent.append((self._clock(), count))
+            self._recent(key).append((self._clock(), count))
+            self._totals[key] += count
             while len(self._sent) > self._max_keys:
-                self._sent.popitem(last=False)
-            return sum(n for _, n in recent) <= self.limit
+                forgotten, _ = self._sent.popitem(last=False)
+                del self._totals[forgotten]
+            return self._totals[key] <= self.limit
 
     def _recent(self, key: str) -> deque[tuple[float, int]]:
         now = self._clock()
         sent = self._sent.setdefault(key, deque())
+        self._totals.setdefault(key, 0)
         self._sent.move_to_end(key)
         while sent and now - sent[0][0] >= self.window:
-            sent.popleft()
+            self._totals[key] -= sent.popleft()[1]
         return sent
 
 
