@@ -58,7 +58,7 @@ class Page:
 def layout(app: ChatApp) -> Page:
     bot = app.bot
     named = asked_of(bot)
-    with gr.Row(equal_height=True):
+    with gr.Row(equal_height=True, elem_id="header"):
         title = gr.Markdown(title_text(named), elem_id="title")
         with gr.Column(min_width=240):
             status = gr.Markdown(status_text(bot), elem_id="status")
