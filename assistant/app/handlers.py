@@ -25,7 +25,9 @@ from assistant.documents.access import EVERYONE, Viewer
 from assistant.documents.formats import listed_suffixes
 from assistant.errors import AssistantError
 from assistant.serving.accounts import Accounts, account_key
+from assistant.serving.exports import EXPORT_PREFIX, ExportOwners
 from assistant.serving.quota import SlidingQuota
+from assistant.serving.upload_quota import account_visitor
 
 
 def toast_text(message: str) -> str:
@@ -54,16 +56,24 @@ KEPT_EXPORTS = 200
 class ChatApp:
     """What the page does: answer, show sources, export, take uploads."""
 
-    def __init__(self, bot: Assistant, accounts: Accounts | None = None) -> None:
+    def __init__(
+        self,
+        bot: Assistant,
+        accounts: Accounts | None = None,
+        export_owners: ExportOwners | None = None,
+    ) -> None:
         self.bot = bot
         self.accounts = accounts
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+        self.export_owners = export_owners or ExportOwners()
         self.quota = SlidingQuota(bot.settings.uploads_per_hour)
 
     def prune_exports(self) -> None:
         """Keep the newest :data:`KEPT_EXPORTS` exports: each answer writes one, and a busy
         server would otherwise fill its disk with them."""
-        files = sorted(self.export_dir.glob("conversation-*.md"), key=lambda p: p.stat().st_mtime)
+        files = sorted(
+            self.export_dir.glob(f"{EXPORT_PREFIX}*.md"), key=lambda p: p.stat().st_mtime
+        )
         for old in files[:-KEPT_EXPORTS]:
             old.unlink(missing_ok=True)
 
@@ -130,8 +140,11 @@ class ChatApp:
             return
         assert final is not None
         turns = [*turns, Turn(question, final, typed=message)]
-        export = self.export_dir / f"conversation-{uuid.uuid4().hex[:8]}.md"
+        export = self.export_dir / f"{EXPORT_PREFIX}{uuid.uuid4().hex}.md"
         export.write_text(conversation_markdown(turns, show_scores=show_scores), encoding="utf-8")
+        name = getattr(request, "username", None)
+        if name:  # served to this account only (OwnExports)
+            self.export_owners.record(export.name, account_visitor(name))
         self.prune_exports()
         download = gr.DownloadButton(value=str(export), interactive=True)
         yield chat, self.sources(final, turn, show_scores, viewer), "", turns, download

@@ -14,6 +14,7 @@ from assistant.app.handlers import UPLOAD_CACHE_SECONDS, ChatApp
 from assistant.app.layout import layout
 from assistant.errors import AccountError, AssistantError
 from assistant.serving.accounts import Accounts
+from assistant.serving.exports import ExportOwners, OwnExports
 from assistant.serving.guards import BodyLimit, KnownEndpoints, QueueShare, allowed_hosts
 from assistant.serving.signin import RedisFailures, SignIn, SignInThrottle, SignOutEverySpelling
 from assistant.serving.upload_quota import UploadQuota
@@ -22,9 +23,12 @@ THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = resources.files(__package__ or "").joinpath("style.css").read_text(encoding="utf-8")
 
 
-def build_app(bot: Assistant, accounts: Accounts | None = None) -> gr.Blocks:
-    """The Gradio Blocks app around one :class:`Assistant` (with its sign-in ``accounts``)."""
-    app = ChatApp(bot, accounts)
+def build_app(
+    bot: Assistant, accounts: Accounts | None = None, export_owners: ExportOwners | None = None
+) -> gr.Blocks:
+    """The Gradio Blocks app around one :class:`Assistant` (with its sign-in ``accounts``;
+    ``export_owners`` records who made each conversation export, for :class:`OwnExports`)."""
+    app = ChatApp(bot, accounts, export_owners)
     # Gradio keeps every uploaded file in its cache folder; once a file is in the
     # corpus (or refused) the copy is of no use: delete copies older than an hour.
     with gr.Blocks(title="Article assistant", delete_cache=(UPLOAD_CACHE_SECONDS,) * 2) as blocks:
@@ -115,7 +119,8 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
     settings = bot.settings.model_copy(update=overrides)
     accounts = sign_in_accounts(settings)
     bot.ensure_index()
-    blocks = build_app(bot, accounts)
+    export_owners = ExportOwners()
+    blocks = build_app(bot, accounts, export_owners)
     signin = (
         SignIn(
             accounts,
@@ -168,6 +173,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                 ),
                 Middleware(QueueShare, limit=settings.client_queue_share),
                 Middleware(SignOutEverySpelling),
+                Middleware(OwnExports, owners=export_owners),
                 Middleware(
                     KnownEndpoints,
                     names=[f.api_name for f in blocks.fns.values() if isinstance(f.api_name, str)],

@@ -82,8 +82,13 @@ def visitor(scope: AsgiScope, prefix: str = "access-token") -> str:
     if isinstance(tokens, dict):
         for name, value in cookies_of(scope).items():
             if name.startswith(prefix) and value in tokens:
-                return "account:" + account_key(str(tokens[value]))
+                return account_visitor(str(tokens[value]))
     return "address:" + str((scope.get("client") or ("",))[0])
+
+
+def account_visitor(name: str) -> str:
+    """The :func:`visitor` key of the account signed in as ``name``."""
+    return "account:" + account_key(name)
 
 
 class UploadQuota:

@@ -109,6 +109,28 @@ def test_the_chat_api_answers_each_user_from_their_own_documents(server, bob_upl
     assert "Wilhelmina Zed" in bob.predict(QUESTION, api_name="/chat")["text"]
 
 
+def test_a_conversation_export_is_served_to_its_owner_only(browser, server):
+    url, _ = server
+    context, tab = _signed_in(browser, url, "carol")
+    bob = browser.new_context()
+    try:
+        ask(tab, "What does a COO do?", 1)
+        with tab.expect_download() as download:
+            tab.click("#export")
+        link = download.value.url
+        assert "What does a COO do?" in context.request.get(link).text()
+        signed = bob.request.post(
+            f"{url}login", form={"username": "bob", "password": PASSWORDS["bob"]}
+        )
+        assert signed.ok
+        fetched = bob.request.get(link)
+        assert fetched.status == 404
+        assert "COO" not in fetched.text()
+    finally:
+        bob.close()
+        context.close()
+
+
 def test_without_signing_in_nothing_is_answered(server):
     url, _ = server
     assert httpx.get(f"{url}config").status_code in (401, 403)
