@@ -93,7 +93,12 @@ class Assistant:
         # With a job queue, only the ingestion worker writes to the index: uploads are
         # stored in the shared corpus folder and handed to it.
         self.jobs = JobQueue(s.queue_url) if s.queue_url else None
-        self.library = Library(s, self.store, self.index if self.jobs is None else self._submit)
+        self.library = Library(
+            s,
+            self.store,
+            self.index if self.jobs is None else self._submit,
+            refused=lambda: self.indexer.refusals.by_source(),  # noqa: PLW0108 - read when asked
+        )
         self.statistics = CorpusStatistics(self.store)
         self.retriever = HybridRetriever.from_settings(self.store, s, self.statistics)
         self.decision = Decision.from_settings(self.embeddings, s, scorer)

@@ -203,6 +203,7 @@ class ChatApp:
         lines = [markdown_text(line) for line in result.summary().splitlines()]
         if sync is not None:
             lines.append(f"Index updated: {markdown_text(sync.summary())}")
+            lines.extend(f"Not searchable: {markdown_text(s.reason)}" for s in sync.skipped)
         elif result.stored or result.unindexed:
             lines.append(QUEUED)
         if refused:

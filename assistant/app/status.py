@@ -30,15 +30,21 @@ def documents_text(bot: Assistant, viewer: Viewer = EVERYONE) -> str:
     """The corpus ``viewer`` sees, as a Markdown list."""
     try:
         sources = bot.library.sources(viewer)
+        refused = bot.library.refused(viewer)
     except AssistantError as exc:
         return f"⚠️ {exc}"
-    if not sources:
-        return "The corpus is empty."
-    lines = [
-        f"- {markdown_text(source)} · {plural(chunks, 'passage')}"
-        for source, chunks in sources.items()
-    ]
-    return "**In the corpus**\n\n" + "\n".join(lines)
+    parts = []
+    if sources:
+        lines = [
+            f"- {markdown_text(source)} · {plural(chunks, 'passage')}"
+            for source, chunks in sources.items()
+        ]
+        parts.append("**In the corpus**\n\n" + "\n".join(lines))
+    if refused:
+        # A stored file that answers nothing says why, rather than vanishing.
+        lines = [f"- {markdown_text(s)}: {markdown_text(why)}" for s, why in refused.items()]
+        parts.append("**Not searchable**\n\n" + "\n".join(lines))
+    return "\n\n".join(parts) or "The corpus is empty."
 
 
 def uploaded_documents(bot: Assistant, viewer: Viewer = EVERYONE) -> list[str]:

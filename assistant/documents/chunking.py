@@ -32,6 +32,19 @@ UNIT_ID_PREFIX = "u-"
 LEADIN_WORDS = 32
 """The words of a lead-in read with each of its list items when they are embedded."""
 UnitKind = Literal["sentence", "leadin", "item"]
+SEGMENT_CHARS = 20_000
+"""A unit longer than this (a file of one 10 MB line) is cut at a space into segments of
+about this many characters before it is tokenized: the tokenizer's offsets for one
+10 MB string took 1.2 GB."""
+_WORDS = re.compile(r"\S+")
+
+
+def least_chunks(text: str, max_tokens: int) -> int:
+    """A lower bound on the chunks ``text`` makes at ``max_tokens`` wordpieces a chunk
+    (each word is at least one wordpiece), counted without tokenizing: what a document
+    too large to index is refused by before it costs anything."""
+    words = sum(1 for _ in _WORDS.finditer(text))
+    return -(-words // max_tokens)
 
 
 @dataclass(frozen=True)
@@ -334,6 +347,22 @@ def chunk_document(
     return chunks
 
 
+def _segments(text: str, unit: Unit) -> Iterator[Unit]:
+    """``unit`` cut at the first space after every :data:`SEGMENT_CHARS` characters (a
+    run without spaces is cut where it reaches twice that); a shorter unit as it is."""
+    if unit.end - unit.start <= SEGMENT_CHARS:
+        yield unit
+        return
+    start = unit.start
+    while unit.end - start > SEGMENT_CHARS:
+        limit = min(unit.end, start + 2 * SEGMENT_CHARS)
+        space = text.find(" ", start + SEGMENT_CHARS, limit)
+        cut = space if space != -1 else limit
+        yield Unit(*trimmed(text, start, cut), unit.kind)
+        start = cut
+    yield Unit(*trimmed(text, start, unit.end), unit.kind)
+
+
 def _pages(doc: SourceDocument, start: int, end: int) -> tuple[tuple[int, int], ...]:
     """Where the pages of ``doc[start:end]`` begin: the page at ``start``, then each new one."""
     first = doc.page_at(start)
@@ -374,8 +403,19 @@ def _fit(
     """The unit itself, or word-boundary slices of it when it alone is over budget.
 
     Linear in the unit's length: a megabyte-long "sentence" is tokenized once
-    (or word by word), never once per cut.
+    (or word by word), never once per cut, and in segments of :data:`SEGMENT_CHARS`.
     """
+    for segment in _segments(text, unit):
+        yield from _fit_segment(text, segment, budget, count_tokens, token_ends)
+
+
+def _fit_segment(
+    text: str,
+    unit: Unit,
+    budget: int,
+    count_tokens: TokenCounter,
+    token_ends: TokenEnds | None,
+) -> Iterator[Unit]:
     body = text[unit.start : unit.end]
     if len(body) <= budget:  # a wordpiece is at least one character
         yield unit
@@ -384,7 +424,7 @@ def _fit(
     if (len(ends) if ends is not None else count_tokens(body)) <= budget:
         yield unit
         return
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
+    words = [(m.start(), m.end()) for m in _WORDS.finditer(body)]
     if ends is not None:
         tokens_to = [bisect.bisect_right(ends, end) for _, end in words]
     else:

@@ -36,10 +36,17 @@ the work was handed to the ingestion worker, see :mod:`assistant.serving.jobs`).
 class Library:
     """The corpus folder's documents, as each viewer may see and change them."""
 
-    def __init__(self, settings: Settings, store: ChunkStore, index: Index) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        index: Index,
+        refused: Callable[[], dict[str, str]] = dict,
+    ) -> None:
         self.settings = settings
         self.store = store
         self._index = index
+        self._refused = refused
         self._lock = threading.Lock()
         # Documents shown in the sources panel, by fingerprint (a PDF is parsed once).
         self._texts: LRUCache[str, str] = LRUCache(_TEXTS_CACHED)
@@ -47,6 +54,10 @@ class Library:
     def sources(self, viewer: Viewer = EVERYONE) -> dict[str, int]:
         """The indexed documents ``viewer`` sees, with their number of chunks."""
         return {s: n for s, n in self.store.sources().items() if viewer.sees(s)}
+
+    def refused(self, viewer: Viewer = EVERYONE) -> dict[str, str]:
+        """The files in the corpus ``viewer`` sees that the index refused, with why."""
+        return {s: why for s, why in self._refused().items() if viewer.sees(s)}
 
     def removable(self, viewer: Viewer = EVERYONE) -> list[str]:
         """The indexed uploads ``viewer`` may remove."""

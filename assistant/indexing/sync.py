@@ -23,10 +23,11 @@ import numpy as np
 
 from assistant.common.progress import Progress
 from assistant.common.text import plural
-from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk, chunk_document
-from assistant.documents.corpus import Corpus, SkippedFile
+from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk, chunk_document, least_chunks
+from assistant.documents.corpus import Corpus, DocumentFile, SkippedFile
 from assistant.errors import DocumentError, IndexReadOnlyError
 from assistant.indexing import builds
+from assistant.indexing.refusals import Refusal, Refusals
 from assistant.indexing.store import PAGE, PASSAGES_SUFFIX, ChunkStore
 from assistant.indexing.unit_vectors import embedded_texts, long_lists, unit_vector
 
@@ -97,6 +98,8 @@ class _Plan:
     total_chunks: int = 0
     unreadable: list[SkippedFile] = field(default_factory=list)
     """Files that could not be read this time (their previous chunks are kept)."""
+    refused: dict[str, Refusal] = field(default_factory=dict)
+    """The files refused this time, by digest: remembered, so no later sync pays again."""
 
     @cached_property
     def long_lists(self) -> frozenset[tuple[str, str]]:
@@ -124,10 +127,27 @@ class _Records(dict[str, list[Any]]):
 class Indexer:
     """Writes a corpus into a :class:`ChunkStore`."""
 
-    def __init__(self, store: ChunkStore) -> None:
+    def __init__(self, store: ChunkStore, refusals: Refusals | None = None) -> None:
         self.store = store
         self.settings = store.settings
         self.embeddings = store.embeddings
+        self._refusals = refusals
+
+    @cached_property
+    def max_tokens(self) -> int:
+        """The wordpieces of one chunk at most."""
+        return min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2)
+
+    @property
+    def refusals(self) -> Refusals:
+        """The files this index refused, valid under the limits they were refused by."""
+        if self._refusals is None:
+            limits = (
+                f"{self.settings.parse_limits!r} chunks={self.settings.max_document_chunks} "
+                f"tokens={self.max_tokens}"
+            )
+            self._refusals = Refusals(Path(self.settings.index_dir), limits)
+        return self._refusals
 
     def sync(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
         """Make the index match ``corpus``, embedding only new or changed chunks.
@@ -143,6 +163,8 @@ class Indexer:
         with self.store.translate_errors():
             plan = self._plan(corpus, self._indexed_by_source())
             self._apply(plan, progress)
+        present = None if corpus.partial else {f.fingerprint for f in corpus.files}
+        self.refusals.update(plan.refused, present)
         return SyncReport(
             documents=len(corpus.files) - len(plan.unreadable),
             chunks=plan.total_chunks,
@@ -156,36 +178,15 @@ class Indexer:
 
     def _plan(self, corpus: Corpus, indexed: dict[str, _Indexed]) -> _Plan:
         plan = _Plan()
-        max_tokens = min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2)
-        limits = self.settings.parse_limits
         for file in corpus.files:
             previous = indexed.get(file.source, _Indexed())
             if previous.complete_for(file.fingerprint):
                 plan.unchanged += 1
                 plan.total_chunks += len(previous.chunk_ids)
                 continue
-            try:
-                doc = file.read(limits)
-            except DocumentError as exc:
-                plan.unreadable.append(SkippedFile(file.source, str(exc)))
-                plan.total_chunks += len(previous.chunk_ids)
-                continue
-            chunks = chunk_document(
-                doc,
-                count_tokens=self.embeddings.count_tokens,
-                max_tokens=max_tokens,
-                token_ends=self.embeddings.token_ends,
-            )
-            if len(chunks) > self.settings.max_document_chunks:
+            chunks = self._chunks(file, plan)
+            if chunks is None:
                 # Skipped like an unreadable file: what was indexed from it before stays.
-                plan.unreadable.append(
-                    SkippedFile(
-                        file.source,
-                        f"{file.source}: {len(chunks):,} passages is over the limit of "
-                        f"{self.settings.max_document_chunks:,} for one document "
-                        "(ASSISTANT_MAX_DOCUMENT_CHUNKS); split it into smaller files",
-                    )
-                )
                 plan.total_chunks += len(previous.chunk_ids)
                 continue
             plan.total_chunks += len(chunks)
@@ -209,6 +210,40 @@ class Indexer:
                 plan.delete.extend(sorted(previous.all_ids()))
                 plan.deleted_chunks += len(previous.chunk_ids)
         return plan
+
+    def _chunks(self, file: DocumentFile, plan: _Plan) -> list[Chunk] | None:
+        """``file``'s chunks; None when it is refused (the reason put in ``plan``), at no
+        cost when it was refused before."""
+        known = self.refusals.get(file.fingerprint)
+        if known is not None and known.source == file.source:
+            plan.unreadable.append(SkippedFile(file.source, known.reason))
+            return None
+        try:
+            doc = file.read(self.settings.parse_limits)
+            # Counted before anything is tokenized: a 10 MB line costs a second, not 30.
+            least = least_chunks(doc.text, self.max_tokens)
+            if least > self.settings.max_document_chunks:
+                raise DocumentError(self._too_many(file.source, least, "at least "))
+            chunks = chunk_document(
+                doc,
+                count_tokens=self.embeddings.count_tokens,
+                max_tokens=self.max_tokens,
+                token_ends=self.embeddings.token_ends,
+            )
+            if len(chunks) > self.settings.max_document_chunks:
+                raise DocumentError(self._too_many(file.source, len(chunks)))
+        except DocumentError as exc:
+            plan.unreadable.append(SkippedFile(file.source, str(exc)))
+            plan.refused[file.fingerprint] = Refusal(file.source, str(exc))
+            return None
+        return chunks
+
+    def _too_many(self, source: str, count: int, bound: str = "") -> str:
+        return (
+            f"{source}: {bound}{count:,} passages is over the limit of "
+            f"{self.settings.max_document_chunks:,} for one document "
+            "(ASSISTANT_MAX_DOCUMENT_CHUNKS); split it into smaller files"
+        )
 
     def _indexed_by_source(self) -> dict[str, _Indexed]:
         indexed: dict[str, _Indexed] = defaultdict(_Indexed)
@@ -323,9 +358,10 @@ class Indexer:
         store = self.store
         folder = self.settings.index_dir
         with store.lock, self._file_lock():
+            self.refusals.forget()  # a rebuild tries every file again
             previous = builds.active(folder)
             build = builds.new_build(folder)
-            staging = Indexer(ChunkStore(self.settings, self.embeddings, path=build))
+            staging = Indexer(ChunkStore(self.settings, self.embeddings, path=build), self.refusals)
             report = staging._sync(corpus, progress)
             staging.store.forget()
             builds.publish(folder, build)
@@ -336,6 +372,7 @@ class Indexer:
     def _rebuild_on_server(self, corpus: Corpus, progress: Progress | None) -> SyncReport:
         store = self.store
         with store.lock:
+            self.refusals.forget()  # a rebuild tries every file again
             client = store.client
             name = self.settings.collection
             staging = f"{name}{_BUILDING_SUFFIX}{uuid.uuid4().hex[:8]}"

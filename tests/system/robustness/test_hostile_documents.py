@@ -3,7 +3,9 @@ article stays answerable beside it. Every hostile file is built here, none is co
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -16,7 +18,7 @@ from assistant.documents.parse_worker import read_bytes
 from assistant.errors import DocumentError
 from assistant.evaluation import article_set
 from assistant.settings import Limits
-from tests.support import ARTICLE, make_pdf, pdf_from_streams
+from tests.support import ARTICLE, PYTHON, make_pdf, pdf_from_streams
 
 pytestmark = pytest.mark.slow
 
@@ -98,6 +100,45 @@ def test_a_one_sentence_document_is_indexed_in_bounded_pieces(corpus, tmp_path, 
     assert len(chunks) > 100
     assert max(embeddings.count_tokens(c.text) for c in chunks) <= embeddings.max_tokens
     assert not bot.answer(COO).refused
+
+
+_PEAK = (
+    "import atexit, resource, sys\n"
+    "atexit.register(lambda: print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    " file=sys.stderr))\n"
+    "from assistant.cli import cli\n"
+    "cli()\n"
+)
+
+
+def _index_peak_mb(corpus, index) -> tuple[int, str]:
+    """`assistant index` in a process of its own: its peak memory (MB) and what it said."""
+    done = subprocess.run(
+        [PYTHON, "-c", _PEAK, "index", "--corpus", str(corpus), "--index", str(index)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    peak = int(done.stderr.rsplit("PEAK", 1)[1].split()[0]) // 1024  # Linux: KB
+    return peak, done.stdout + done.stderr
+
+
+def test_a_ten_megabyte_line_costs_little_memory_once_and_nothing_at_the_next_sync(
+    corpus, tmp_path
+):
+    baseline, _ = _index_peak_mb(corpus, tmp_path / "baseline-index")
+    words = (f"w{n}" for n in range(2_000_000))
+    (corpus / "one-line.txt").write_text(" ".join(words)[:9_900_000])  # under the upload limit
+    first, said = _index_peak_mb(corpus, tmp_path / "index")
+    assert "Skipped one-line.txt" in said and "ASSISTANT_MAX_DOCUMENT_CHUNKS" in said
+    assert first - baseline <= 200, f"the line took {first - baseline} MB more"
+    assert (tmp_path / "index" / "refused.json").is_file()
+    again, said = _index_peak_mb(corpus, tmp_path / "index")
+    assert "Skipped one-line.txt" in said  # remembered, with its reason
+    assert again - baseline <= 50
 
 
 def test_a_multi_file_upload_reports_each_file_and_indexes_the_good_ones(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.documents.chunking import LEADIN_WORDS, chunk_document
+from assistant.documents.chunking import LEADIN_WORDS, SEGMENT_CHARS, chunk_document, least_chunks
 from assistant.documents.formats import parse_document
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from tests.support import ARTICLE, SOURCE_ARTICLE
@@ -173,3 +173,34 @@ def test_a_chunk_travels_through_a_langchain_document_and_back(count_tokens):
             chunk.start,
             chunk.section,
         )
+
+
+@pytest.fixture(scope="module")
+def token_ends():
+    return SentenceTransformerEmbeddings("all-MiniLM-L6-v2").token_ends
+
+
+def _one_line(words: int) -> str:
+    return " ".join(f"w{n}" for n in range(words))  # no two passages alike
+
+
+def test_a_line_of_many_segments_is_tokenized_a_segment_at_a_time(count_tokens, token_ends):
+    doc = _doc(_one_line(30_000), kind="text", source="line.txt")
+    tokenized: list[int] = []
+
+    def ends(text: str) -> list[int]:
+        tokenized.append(len(text))
+        return token_ends(text)
+
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS, token_ends=ends)
+    assert len(tokenized) > 1 and max(tokenized) <= 2 * SEGMENT_CHARS
+    # Every word is in exactly one chunk, in order, and every chunk fits.
+    assert " ".join(c.text for c in chunks) == doc.text
+    assert max(count_tokens(c.text) for c in chunks) <= MAX_TOKENS
+
+
+def test_least_chunks_never_counts_more_chunks_than_a_document_makes(count_tokens):
+    for text in (_one_line(5_000), ARTICLE.read_text()):
+        doc = _doc(text, kind="text", source="t.txt")
+        made = chunk_document(doc, count_tokens=count_tokens, max_tokens=MAX_TOKENS)
+        assert 0 < least_chunks(doc.text, MAX_TOKENS) <= len(made)
