@@ -165,7 +165,11 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                     allowed_hosts=allowed_hosts(settings.allowed_hosts, settings.host),
                 ),
                 Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
-                Middleware(UploadQuota, max_bytes=settings.upload_bytes_per_hour),
+                Middleware(
+                    UploadQuota,
+                    max_bytes=settings.upload_bytes_per_hour,
+                    queue_url=settings.queue_url,
+                ),
                 Middleware(
                     SignInThrottle,
                     max_failures=settings.auth_address_failures,

@@ -32,6 +32,7 @@ from assistant.serving.guards import (
     send_text,
 )
 from assistant.serving.quota import SlidingQuota
+from assistant.serving.shared import Fallback, redis_client
 
 log = logging.getLogger("assistant")
 
@@ -88,29 +89,10 @@ class RedisFailures:
     """The times of lock-outs: wall-clock seconds, the same on every replica."""
 
     def __init__(self, url: str) -> None:
-        import redis
-
-        self._redis = redis.Redis.from_url(
-            url, socket_connect_timeout=2, socket_timeout=2, decode_responses=True
-        )
+        self._redis = redis_client(url)
         # While Redis is away each replica counts alone: sign-in goes on, never a 500.
         self._local = MemoryFailures()
-        self._away = False
-
-    def _shared(self, call: Callable[[], object], local: Callable[[], object]) -> object:
-        import redis
-
-        try:
-            result = call()
-        except redis.RedisError as exc:
-            if not self._away:
-                log.warning("Sign-in failures are counted in this replica alone: %s", exc)
-            self._away = True
-            return local()
-        if self._away:
-            log.warning("Sign-in failures are shared through Redis again.")
-        self._away = False
-        return result
+        self._shared = Fallback("Sign-in failures")
 
     def get(self, key: str) -> _Record | None:
         """The failures of ``key`` so far, if any."""
@@ -121,8 +103,7 @@ class RedisFailures:
                 return None
             return _Record(int(found.get("failures", 0)), float(found.get("locked_until", 0.0)))
 
-        found = self._shared(shared, lambda: self._local.get(key))
-        return found if isinstance(found, _Record) else None
+        return self._shared(shared, lambda: self._local.get(key))
 
     def fail(self, key: str) -> int:
         """Count one more failure (atomically, whichever replica counts it); the count."""
@@ -133,7 +114,7 @@ class RedisFailures:
             self._redis.expire(name, 86_400)
             return failures
 
-        return int(self._shared(shared, lambda: self._local.fail(key)))  # type: ignore[call-overload]
+        return self._shared(shared, lambda: self._local.fail(key))
 
     def lock(self, key: str, until: float) -> None:
         """Refuse ``key`` until ``until`` on every replica."""

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Any
 
 from assistant.serving.accounts import account_key
 from assistant.serving.guards import (
@@ -24,6 +25,7 @@ from assistant.serving.guards import (
     send_text,
 )
 from assistant.serving.quota import HOUR
+from assistant.serving.shared import Fallback, redis_client
 from assistant.serving.signin import cookies_of
 
 
@@ -75,6 +77,54 @@ class ByteWindow:
         return sent
 
 
+class RedisByteWindow:
+    """:class:`ByteWindow` shared by every replica through Redis: bytes counted in
+    one-minute buckets that expire after the window (so the window is the last 60 to 61
+    minutes). While Redis is away each replica counts alone, in a :class:`ByteWindow`."""
+
+    PREFIX = "assistant:upload-bytes:"
+    BUCKET = 60
+
+    def __init__(
+        self,
+        limit: int,
+        url: str,
+        *,
+        window: float = HOUR,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock  # wall-clock seconds: the same buckets on every replica
+        self._redis = redis_client(url)
+        self._local = ByteWindow(limit, window=window)
+        self._shared = Fallback("Upload bytes")
+
+    def left(self, key: str) -> int:
+        """Bytes ``key`` may still send now, whichever replica it sent them through."""
+        return self._shared(
+            lambda: self.limit - self._total(self._redis.pipeline(), key, None),
+            lambda: self._local.left(key),
+        )
+
+    def spend(self, key: str, count: int) -> bool:
+        """Count ``count`` bytes of ``key``'s; False when that passes its quota."""
+        return self._shared(
+            lambda: self._total(self._redis.pipeline(), key, count) <= self.limit,
+            lambda: self._local.spend(key, count),
+        )
+
+    def _total(self, pipe: Any, key: str, count: int | None) -> int:
+        bucket = int(self._clock() // self.BUCKET)
+        buckets = int(self.window // self.BUCKET)
+        names = [f"{self.PREFIX}{key}:{b}" for b in range(bucket - buckets + 1, bucket + 1)]
+        if count is not None:
+            pipe.incrby(names[-1], count)
+            pipe.expire(names[-1], int(self.window) + self.BUCKET)
+        pipe.mget(names)
+        return sum(int(v) for v in pipe.execute()[-1] if v)
+
+
 def visitor(scope: AsgiScope, prefix: str = "access-token") -> str:
     """Who sends a request: the signed-in account (every spelling of it one), else the
     client's address."""
@@ -93,13 +143,24 @@ def account_visitor(name: str) -> str:
 
 class UploadQuota:
     """ASGI middleware: 429 once a visitor's uploads in the last hour would pass
-    ``max_bytes`` (at once when a body's declared length already would)."""
+    ``max_bytes`` (at once when a body's declared length already would); counted across
+    replicas through the job queue's Redis when there is one (``queue_url``)."""
 
     def __init__(
-        self, app: AsgiApp, *, max_bytes: int, clock: Callable[[], float] = time.monotonic
+        self,
+        app: AsgiApp,
+        *,
+        max_bytes: int,
+        queue_url: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
-        self.sent = ByteWindow(max_bytes, clock=clock)
+        # With a job queue there are replicas: a visitor's bytes count on every one.
+        self.sent: ByteWindow | RedisByteWindow
+        if queue_url:
+            self.sent = RedisByteWindow(max_bytes, queue_url)
+        else:
+            self.sent = ByteWindow(max_bytes, clock=clock)
 
     async def __call__(self, scope: AsgiScope, receive: AsgiReceive, send: AsgiSend) -> None:
         if not _is_upload(scope):

@@ -21,6 +21,8 @@ from tests.support import ARTICLE, REPO, free_port
 
 CONFIG = REPO / "deploy" / "supervisord.conf"
 ENV_FILE = REPO / "deploy" / "deploy.env"
+UPLOAD_QUOTA = 5_000_000
+"""Bytes one visitor may upload in an hour here (ASSISTANT_UPLOAD_BYTES_PER_HOUR)."""
 PROCESSES = ("chroma", "redis", "worker", "app1", "app2", "nginx")
 
 
@@ -56,6 +58,8 @@ class Deployment:
             "APP2_PORT": str(ports["app2"]),
             "NGINX_PORT": str(ports["nginx"]),
             "APP_PORTS": f"{ports['app1']},{ports['app2']}",
+            # Small enough for a test to pass it: test_replicas' quota test.
+            "ASSISTANT_UPLOAD_BYTES_PER_HOUR": str(UPLOAD_QUOTA),
         }
         (self.data / "logs").mkdir(parents=True)
         self.supervisor: subprocess.Popen[bytes] | None = None

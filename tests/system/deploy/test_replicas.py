@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.system.deploy.deployment import PROCESSES, Deployment, upstream_of
+from tests.system.deploy.deployment import PROCESSES, UPLOAD_QUOTA, Deployment, upstream_of
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -281,3 +281,21 @@ def test_redis_away_and_back_loses_no_upload_and_stops_no_process(deployment, br
         time.sleep(1)
     assert {name: deployment.pid(name) for name in pids} == pids  # nothing exited
     assert "job queue is back" in deployment.log("worker")
+
+
+def test_a_visitors_upload_bytes_count_on_both_replicas(deployment):
+    import httpx
+
+    piece = [("files", ("piece.md", b"x" * (UPLOAD_QUOTA * 2 // 5), "text/markdown"))]
+    # One visitor (as nginx forwards their address) alternating between the replicas.
+    visitor = {"X-Forwarded-For": "198.51.100.9"}
+    statuses = [
+        httpx.post(
+            f"{deployment.replica_url(name)}gradio_api/upload",
+            files=piece,
+            headers=visitor,
+            timeout=60,
+        ).status_code
+        for name in ("app1", "app2", "app1", "app2")
+    ]
+    assert statuses == [200, 200, 429, 429]
