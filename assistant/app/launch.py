@@ -168,6 +168,7 @@ def launch(bot: Assistant | None = None, **overrides: Any) -> None:
                 Middleware(
                     UploadQuota,
                     max_bytes=settings.upload_bytes_per_hour,
+                    max_files=settings.uploads_per_hour,
                     queue_url=settings.queue_url,
                 ),
                 Middleware(

@@ -33,10 +33,10 @@ async def bounded_body(
     receive: AsgiReceive,
     send: AsgiSend,
     *,
-    over: Callable[[int], bool],
+    over: Callable[[bytes], bool],
     refuse: Callable[[AsgiSend], Awaitable[None]],
 ) -> None:
-    """Run ``app`` on a body read piece by piece: once ``over(bytes of this piece)`` says
+    """Run ``app`` on a body read piece by piece: once ``over(this piece)`` says
     the body has gone too far, ``refuse`` answers (unless the app already has) and the app
     is told the client left, so it stops reading whatever it does with parsing errors."""
     started = refused = False
@@ -46,7 +46,7 @@ async def bounded_body(
         if refused:
             return {"type": "http.disconnect"}
         message = await receive()
-        if message["type"] == "http.request" and over(len(message.get("body", b""))):
+        if message["type"] == "http.request" and over(message.get("body", b"")):
             refused = True
             if not started:
                 await refuse(send)
@@ -80,9 +80,9 @@ class BodyLimit:
             return
         received = 0
 
-        def over(count: int) -> bool:
+        def over(piece: bytes) -> bool:
             nonlocal received
-            received += count
+            received += len(piece)
             return received > self.max_bytes
 
         await bounded_body(self.app, scope, receive, send, over=over, refuse=self._refuse)

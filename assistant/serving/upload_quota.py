@@ -9,12 +9,16 @@ writes them.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+from assistant.documents.formats import SUPPORTED_SUFFIXES, listed_suffixes
 from assistant.serving.accounts import account_key
 from assistant.serving.guards import (
     AsgiApp,
@@ -144,17 +148,21 @@ def account_visitor(name: str) -> str:
 class UploadQuota:
     """ASGI middleware: 429 once a visitor's uploads in the last hour would pass
     ``max_bytes`` (at once when a body's declared length already would); counted across
-    replicas through the job queue's Redis when there is one (``queue_url``)."""
+    replicas through the job queue's Redis when there is one (``queue_url``). A request
+    carrying more than ``max_files`` files, or a file of a type the corpus does not
+    read, is refused as its part arrives, before Gradio stores anything."""
 
     def __init__(
         self,
         app: AsgiApp,
         *,
         max_bytes: int,
+        max_files: int = 30,
         queue_url: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
+        self.max_files = max_files
         # With a job queue there are replicas: a visitor's bytes count on every one.
         self.sent: ByteWindow | RedisByteWindow
         if queue_url:
@@ -169,23 +177,74 @@ class UploadQuota:
         key = visitor(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.sent.left(key):
-            await self._refuse(send)
+            await self._over_quota(send)
             return
-        await bounded_body(
-            self.app,
-            scope,
-            receive,
-            send,
-            over=lambda count: not self.sent.spend(key, count),
-            refuse=self._refuse,
-        )
+        names = FileNames()
+        refusal: list[Callable[[AsgiSend], Awaitable[None]]] = []
 
-    async def _refuse(self, send: AsgiSend) -> None:
+        def over(piece: bytes) -> bool:
+            if not self.sent.spend(key, len(piece)):
+                refusal.append(self._over_quota)
+            for name in names.feed(piece):
+                if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                    refusal.append(functools.partial(self._wrong_type, name=name))
+            if names.count > self.max_files:
+                refusal.append(self._too_many)
+            return bool(refusal)
+
+        async def refuse(send: AsgiSend) -> None:
+            await refusal[0](send)
+
+        await bounded_body(self.app, scope, receive, send, over=over, refuse=refuse)
+
+    async def _over_quota(self, send: AsgiSend) -> None:
         text = (
             f"You have uploaded as much as this server takes in an hour ({self.sent.limit:,} "
             "bytes; ASSISTANT_UPLOAD_BYTES_PER_HOUR): try again later."
         )
         await send_text(send, 429, text, [(b"retry-after", b"3600"), (b"connection", b"close")])
+
+    async def _wrong_type(self, send: AsgiSend, *, name: str) -> None:
+        text = (
+            f"{name!r} is not a kind of document this assistant reads: upload "
+            f"{listed_suffixes('or')} files."
+        )
+        await send_text(send, 415, text, [(b"connection", b"close")])
+
+    async def _too_many(self, send: AsgiSend) -> None:
+        text = (
+            f"One upload may carry at most {self.max_files} files "
+            "(ASSISTANT_UPLOADS_PER_HOUR): send fewer at a time."
+        )
+        await send_text(send, 413, text, [(b"connection", b"close")])
+
+
+class FileNames:
+    """The file names of a multipart body's parts, found as the body streams in pieces
+    (a part's header may be cut between two pieces)."""
+
+    _FILENAME = re.compile(rb'content-disposition:[^\r\n]*?filename="([^"\r\n]*)"', re.I)
+    _CARRY = 2048
+    """Bytes kept from one piece to the next: a part header longer is not a file's."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._tail = b""
+        self._seen = 0  # where the last name found ends, in the tail plus the next piece
+
+    def feed(self, piece: bytes) -> list[str]:
+        """The names whose headers end in ``piece``."""
+        buffer = self._tail + piece
+        names = []
+        for match in self._FILENAME.finditer(buffer):
+            if match.end() > self._seen:
+                names.append(match.group(1).decode("utf-8", "replace"))
+                self._seen = match.end()
+        self.count += len(names)
+        cut = max(0, len(buffer) - self._CARRY)
+        self._tail = buffer[cut:]
+        self._seen = max(0, self._seen - cut)
+        return names
 
 
 def _is_upload(scope: AsgiScope) -> bool:

@@ -43,3 +43,32 @@ def test_a_push_to_gradios_upload_route_is_refused_past_the_visitors_hourly_byte
         timeout=60,
     )
     assert other.status_code == 200
+
+
+def test_gradios_upload_route_takes_only_the_kinds_the_corpus_reads(server):
+    url, temp = server
+    before = _stored(temp)
+    files = [("files", ("tool.exe", b"MZ" * 5000, "application/octet-stream"))]
+    refused = httpx.post(
+        f"{url}gradio_api/upload",
+        files=files,
+        headers={"X-Forwarded-For": "198.51.100.5"},
+        timeout=60,
+    )
+    assert refused.status_code == 415 and ".pdf" in refused.text
+    assert _stored(temp) == before
+
+
+def test_gradios_upload_route_refuses_a_thousand_files_in_one_request(server):
+    url, temp = server
+    before = _stored(temp)
+    files = [("files", (f"n{i}.md", b"# Note\n", "text/markdown")) for i in range(1000)]
+    refused = httpx.post(
+        f"{url}gradio_api/upload",
+        files=files,
+        headers={"X-Forwarded-For": "198.51.100.6"},
+        timeout=60,
+    )
+    assert refused.status_code == 413
+    # Gradio writes parts as they stream in: those before the refusal, within the quota.
+    assert _stored(temp) - before <= 30 * len(b"# Note\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from assistant.serving.upload_quota import ByteWindow, UploadQuota, visitor
+from assistant.serving.upload_quota import ByteWindow, FileNames, UploadQuota, visitor
 from tests.unit.serving.asgi import answering
 
 
@@ -115,3 +115,41 @@ def test_the_byte_window_forgets_what_is_older_than_an_hour():
     assert window.spend("a", 80) and not window.spend("a", 30)
     clock.now += 3600
     assert window.left("a") == 100
+
+
+def _part(name: str, body: bytes = b"# Notes\n") -> bytes:
+    return (
+        b'--b\r\nContent-Disposition: form-data; name="files"; '
+        + f'filename="{name}"'.encode()
+        + b"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        + body
+        + b"\r\n"
+    )
+
+
+def test_a_file_of_a_kind_the_corpus_does_not_read_is_refused_as_its_part_arrives():
+    guard = UploadQuota(answering(200), max_bytes=10**9)
+    body = _part("notes.md") + _part("tool.exe", b"MZ" * 1000) + b"--b--\r\n"
+    status, read = _upload(guard, "10.0.0.9", [body[i : i + 100] for i in range(0, len(body), 100)])
+    assert status == 415
+    assert read < len(body)
+
+
+def test_a_request_of_more_files_than_allowed_is_refused():
+    guard = UploadQuota(answering(200), max_bytes=10**9, max_files=3)
+    assert _upload(guard, "10.0.0.9", [_part(f"n{i}.md") for i in range(3)])[0] == 200
+    assert _upload(guard, "10.0.0.9", [_part(f"n{i}.md") for i in range(4)])[0] == 413
+
+
+def test_a_part_header_cut_between_two_pieces_is_still_read():
+    names = FileNames()
+    part = _part("report.pdf")
+    cut = part.index(b"report") + 3
+    assert names.feed(b"x" * 5000 + part[:cut]) == []
+    assert names.feed(part[cut:]) == ["report.pdf"]
+    assert names.feed(b"more bytes") == [] and names.count == 1
+
+
+def test_allowed_kinds_pass_whatever_their_case():
+    guard = UploadQuota(answering(200), max_bytes=10**9)
+    assert _upload(guard, "10.0.0.9", [_part("Notes.MD"), _part("a.Pdf"), _part("b.txt")])[0] == 200
