@@ -10,41 +10,23 @@ source text, so a citation can point at the exact words.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
-import itertools
 import json
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
 from langchain_core.documents import Document
 
-from assistant.documents.blocks import Block, parse_blocks, split_sentences, trimmed
+from assistant.documents.blocks import Block, parse_blocks, split_sentences
+from assistant.documents.budget import TokenCounter, TokenEnds, pack
 from assistant.documents.formats import STRUCTURE, SourceDocument
 
-TokenCounter = Callable[[str], int]
-TokenEnds = Callable[[str], list[int]]
-"""Where each wordpiece of a text ends (character offsets): one tokenizer pass."""
 UNIT_ID_PREFIX = "u-"
 LEADIN_WORDS = 32
 """The words of a lead-in read with each of its list items when they are embedded."""
 UnitKind = Literal["sentence", "leadin", "item"]
-SEGMENT_CHARS = 20_000
-"""A unit longer than this (a file of one 10 MB line) is cut at a space into segments of
-about this many characters before it is tokenized: the tokenizer's offsets for one
-10 MB string took 1.2 GB."""
-_WORDS = re.compile(r"\S+")
-
-
-def least_chunks(text: str, max_tokens: int) -> int:
-    """A lower bound on the chunks ``text`` makes at ``max_tokens`` wordpieces a chunk
-    (each word is at least one wordpiece), counted without tokenizing: what a document
-    too large to index is refused by before it costs anything."""
-    words = sum(1 for _ in _WORDS.finditer(text))
-    return -(-words // max_tokens)
 
 
 @dataclass(frozen=True)
@@ -310,7 +292,7 @@ def chunk_document(
         units = list(_units(doc, group, members))
         leadin_text = doc.text[group.leadin.start : group.leadin.end] if group.leadin else ""
         budget = max_tokens - (count_tokens(leadin_text) if leadin_text else 0)
-        for window in _pack(doc.text, units, budget, count_tokens, token_ends):
+        for window in pack(doc.text, units, budget, count_tokens, token_ends):
             context = leadin_text if window[0].kind != "leadin" else ""
             pieces.append((group, context, window))
 
@@ -347,22 +329,6 @@ def chunk_document(
     return chunks
 
 
-def _segments(text: str, unit: Unit) -> Iterator[Unit]:
-    """``unit`` cut at the first space after every :data:`SEGMENT_CHARS` characters (a
-    run without spaces is cut where it reaches twice that); a shorter unit as it is."""
-    if unit.end - unit.start <= SEGMENT_CHARS:
-        yield unit
-        return
-    start = unit.start
-    while unit.end - start > SEGMENT_CHARS:
-        limit = min(unit.end, start + 2 * SEGMENT_CHARS)
-        space = text.find(" ", start + SEGMENT_CHARS, limit)
-        cut = space if space != -1 else limit
-        yield Unit(*trimmed(text, start, cut), unit.kind)
-        start = cut
-    yield Unit(*trimmed(text, start, unit.end), unit.kind)
-
-
 def _pages(doc: SourceDocument, start: int, end: int) -> tuple[tuple[int, int], ...]:
     """Where the pages of ``doc[start:end]`` begin: the page at ``start``, then each new one."""
     first = doc.page_at(start)
@@ -372,67 +338,3 @@ def _pages(doc: SourceDocument, start: int, end: int) -> tuple[tuple[int, int], 
         (offset, number) for number, offset in enumerate(doc.pages, start=1) if start < offset < end
     ]
     return ((start, first), *inside)
-
-
-def _pack(
-    text: str,
-    units: list[Unit],
-    budget: int,
-    count_tokens: TokenCounter,
-    token_ends: TokenEnds | None,
-) -> Iterator[list[Unit]]:
-    """Consecutive runs of units whose source span fits in ``budget`` tokens."""
-    window: list[Unit] = []
-    for unit in units:
-        for piece in _fit(text, unit, budget, count_tokens, token_ends):
-            if window and count_tokens(text[window[0].start : piece.end]) > budget:
-                yield window
-                window = []
-            window.append(piece)
-    if window:
-        yield window
-
-
-def _fit(
-    text: str,
-    unit: Unit,
-    budget: int,
-    count_tokens: TokenCounter,
-    token_ends: TokenEnds | None,
-) -> Iterator[Unit]:
-    """The unit itself, or word-boundary slices of it when it alone is over budget.
-
-    Linear in the unit's length: a megabyte-long "sentence" is tokenized once
-    (or word by word), never once per cut, and in segments of :data:`SEGMENT_CHARS`.
-    """
-    for segment in _segments(text, unit):
-        yield from _fit_segment(text, segment, budget, count_tokens, token_ends)
-
-
-def _fit_segment(
-    text: str,
-    unit: Unit,
-    budget: int,
-    count_tokens: TokenCounter,
-    token_ends: TokenEnds | None,
-) -> Iterator[Unit]:
-    body = text[unit.start : unit.end]
-    if len(body) <= budget:  # a wordpiece is at least one character
-        yield unit
-        return
-    ends = token_ends(body) if token_ends is not None else None  # counts them too
-    if (len(ends) if ends is not None else count_tokens(body)) <= budget:
-        yield unit
-        return
-    words = [(m.start(), m.end()) for m in _WORDS.finditer(body)]
-    if ends is not None:
-        tokens_to = [bisect.bisect_right(ends, end) for _, end in words]
-    else:
-        tokens_to = list(itertools.accumulate(count_tokens(body[s:e]) for s, e in words))
-    start, used, before = 0, 0, 0
-    for (word_start, _), total in zip(words, tokens_to, strict=True):
-        if total - used > budget and word_start > start:
-            yield Unit(*trimmed(text, unit.start + start, unit.start + word_start), unit.kind)
-            start, used = word_start, before
-        before = total
-    yield Unit(*trimmed(text, unit.start + start, unit.start + len(body)), unit.kind)

@@ -6,7 +6,8 @@ parsed by a separate Python process (``python -m assistant.documents.parse_worke
 memory limit and a deadline; whatever happens there, the caller gets a
 :class:`~assistant.errors.DocumentError` naming the file and the reason, and
 indexing, the CLI and the app carry on. The worker is kept between files (its
-start-up is paid once) and replaced when a file kills or hangs it. Requests and
+start-up is paid once) and replaced when a file kills or hangs it; two of them
+take files in turn, so a slow file does not hold up every other. Requests and
 results cross the pipe as JSON, so a worker subverted by a hostile file can
 send nothing but data.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import queue
 import subprocess
 import sys
 import threading
@@ -32,7 +34,11 @@ def read_bytes(raw: bytes, *, source: str, kind: str, limits: Limits) -> SourceD
     """``raw`` as a document; risky formats parsed in the worker, within ``limits``."""
     if kind not in ISOLATED_KINDS:
         return parse_document(raw, source=source, kind=kind, max_chars=limits.max_chars)
-    return _WORKER.parse(raw, source, kind, limits)
+    worker = _POOL.get()
+    try:
+        return worker.parse(raw, source, kind, limits)
+    finally:
+        _POOL.put(worker)
 
 
 class _Worker:
@@ -87,8 +93,19 @@ class _Worker:
             self._process = None
 
 
-_WORKER = _Worker()
-atexit.register(_WORKER.close)
+POOL_SIZE = 2
+"""Worker processes at most: one visitor's slow PDF leaves another's file a reader of its
+own, and the machine's memory bounds how many limits' worth of parsing run at once."""
+_WORKERS = [_Worker() for _ in range(POOL_SIZE)]
+_POOL: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the last used first: it is warm
+for _worker in _WORKERS:
+    _POOL.put(_worker)
+
+
+@atexit.register
+def _close_all() -> None:
+    for worker in _WORKERS:
+        worker.close()
 
 
 def _serve(memory: int) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,10 +22,12 @@ import numpy as np
 
 from assistant.common.progress import Progress
 from assistant.common.text import plural
-from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk, chunk_document, least_chunks
-from assistant.documents.corpus import Corpus, DocumentFile, SkippedFile
-from assistant.errors import DocumentError, IndexReadOnlyError
+from assistant.documents.chunking import UNIT_ID_PREFIX, Chunk
+from assistant.documents.corpus import Corpus, SkippedFile
+from assistant.errors import IndexReadOnlyError
 from assistant.indexing import builds
+from assistant.indexing.indexed import Indexed, indexed_by_source
+from assistant.indexing.reading import FileReader
 from assistant.indexing.refusals import Refusal, Refusals
 from assistant.indexing.store import PAGE, PASSAGES_SUFFIX, ChunkStore
 from assistant.indexing.unit_vectors import embedded_texts, long_lists, unit_vector
@@ -62,28 +63,6 @@ class SyncReport:
         if self.skipped:
             text += f"; skipped {len(self.skipped)} file(s)"
         return text
-
-
-@dataclass
-class _Indexed:
-    """What the index holds of one source file."""
-
-    chunk_ids: set[str] = field(default_factory=set)
-    unit_ids: set[str] = field(default_factory=set)
-    fingerprints: set[str] = field(default_factory=set)
-    expected: set[int] = field(default_factory=set)
-    referenced_units: set[str] = field(default_factory=set)
-
-    def complete_for(self, fingerprint: str) -> bool:
-        """True when every chunk and unit of the file's current version is indexed."""
-        return (
-            self.fingerprints == {fingerprint}
-            and self.expected == {len(self.chunk_ids)}
-            and self.referenced_units == self.unit_ids
-        )
-
-    def all_ids(self) -> set[str]:
-        return self.chunk_ids | self.unit_ids
 
 
 @dataclass
@@ -131,23 +110,12 @@ class Indexer:
         self.store = store
         self.settings = store.settings
         self.embeddings = store.embeddings
-        self._refusals = refusals
-
-    @cached_property
-    def max_tokens(self) -> int:
-        """The wordpieces of one chunk at most."""
-        return min(self.settings.chunk_max_tokens, self.embeddings.max_tokens - 2)
+        self.reader = FileReader(self.settings, self.embeddings, refusals)
 
     @property
     def refusals(self) -> Refusals:
-        """The files this index refused, valid under the limits they were refused by."""
-        if self._refusals is None:
-            limits = (
-                f"{self.settings.parse_limits!r} chunks={self.settings.max_document_chunks} "
-                f"tokens={self.max_tokens}"
-            )
-            self._refusals = Refusals(Path(self.settings.index_dir), limits)
-        return self._refusals
+        """The files this index refused (see :mod:`assistant.indexing.refusals`)."""
+        return self.reader.refusals
 
     def sync(self, corpus: Corpus, *, progress: Progress | None = None) -> SyncReport:
         """Make the index match ``corpus``, embedding only new or changed chunks.
@@ -155,13 +123,34 @@ class Indexer:
         Files that could not be read this time keep their previous chunks, so a
         transient read error never deletes indexed content.
         """
-        with self.store.lock, self._file_lock():
-            return self._sync(corpus, progress)
-
-    def _sync(self, corpus: Corpus, progress: Progress | None) -> SyncReport:
         started = time.perf_counter()
+        # Read and cut before the lock: one visitor's slow PDF does not hold up another's
+        # upload, which waits only for the writing.
         with self.store.translate_errors():
-            plan = self._plan(corpus, self._indexed_by_source())
+            prepared = self._prepare(corpus)
+        with self.store.lock, self._file_lock():
+            return self._sync(corpus, progress, prepared, started=started)
+
+    def _prepare(self, corpus: Corpus) -> dict[tuple[str, str], list[Chunk] | Refusal]:
+        """The chunks (or the refusal) of each file the index lacks, read without the lock."""
+        indexed = indexed_by_source(self.store)
+        return {
+            (file.source, file.fingerprint): self.reader.read(file)
+            for file in corpus.files
+            if not indexed.get(file.source, Indexed()).complete_for(file.fingerprint)
+        }
+
+    def _sync(
+        self,
+        corpus: Corpus,
+        progress: Progress | None,
+        prepared: dict[tuple[str, str], list[Chunk] | Refusal] | None = None,
+        *,
+        started: float | None = None,
+    ) -> SyncReport:
+        started = time.perf_counter() if started is None else started
+        with self.store.translate_errors():
+            plan = self._plan(corpus, indexed_by_source(self.store), prepared or {})
             self._apply(plan, progress)
         present = None if corpus.partial else {f.fingerprint for f in corpus.files}
         self.refusals.update(plan.refused, present)
@@ -176,17 +165,26 @@ class Indexer:
             skipped=(*corpus.skipped, *plan.unreadable),
         )
 
-    def _plan(self, corpus: Corpus, indexed: dict[str, _Indexed]) -> _Plan:
+    def _plan(
+        self,
+        corpus: Corpus,
+        indexed: dict[str, Indexed],
+        prepared: dict[tuple[str, str], list[Chunk] | Refusal],
+    ) -> _Plan:
         plan = _Plan()
         for file in corpus.files:
-            previous = indexed.get(file.source, _Indexed())
+            previous = indexed.get(file.source, Indexed())
             if previous.complete_for(file.fingerprint):
                 plan.unchanged += 1
                 plan.total_chunks += len(previous.chunk_ids)
                 continue
-            chunks = self._chunks(file, plan)
-            if chunks is None:
+            chunks = prepared.get((file.source, file.fingerprint))
+            if chunks is None:  # changed since it was read, or a rebuild's
+                chunks = self.reader.read(file)
+            if isinstance(chunks, Refusal):
                 # Skipped like an unreadable file: what was indexed from it before stays.
+                plan.unreadable.append(SkippedFile(file.source, chunks.reason))
+                plan.refused[file.fingerprint] = chunks
                 plan.total_chunks += len(previous.chunk_ids)
                 continue
             plan.total_chunks += len(chunks)
@@ -206,65 +204,13 @@ class Indexer:
             return plan
         unreadable = {s.source for s in (*corpus.skipped, *plan.unreadable)}
         for source, previous in indexed.items():
-            if corpus.get(source) is None and source not in unreadable:
+            # A file added since the folder was listed (an upload indexed while this
+            # sync was reading) is not this sync's to remove.
+            added = (corpus.root / source).is_file()
+            if corpus.get(source) is None and source not in unreadable and not added:
                 plan.delete.extend(sorted(previous.all_ids()))
                 plan.deleted_chunks += len(previous.chunk_ids)
         return plan
-
-    def _chunks(self, file: DocumentFile, plan: _Plan) -> list[Chunk] | None:
-        """``file``'s chunks; None when it is refused (the reason put in ``plan``), at no
-        cost when it was refused before."""
-        known = self.refusals.get(file.fingerprint)
-        if known is not None and known.source == file.source:
-            plan.unreadable.append(SkippedFile(file.source, known.reason))
-            return None
-        try:
-            doc = file.read(self.settings.parse_limits)
-            # Counted before anything is tokenized: a 10 MB line costs a second, not 30.
-            least = least_chunks(doc.text, self.max_tokens)
-            if least > self.settings.max_document_chunks:
-                raise DocumentError(self._too_many(file.source, least, "at least "))
-            chunks = chunk_document(
-                doc,
-                count_tokens=self.embeddings.count_tokens,
-                max_tokens=self.max_tokens,
-                token_ends=self.embeddings.token_ends,
-            )
-            if len(chunks) > self.settings.max_document_chunks:
-                raise DocumentError(self._too_many(file.source, len(chunks)))
-        except DocumentError as exc:
-            plan.unreadable.append(SkippedFile(file.source, str(exc)))
-            plan.refused[file.fingerprint] = Refusal(file.source, str(exc))
-            return None
-        return chunks
-
-    def _too_many(self, source: str, count: int, bound: str = "") -> str:
-        return (
-            f"{source}: {bound}{count:,} passages is over the limit of "
-            f"{self.settings.max_document_chunks:,} for one document "
-            "(ASSISTANT_MAX_DOCUMENT_CHUNKS); split it into smaller files"
-        )
-
-    def _indexed_by_source(self) -> dict[str, _Indexed]:
-        indexed: dict[str, _Indexed] = defaultdict(_Indexed)
-        store = self.store
-        for ids, documents, metadatas in store.pages(
-            store.passages, include=["documents", "metadatas"]
-        ):
-            for chunk_id, document, metadata in zip(ids, documents, metadatas, strict=True):
-                entry = indexed[str(metadata["source"])]
-                entry.fingerprints.add(str(metadata.get("fingerprint", "")))
-                entry.chunk_ids.add(chunk_id)
-                entry.expected.add(int(metadata.get("file_chunks", -1)))
-                entry.referenced_units.update(
-                    Chunk.from_record(chunk_id, document or "", metadata).unit_ids
-                )
-        for ids, _, metadatas in store.pages(store.collection, include=["metadatas"]):
-            for unit_id, metadata in zip(ids, metadatas, strict=True):
-                entry = indexed[str(metadata["source"])]
-                entry.fingerprints.add(str(metadata.get("fingerprint", "")))
-                entry.unit_ids.add(unit_id)
-        return indexed
 
     def _apply(self, plan: _Plan, progress: Progress | None) -> None:
         units, passages = self.store.collection, self.store.passages

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.documents.chunking import LEADIN_WORDS, SEGMENT_CHARS, chunk_document, least_chunks
+from assistant.documents.budget import SEGMENT_CHARS, least_chunks
+from assistant.documents.chunking import LEADIN_WORDS, chunk_document
 from assistant.documents.formats import parse_document
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from tests.support import ARTICLE, SOURCE_ARTICLE
