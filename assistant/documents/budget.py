@@ -79,12 +79,17 @@ def pack(
 ) -> Iterator[list[U]]:
     """Consecutive runs of units whose source span fits in ``budget`` tokens."""
     window: list[U] = []
-    for unit in units:
-        for piece in _fit(text, unit, budget, count_tokens, token_ends):
-            if window and count_tokens(text[window[0].start : piece.end]) > budget:
-                yield window
-                window = []
-            window.append(piece)
+    pieces = (
+        piece
+        for unit in units
+        for segment in _segments(text, unit)
+        for piece in _fit(text, segment, budget, count_tokens, token_ends)
+    )
+    for piece in pieces:
+        if window and count_tokens(text[window[0].start : piece.end]) > budget:
+            yield window
+            window = []
+        window.append(piece)
     if window:
         yield window
 
@@ -99,19 +104,9 @@ def _fit(
     """The unit itself, or word-boundary slices of it when it alone is over budget.
 
     Linear in the unit's length: a megabyte-long "sentence" is tokenized once
-    (or word by word), never once per cut, and in segments of :data:`SEGMENT_CHARS`.
+    (or word by word), never once per cut; :func:`pack` gives it a segment of at most
+    about :data:`SEGMENT_CHARS` at a time.
     """
-    for segment in _segments(text, unit):
-        yield from _fit_segment(text, segment, budget, count_tokens, token_ends)
-
-
-def _fit_segment(
-    text: str,
-    unit: U,
-    budget: int,
-    count_tokens: TokenCounter,
-    token_ends: TokenEnds | None,
-) -> Iterator[U]:
     body = text[unit.start : unit.end]
     if len(body) <= budget:  # a wordpiece is at least one character
         yield unit

@@ -7,6 +7,11 @@ import asyncio
 
 def post(guard, address: str, path: str) -> int:
     """One POST to ``path`` from ``address`` through ``guard``; the status it answers."""
+    return request(guard, "POST", path, address=address)
+
+
+def request(guard, method: str, path: str, *, address: str = "10.0.0.9", **scope) -> int:
+    """One request through ``guard`` (``scope``: more of its ASGI scope); the status."""
     statuses: list[int] = []
 
     async def receive():
@@ -16,8 +21,8 @@ def post(guard, address: str, path: str) -> int:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
-    scope = {"type": "http", "method": "POST", "path": path, "client": (address, 5000)}
-    asyncio.run(guard(scope, receive, send))
+    whole = {"type": "http", "method": method, "path": path, "client": (address, 5000), **scope}
+    asyncio.run(guard(whole, receive, send))
     return statuses[0]
 
 

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 
 from assistant.serving.exports import ExportOwners, OwnExports
 from assistant.serving.upload_quota import account_visitor
-from tests.unit.serving.asgi import answering
+from tests.unit.serving.asgi import answering, request
 
 APP = SimpleNamespace(tokens={"t-ada": "Ada", "t-bob": "bob"})
 EXPORT = "/gradio_api/file=/tmp/gradio/1f2e/conversation-0123abcd.md"
 
 
 def _get(guard: OwnExports, path: str, token: str | None) -> int:
-    statuses: list[int] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            statuses.append(message["status"])
-
     cookie = [(b"cookie", f"access-token-x={token}".encode())] if token else []
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "client": ("10.0.0.9", 1),
-        "app": APP,
-        "headers": cookie,
-    }
-    asyncio.run(guard(scope, receive, send))
-    return statuses[0]
+    return request(guard, "GET", path, app=APP, headers=cookie)
 
 
 def _guard() -> OwnExports:
