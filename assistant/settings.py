@@ -106,7 +106,8 @@ class Settings(BaseSettings):
     max_corpus_bytes: int = Field(default=200_000_000, ge=1)
     """An upload that would take the corpus folder past this size is refused with a message."""
     uploads_per_hour: int = Field(default=30, ge=1)
-    """Files one visitor of the chat app (by sign-in name, else address) may upload in an hour."""
+    """Files one visitor of the chat app (by sign-in name, else address) may upload in an hour;
+    also the most files one request to Gradio's `/gradio_api/upload` may carry."""
     upload_bytes_per_hour: int = Field(default=200_000_000, ge=1)
     """Bytes one visitor (by sign-in name, else address) may send to the upload routes in an
     hour, Gradio's own `/gradio_api/upload` included; beyond it 429, before anything is
