@@ -90,6 +90,15 @@ class _Plan:
         return bool(self.add or self.keep or self.delete)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What a sync read before taking the lock, and the index revision it read it at."""
+
+    revision: str
+    indexed: dict[str, Indexed]
+    read: dict[tuple[str, str], list[Chunk] | Refusal]
+
+
 class _Records(dict[str, list[Any]]):
     """Column lists for one Chroma ``upsert``."""
 
@@ -131,26 +140,33 @@ class Indexer:
         with self.store.lock, self._file_lock():
             return self._sync(corpus, progress, prepared, started=started)
 
-    def _prepare(self, corpus: Corpus) -> dict[tuple[str, str], list[Chunk] | Refusal]:
+    def _prepare(self, corpus: Corpus) -> _Prepared:
         """The chunks (or the refusal) of each file the index lacks, read without the lock."""
+        revision = self.store.revision()
         indexed = indexed_by_source(self.store)
-        return {
+        read = {
             (file.source, file.fingerprint): self.reader.read(file)
             for file in corpus.files
             if not indexed.get(file.source, Indexed()).complete_for(file.fingerprint)
         }
+        return _Prepared(revision, indexed, read)
 
     def _sync(
         self,
         corpus: Corpus,
         progress: Progress | None,
-        prepared: dict[tuple[str, str], list[Chunk] | Refusal] | None = None,
+        prepared: _Prepared | None = None,
         *,
         started: float | None = None,
     ) -> SyncReport:
         started = time.perf_counter() if started is None else started
         with self.store.translate_errors():
-            plan = self._plan(corpus, indexed_by_source(self.store), prepared or {})
+            # Every write moves the revision: unmoved, what was seen before the lock holds.
+            if prepared is not None and prepared.revision == self.store.revision():
+                indexed = prepared.indexed
+            else:
+                indexed = indexed_by_source(self.store)
+            plan = self._plan(corpus, indexed, prepared.read if prepared else {})
             self._apply(plan, progress)
         present = None if corpus.partial else {f.fingerprint for f in corpus.files}
         self.refusals.update(plan.refused, present)

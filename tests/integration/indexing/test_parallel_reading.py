@@ -7,7 +7,10 @@ import shutil
 import threading
 import time
 
+import pytest
+
 from assistant import Assistant
+from assistant.indexing import sync
 from tests.support import ARTICLE, make_pdf
 
 
@@ -39,3 +42,44 @@ def test_a_small_upload_is_indexed_while_a_slow_pdf_is_still_being_read(tmp_path
     reading.join(timeout=300)
     assert finished["upload"] < finished["sync"]
     assert "Ada Quill" in bot.answer("Who built the lighthouse?").text
+
+
+@pytest.fixture
+def indexed(tmp_path, embeddings) -> Assistant:
+    """An assistant over a copy of the article, its index built."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings)
+    bot.index()
+    return bot
+
+
+def _scans(monkeypatch) -> list[int]:
+    """One entry for each time a sync reads everything the index holds."""
+    scans: list[int] = []
+    original = sync.indexed_by_source
+    monkeypatch.setattr(sync, "indexed_by_source", lambda store: scans.append(1) or original(store))
+    return scans
+
+
+def test_a_sync_reads_what_the_index_holds_once_when_nothing_wrote_meanwhile(indexed, monkeypatch):
+    scans = _scans(monkeypatch)
+    note = indexed.settings.corpus_dir / "note.md"
+    note.write_text("# Note\n\nThe lighthouse was built by Ada Quill.\n")
+    assert indexed.index().added > 0
+    assert len(scans) == 1
+
+
+def test_a_write_between_reading_and_the_lock_is_seen(indexed, monkeypatch):
+    prepare = sync.Indexer._prepare
+
+    def prepared_then_written(self, corpus):
+        found = prepare(self, corpus)
+        self.store.bump_revision()  # another writer, before this sync takes the lock
+        return found
+
+    monkeypatch.setattr(sync.Indexer, "_prepare", prepared_then_written)
+    scans = _scans(monkeypatch)
+    indexed.index()
+    assert len(scans) == 2
