@@ -24,7 +24,7 @@ from assistant.display.render import Turn, chat_markdown, conversation_markdown,
 from assistant.documents.access import EVERYONE, Viewer
 from assistant.documents.formats import listed_suffixes
 from assistant.errors import AssistantError
-from assistant.serving.accounts import Accounts, account_key
+from assistant.serving.accounts import Accounts
 from assistant.serving.exports import EXPORT_PREFIX, ExportOwners
 from assistant.serving.quota import SlidingQuota
 from assistant.serving.upload_quota import account_visitor
@@ -42,7 +42,7 @@ def _visitor(request: gr.Request | None) -> str:
     name = getattr(request, "username", None)
     client = getattr(request, "client", None)
     # One account is one visitor, however its name is typed at the sign-in.
-    return f"user:{account_key(name)}" if name else f"address:{getattr(client, 'host', '')}"
+    return account_visitor(name) if name else f"address:{getattr(client, 'host', '')}"
 
 
 UPLOAD_CACHE_SECONDS = 3600

@@ -36,8 +36,8 @@ class Refusals:
     """The refusals of one index, kept in ``folder`` (in memory alone when it is not
     writable) and valid under ``limits`` (a text naming every limit a refusal depends on)."""
 
-    def __init__(self, folder: Path | None, limits: str) -> None:
-        self._path = folder / FILE_NAME if folder is not None else None
+    def __init__(self, folder: Path, limits: str) -> None:
+        self._path = folder / FILE_NAME
         self._limits = limits
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
@@ -57,15 +57,15 @@ class Refusals:
 
     def _refresh(self) -> None:
         # Another process (the ingestion worker, `assistant index`) may have written it.
-        if self._path is not None and self._on_disk() != self._stamp:
+        if self._on_disk() != self._stamp:
             self._refused = self._load()
 
     def _on_disk(self) -> tuple[int, int] | None:
         try:
-            stat = self._path.stat() if self._path is not None else None
+            stat = self._path.stat()
         except OSError:
             return None
-        return (stat.st_mtime_ns, stat.st_size) if stat is not None else None
+        return stat.st_mtime_ns, stat.st_size
 
     def update(self, refused: dict[str, Refusal], present: set[str] | None = None) -> None:
         """Remember ``refused`` (by digest) and forget files no longer in the corpus
@@ -86,7 +86,7 @@ class Refusals:
 
     def _load(self) -> dict[str, Refusal]:
         self._stamp = self._on_disk()
-        if self._path is None or self._stamp is None:
+        if self._stamp is None:
             return {}
         try:
             data = json.loads(self._path.read_text(encoding="utf-8"))
@@ -100,8 +100,6 @@ class Refusals:
             return {}
 
     def _save(self) -> None:
-        if self._path is None:
-            return
         files = {f: {"source": r.source, "reason": r.reason} for f, r in self._refused.items()}
         data = {"limits": self._limits, "files": files}
         staging = self._path.with_name(f".{FILE_NAME}.{os.getpid()}")

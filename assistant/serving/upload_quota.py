@@ -16,7 +16,6 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from assistant.documents.formats import SUPPORTED_SUFFIXES, listed_suffixes
 from assistant.serving.accounts import account_key
@@ -107,18 +106,20 @@ class RedisByteWindow:
     def left(self, key: str) -> int:
         """Bytes ``key`` may still send now, whichever replica it sent them through."""
         return self._shared(
-            lambda: self.limit - self._total(self._redis.pipeline(), key, None),
+            lambda: self.limit - self._total(key, None),
             lambda: self._local.left(key),
         )
 
     def spend(self, key: str, count: int) -> bool:
         """Count ``count`` bytes of ``key``'s; False when that passes its quota."""
         return self._shared(
-            lambda: self._total(self._redis.pipeline(), key, count) <= self.limit,
+            lambda: self._total(key, count) <= self.limit,
             lambda: self._local.spend(key, count),
         )
 
-    def _total(self, pipe: Any, key: str, count: int | None) -> int:
+    def _total(self, key: str, count: int | None) -> int:
+        """``key``'s bytes in the window, after counting ``count`` more (one round trip)."""
+        pipe = self._redis.pipeline()
         bucket = int(self._clock() // self.BUCKET)
         buckets = int(self.window // self.BUCKET)
         names = [f"{self.PREFIX}{key}:{b}" for b in range(bucket - buckets + 1, bucket + 1)]
