@@ -104,13 +104,19 @@ def app_env(corpus: Path, index: Path, port: int, **extra: str) -> dict[str, str
     }
 
 
+def article_copy(root: Path) -> Path:
+    """``root/corpus``, a new corpus folder holding a copy of the article."""
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    return corpus
+
+
 @contextlib.contextmanager
 def article_app(root: Path, **env: str) -> Iterator[str]:
     """`assistant serve` (as the README and `make chat` start it) over a private copy of
     the article in ``root/corpus``, with ``env``'s settings; its URL."""
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True)
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    corpus = article_copy(root)
     port = free_port()
     process = start_server(
         [ASSISTANT, "serve"], port, env=app_env(corpus, root / "index", port, **env)

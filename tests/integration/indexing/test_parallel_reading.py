@@ -3,7 +3,6 @@ index lock, by a small pool of reader processes."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 
@@ -11,13 +10,11 @@ import pytest
 
 from assistant import Assistant
 from assistant.indexing import sync
-from tests.support import ARTICLE, make_pdf
+from tests.support import article_copy, make_pdf
 
 
 def test_a_small_upload_is_indexed_while_a_slow_pdf_is_still_being_read(tmp_path, embeddings):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    corpus = article_copy(tmp_path)
     # Refused once read (more passages than allowed), so its cost is the reading alone.
     bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings, max_document_chunks=100)
     bot.index()
@@ -47,9 +44,7 @@ def test_a_small_upload_is_indexed_while_a_slow_pdf_is_still_being_read(tmp_path
 @pytest.fixture
 def indexed(tmp_path, embeddings) -> Assistant:
     """An assistant over a copy of the article, its index built."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    corpus = article_copy(tmp_path)
     bot = Assistant(corpus, tmp_path / "index", embeddings=embeddings)
     bot.index()
     return bot

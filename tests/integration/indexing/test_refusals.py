@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from assistant import Assistant
 from assistant.documents.corpus import DocumentFile
-from tests.support import ARTICLE
+from tests.support import ARTICLE, article_copy
 
 LIMIT = 12
 """Passages one document may have here (ASSISTANT_MAX_DOCUMENT_CHUNKS)."""
@@ -21,9 +20,7 @@ def _one_line(words: int) -> str:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    shutil.copy(ARTICLE, folder / ARTICLE.name)
+    folder = article_copy(tmp_path)
     # One line of far more words than LIMIT passages hold.
     (folder / "one-line.txt").write_text(_one_line(LIMIT * 400))
     return folder
