@@ -42,7 +42,10 @@ def documents_text(bot: Assistant, viewer: Viewer = EVERYONE) -> str:
         parts.append("**In the corpus**\n\n" + "\n".join(lines))
     if refused:
         # A stored file that answers nothing says why, rather than vanishing.
-        lines = [f"- {markdown_text(s)}: {markdown_text(why)}" for s, why in refused.items()]
+        # A reason names its file already ("notes.pdf took longer than ..."), most do.
+        lines = [
+            f"- {markdown_text(why if s in why else f'{s}: {why}')}" for s, why in refused.items()
+        ]
         parts.append("**Not searchable**\n\n" + "\n".join(lines))
     return "\n\n".join(parts) or "The corpus is empty."
 

@@ -128,3 +128,4 @@ def test_the_documents_tab_lists_a_refused_file_apart_with_its_reason(corpus, em
     indexed, refused = documents_text(bot).split("**Not searchable**")
     assert ARTICLE.name in indexed and "one-line.txt" not in indexed
     assert "one-line.txt" in refused and "split it into smaller files" in refused
+    assert refused.count("one-line.txt") == 1  # the reason names it; the list does not again
