@@ -3,7 +3,9 @@
 It quotes the units the scorer ranked highest (sentences, list lead-ins, list
 items), each followed by a ``[n]`` marker that points at its exact span. The
 unit most likely to answer comes first; a further unit is quoted only when the
-scorer finds it more likely than not to answer too. A list is quoted whole when
+scorer finds it more likely than not to answer too, except in an unsure answer,
+which shows the few units the scorer ranks close to its best (at most
+``max_units``), since it does not know which of them answers. A list is quoted whole when
 its lead-in is the answer or several of its items are; a single item or a
 sentence opening with a pronoun gets its subject named in brackets, as added
 context, while the quote stays verbatim. It never writes a word that is not in
@@ -18,7 +20,7 @@ from dataclasses import dataclass, replace
 from assistant.answerers.base import cite, hedge_text, start_answer
 from assistant.answerers.polar import PolarAnswers
 from assistant.answerers.subjects import subject_of
-from assistant.asking.decision import likely
+from assistant.asking.decision import likely, related
 from assistant.asking.state import QuestionState
 from assistant.common.timing import stage
 from assistant.models.reader.reader import read_together, reader_text
@@ -65,7 +67,7 @@ class ExtractiveAnswerer:
         statistics = state.corpus_statistics
         phrase_count = statistics.phrase_count if statistics else (lambda _: 0)
         with stage("compose"):
-            groups = self.select(state.verdict.ranked, phrase_count)
+            groups = self.select(state.verdict.ranked, phrase_count, closest=base.hedged)
         assert groups, "the decision answers only with a ranked unit to quote"
         citations = [_citation(group, marker) for marker, group in enumerate(groups, start=1)]
         segments = [_segments(group, marker) for marker, group in enumerate(groups, start=1)]
@@ -91,18 +93,27 @@ class ExtractiveAnswerer:
             )
 
     def select(
-        self, ranked: tuple[ScoredCandidate, ...], phrase_count: PhraseCount
+        self,
+        ranked: tuple[ScoredCandidate, ...],
+        phrase_count: PhraseCount,
+        *,
+        closest: bool = False,
     ) -> list[_Group]:
-        """The units to quote, best first, grouped into citations."""
+        """The units to quote, best first, grouped into citations; ``closest`` (an unsure
+        answer): the closest units whether or not each is likely to answer."""
         if not ranked:
             return []
         chosen = [ranked[0]]
+        best = ranked[0].probability
         # A document that repeats a sentence word for word is quoted it once.
         quoted = {ranked[0].candidate.text}
         for scored in ranked[1:]:
+            # An unsure answer does not know which unit answers, so it shows the few the
+            # scorer ranks close to the best, for the reader to judge.
+            wanted = related(scored, best) if closest else likely(scored)
             if (
                 len(chosen) < self.max_units
-                and likely(scored)
+                and wanted
                 and scored.candidate.text not in quoted
             ):
                 chosen.append(scored)

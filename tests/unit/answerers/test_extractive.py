@@ -124,3 +124,36 @@ def test_a_sentence_the_document_repeats_word_for_word_is_quoted_once():
     reply = list(ExtractiveAnswerer().stream(state))[-1]
     assert len(ranked) == 3
     assert [c.quote for c in reply.citations] == [said]
+
+
+def _ranked_state(sure: bool, probabilities: list[float]):
+    """The article's verdict on a question, its units as likely as ``probabilities``."""
+    from dataclasses import replace
+
+    question = "Who holds a higher-ranking position?"
+    state = question_state(TEXT, question, source=ARTICLE.name, answerable=True, sure=sure)
+    assert state.verdict is not None
+    ranked = state.verdict.ranked
+    padded = probabilities + [0.0] * (len(ranked) - len(probabilities))
+    ranked = tuple(replace(s, probability=p) for s, p in zip(ranked, padded, strict=True))
+    return replace(state, verdict=replace(state.verdict, ranked=ranked))
+
+
+def test_an_unsure_answer_shows_the_few_closest_units_though_none_is_likely_to_answer():
+    state = _ranked_state(False, [0.45, 0.3, 0.2, 0.15])
+    reply = list(ExtractiveAnswerer(max_units=3).stream(state))[-1]
+    assert reply.hedged
+    assert len(reply.citations) == 3
+
+
+def test_an_unsure_answer_leaves_out_units_far_less_likely_than_its_best():
+    state = _ranked_state(False, [0.45, 0.3, 0.05])
+    reply = list(ExtractiveAnswerer(max_units=3).stream(state))[-1]
+    assert len(reply.citations) == 2
+
+
+def test_a_sure_answer_quotes_a_further_unit_only_when_it_is_likely_to_answer_too():
+    state = _ranked_state(True, [0.95, 0.45, 0.3])
+    reply = list(ExtractiveAnswerer(max_units=3).stream(state))[-1]
+    assert not reply.hedged
+    assert len(reply.citations) == 1
