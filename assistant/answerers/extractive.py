@@ -111,11 +111,7 @@ class ExtractiveAnswerer:
             # An unsure answer does not know which unit answers, so it shows the few the
             # scorer ranks close to the best, for the reader to judge.
             wanted = related(scored, best) if closest else likely(scored)
-            if (
-                len(chosen) < self.max_units
-                and wanted
-                and scored.candidate.text not in quoted
-            ):
+            if len(chosen) < self.max_units and wanted and scored.candidate.text not in quoted:
                 chosen.append(scored)
                 quoted.add(scored.candidate.text)
         groups: list[_Group] = []
