@@ -5,15 +5,18 @@ They have no topic of their own: they continue the last question that had one
 
 - *More* gives the next units that were not quoted yet: the rest of the quoted
   units' section first, in document order after them, then the passages the
-  scorer ranks next for the topic. When nothing is left, it says so.
+  scorer ranks next for the topic. When nothing is left, or the topic was one
+  the article does not answer at all, it says so.
 - *Why* and *importance* look for the reason, or the statement of importance,
-  around the quoted units (the units themselves, the one before and the one
-  after each): the learned scorer reads a question made of the move and the
-  topic against just those units, and decides as for any question. The article
-  answers "why?" after "Which role has more decision-making authority?" from
-  the quoted item itself ("As a higher-ranking executive, ..."), and "is that
-  important?" after "How do the two roles work together?" from the sentence
-  after it ("Collaboration between these roles is essential ...").
+  beside the quoted units (the unit before and the one after each, in the same
+  section): the learned scorer reads a question made of the move and the
+  topic against just those units, and decides as for any question. The quoted
+  units themselves are never the answer: shown again, a quote reads as a reason
+  it is not ("any reason why?" → the same list item). "Is that important?"
+  after "How do the two roles work together?" is answered from the sentence
+  after the quote ("Collaboration between these roles is essential ..."); where
+  nothing beside the quotes answers, the move says that the article gives no
+  more than what was quoted.
 
 The continued state goes to the extractive answerer: a move is answered with
 quotes whatever the backend (a model asked "tell me more" would answer the
@@ -130,13 +133,20 @@ class ContinuationAnswerer:
                 continued = self._more(state, topic, thread)
             else:
                 continued = self._reason(state, topic, thread, kind)
+        # After a refusal nothing was quoted: "more" of nothing is said as such.
+        said_nothing = not (topic.verdict and topic.verdict.answerable)
         for snapshot in self.quotes.stream(continued):
-            answer = _nothing_more(snapshot, continued.documents) if kind == "more" else snapshot
+            answer = _nothing_more(snapshot, continued.documents, kind, said_nothing)
             yield replace(answer, question=state.question, request=kind, backend=state.backend)
 
     def _more(self, state: QuestionState, topic: QuestionState, thread: Thread) -> QuestionState:
         statistics = topic.corpus_statistics
         assert statistics is not None and topic.verdict is not None
+        if not topic.verdict.answerable:
+            # The article says nothing on the topic (its closest passage was shown as not an
+            # answer): there is no more of it to give, only the rest of an unrelated section.
+            verdict = Verdict(False, 0.0)
+            return replace(topic, question=state.question, history=state.history, verdict=verdict)
         quoted = _quoted(thread, statistics, topic.verdict)
         fresh = self._rest_of_sections(quoted, statistics)
         taken = {s.candidate.key for s in fresh} | quoted
@@ -186,10 +196,13 @@ class ContinuationAnswerer:
         statistics = topic.corpus_statistics
         assert statistics is not None and topic.verdict is not None and topic.retrieval
         quoted = _quoted(thread, statistics, topic.verdict)
-        near = _neighbourhood(quoted, statistics)
-        if kind == "importance":
-            # What says that something matters is said beside it, not in it.
-            near = {key: chunk for key, chunk in near.items() if key not in quoted}
+        # A quote shown again is no reason, nor a word on why it matters: the answer is
+        # what stands beside it, or that the article says no more.
+        near = {
+            key: chunk
+            for key, chunk in _neighbourhood(quoted, statistics).items()
+            if key not in quoted
+        }
         question = _QUESTIONS[kind].format(statement=_statement(thread, statistics, topic))
         asked = self.steps.invoke(
             QuestionState(
@@ -201,15 +214,13 @@ class ContinuationAnswerer:
             )
         )
         assert asked.retrieval is not None
-        passages = list(asked.retrieval.passages)
-        have = {p.chunk.id for p in passages}
-        extra = [c for c in {c.id: c for c in near.values()}.values() if c.id not in have]
-        stored = self.unit_vectors(extra)
-        passages += [
-            Passage(c, 0.0, 0.0, unit_vectors=stored[c.id]) for c in extra if c.id in stored
+        chunks = list({c.id: c for c in near.values()}.values())
+        stored = self.unit_vectors(chunks)
+        passages = [
+            Passage(c, 0.0, 0.0, unit_vectors=stored[c.id]) for c in chunks if c.id in stored
         ]
         retrieval = replace(asked.retrieval, passages=tuple(passages))
-        judged = self.judge.invoke(replace(asked, retrieval=retrieval))
+        judged = self.judge.invoke(replace(asked, retrieval=retrieval, quoted=frozenset(quoted)))
         assert judged.verdict is not None
         verdict = judged.verdict.within(near)
         return replace(
@@ -285,10 +296,23 @@ def _whole_lists(ranked: list[ScoredCandidate], limit: int) -> list[ScoredCandid
     return out
 
 
-def _nothing_more(answer: Answer, documents: int) -> Answer:
-    """A refused "more" says that all was said, not that nothing answers."""
+_NOTHING_MORE = {
+    "nothing": "{Where} no answer to this, so there is no more of it to tell.",
+    "more": "That is all {where} about this: there is nothing more than the passages quoted.",
+    "why": "{Where} no reason for this beyond the passages already quoted.",
+    "importance": "{Where} nothing on why this matters beyond the passages already quoted.",
+}
+"""What a refused move says: that the article has no more on it, not that nothing answers."""
+
+
+def _nothing_more(answer: Answer, documents: int, kind: str, said_nothing: bool) -> Answer:
+    """A refused move says that all was said (or that nothing was, after a refusal), not
+    that nothing answers the question."""
     if not answer.refused:
         return answer
-    where = "the documents say" if documents > 1 else "the article says"
-    text = f"That is all {where} about this: there is nothing more than the passages quoted."
+    many = documents > 1
+    text = _NOTHING_MORE["nothing" if said_nothing else kind].format(
+        where="the documents say" if many else "the article says",
+        Where="The documents give" if many else "The article gives",
+    )
     return replace(answer, text=text, segments=(Segment("sentence", text),), closest=None)

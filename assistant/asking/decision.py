@@ -193,9 +193,9 @@ class Decision:
         """The verdict on a (normalized) question given what was retrieved for it; the
         units at ``skip`` (boilerplate) are never candidates."""
         if not retrieval.passages:
-            return Verdict(answerable=False, probability=0.0, missing=normalized.unknown)
+            return Verdict(answerable=False, probability=0.0, missing=normalized.lacking)
         with stage("score"):
             scores = self.scorer.score(self.features.extract(normalized, retrieval, skip))
         return verdict_of(
-            scores, self.scorer.model, normalized.unknown, sure_threshold=self.sure_threshold
+            scores, self.scorer.model, normalized.lacking, sure_threshold=self.sure_threshold
         )

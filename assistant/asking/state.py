@@ -52,6 +52,8 @@ class QuestionState:
     """For a request naming a document the asker has none of: the name, as typed."""
     viewer: Viewer = EVERYONE
     """Who asks: the documents they may be answered from."""
+    quoted: frozenset[tuple[str, int, int]] = frozenset()
+    """Units never to be candidates: those a conversation move's thread quoted already."""
 
     @property
     def passages(self) -> tuple[Passage, ...]:

@@ -206,5 +206,5 @@ class Judge(Step):
         statistics = state.corpus_statistics
         if self.boilerplate is not None and statistics is not None:
             skip = self.boilerplate.of(statistics, (p.chunk.source for p in state.passages))
-        verdict = self.decision.judge(state.normalized, state.retrieval, skip)
+        verdict = self.decision.judge(state.normalized, state.retrieval, skip | state.quoted)
         return replace(state, verdict=verdict)

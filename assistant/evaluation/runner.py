@@ -32,6 +32,7 @@ METRICS = (
     "hit@3",
     "mrr",
     "support_precision",
+    "closest_precision",
     "evidence_recall",
     "key_fact_recall",
     "faithfulness",
@@ -166,8 +167,10 @@ def aggregate(results: list[QuestionResult], *, index_seconds: float) -> dict[st
     """The figures of a run, from its questions' scores."""
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
-    citations = sum(int(r.scores.get("citations") or 0) for r in answerable)
-    supported = sum(int(r.scores.get("supported_citations") or 0) for r in answerable)
+    # A sure answer cites its quotes as support; an unsure one offers the few closest
+    # passages, said to be no more than that: their precision is a figure of its own.
+    cited_as_support = [r for r in answerable if r.outcome != "unsure"]
+    unsure = [r for r in answerable if r.outcome == "unsure"]
     latencies = [r.seconds * 1000 for r in results]
     first = [r.first_token * 1000 for r in results if r.first_token is not None and not r.refused]
     answered = [r for r in results if not r.refused]
@@ -175,7 +178,8 @@ def aggregate(results: list[QuestionResult], *, index_seconds: float) -> dict[st
         "hit@1": _mean(r.scores["hit@1"] for r in answerable),
         "hit@3": _mean(r.scores["hit@3"] for r in answerable),
         "mrr": _mean(r.scores["mrr"] for r in answerable),
-        "support_precision": supported / citations if citations else None,
+        "support_precision": _ratio(cited_as_support, "supported_citations", "citations"),
+        "closest_precision": _ratio(unsure, "supported_citations", "citations"),
         "evidence_recall": _mean(r.scores["evidence_recall"] for r in answerable),
         "key_fact_recall": _mean(r.scores["key_fact_recall"] for r in answerable),
         "faithfulness": _ratio(answerable, "supported_claims", "claims"),

@@ -27,6 +27,7 @@ from assistant.common.text import QUESTION_FILLER, STOPWORDS, fold, stem
 
 # Words, with inner hyphens ("day-to-day") and chat slashes ("w/", "b/w", "w/o").
 _TOKEN = re.compile(r"[A-Za-z]+(?:[-/][A-Za-z]+)*/?")
+_PARTS = re.compile(r"[-/]")
 _DEFINED = re.compile(r"((?:[A-Z][\w-]*[\s-]+){1,5}[A-Z][\w-]*)\s*\(\s*([A-Z]{2,6})s?\s*\)")
 
 # Abbreviations people type in chat and business writing, read as the full word
@@ -142,6 +143,14 @@ class Normalized:
     """``(as typed, as read)`` for every word that was read differently."""
     unknown: tuple[str, ...] = field(default=())
     """Content words that are neither in the corpus nor mapped onto it, as typed."""
+    unmentioned: tuple[str, ...] | None = None
+    """Of ``unknown``, those the corpus does not use even inside a compound ("term" is in
+    "long-term"): the words an answer may say it does not mention (``None``: all of them)."""
+
+    @property
+    def lacking(self) -> tuple[str, ...]:
+        """The question's words the corpus never uses, to name in a refusal."""
+        return self.unknown if self.unmentioned is None else self.unmentioned
 
 
 @cache
@@ -168,6 +177,10 @@ class Vocabulary:
         self.words = words
         """Lower-case word → occurrences in the corpus."""
         self.stems = {stem(fold(w)) for w in words}
+        self.parts = {
+            stem(fold(part)) for w in words if "-" in w or "/" in w for part in _PARTS.split(w)
+        }
+        """Stems of the pieces of the corpus's compounds ("long", "term" of "long-term")."""
         self.text = text
         """The corpus text (for acronym look-ups)."""
         self.acronyms = _defined_acronyms(text)
@@ -217,7 +230,15 @@ class Vocabulary:
                 changes.append((word, replacement))
         pieces.append(question[cursor:])
         text = " ".join("".join(pieces).split())
-        return Normalized(text, tuple(changes), tuple(dict.fromkeys(unknown)))
+        unknown = list(dict.fromkeys(unknown))
+        # The reading keeps a compound whole (the scorer learned it so), but a refusal must
+        # not say that the corpus never mentions a word it uses inside one.
+        unmentioned = [w for w in unknown if not self._in_compound(w)]
+        return Normalized(text, tuple(changes), tuple(unknown), tuple(unmentioned))
+
+    def _in_compound(self, word: str) -> bool:
+        pieces = [p for p in _PARTS.split(word.lower()) if p]
+        return bool(pieces) and all(stem(fold(p)) in self.parts | self.stems for p in pieces)
 
     def read(self, word: str, *, first: bool = False) -> tuple[str, ...] | None:
         """How the corpus reads ``word``: itself, corpus words it stands for, or ``None``."""

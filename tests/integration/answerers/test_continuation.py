@@ -37,12 +37,38 @@ def test_each_further_move_gives_something_new_until_nothing_is_left(bot):
     assert reply.refused and "nothing more" in reply.text
 
 
-def test_why_is_read_against_the_answer_before(bot):
-    question = "Which role has more decision-making authority?"
+def test_why_never_gives_the_answer_before_again_as_its_reason(bot):
+    question = "Does the COO work with the CEO?"
     first = bot.answer(question)
     why = bot.answer("why?", [(question, first.text)])
     assert why.request == "why"
-    assert "As a higher-ranking executive" in why.text
+    assert not _places(why) & _places(first)
+
+
+def test_why_where_nothing_beside_the_quotes_gives_a_reason_says_the_article_gives_none(bot):
+    question = "Does the COO work with the CEO?"
+    first = bot.answer(question)
+    why = bot.answer("any reason?", [(question, first.text)])
+    assert why.refused and not why.citations
+    assert why.text == "The article gives no reason for this beyond the passages already quoted."
+
+
+def test_is_that_important_is_answered_from_the_sentence_beside_the_answer(bot):
+    question = "How do the two roles work together?"
+    first = bot.answer(question)
+    reply = bot.answer("is that important?", [(question, first.text)])
+    assert reply.request == "importance" and not reply.refused
+    assert "Collaboration between these roles is essential" in reply.text
+    assert _places(reply) - _places(first)
+
+
+def test_more_after_a_refusal_says_the_article_has_no_answer_to_give_more_of(bot):
+    question = "How many hours a week does a COO work?"
+    first = bot.answer(question)
+    assert first.refused
+    more = bot.answer("tell me more", [(question, first.text)])
+    assert more.refused and not more.citations
+    assert "no answer to this" in more.text
 
 
 def test_why_with_nothing_before_says_there_is_nothing_to_continue(bot):

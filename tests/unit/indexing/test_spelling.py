@@ -41,6 +41,15 @@ def test_a_real_word_the_corpus_lacks_stays_as_typed_and_is_reported(words):
     assert normalized.unknown == ("average", "salary")
 
 
+def test_a_word_the_corpus_uses_inside_a_compound_is_not_said_to_be_lacking(words):
+    normalized = words.normalize("What drives long term growth?")
+    assert normalized.lacking == ()
+
+
+def test_a_compound_the_corpus_has_only_half_of_is_said_to_be_lacking(words):
+    assert words.normalize("What are the long-run plans?").lacking == ("long-run",)
+
+
 def test_an_acronym_the_corpus_never_uses_is_not_taken_for_a_typo(words):
     normalized = words.normalize("What does a CFO do?")
     assert normalized.text == "What does a CFO do?"
