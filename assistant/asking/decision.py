@@ -7,8 +7,9 @@ scorer (:mod:`assistant.models.scorer.scorer`), which gives probabilities only:
 that each unit holds the answer, and that the corpus answers at all. Here those
 probabilities become a :class:`Verdict`, against the two operating points shipped
 with the scorer (both chosen on validation documents): at or above the upper one
-the answer is *sure*; between the two it is *unsure* (the closest passages, said
-to be no more than that); below the lower one the corpus does not answer.
+the answer is *sure*, unless the question has a word the corpus never uses; between
+the two it is *unsure* (the closest passages, said to be no more than that); below
+the lower one the corpus does not answer.
 Everything that answers asks this module: the chain's answer and hedge branches,
 the answerers (which unit to quote besides the best), and the continuations
 ("why?", "is that important?"). The verdict carries the ranking, so answerers
@@ -95,12 +96,17 @@ def verdict_of(
     """The verdict on a question's scores: answered when the probability that the corpus
     answers reaches the scorer's lower operating point; sure when the probability that
     the answer is right reaches the upper one (``sure_threshold`` instead, when an
-    operator sets one). A scorer without the second probability makes every answer sure."""
+    operator sets one). A scorer without the second probability makes every answer sure.
+    A question in words the corpus never uses (``missing``) is never answered surely: the
+    answer says that the corpus does not mention them, which a sure answer cannot."""
     probability = scores.probability
     answerable = bool(scores.ranked) and probability >= model.threshold
     upper = sure_threshold if sure_threshold is not None else model.sure_threshold
     right = scores.right
     sure = answerable and (right is None or upper is None or right >= upper)
+    # "What software do COOs use?" against "Monitoring key performance indicators": the
+    # scorer finds the topic and may be sure, but the thing asked for is not in the corpus.
+    sure = sure and not missing
     confidence = None
     if right is not None and model.calibration is not None:
         confidence = model.calibration(right)

@@ -44,6 +44,12 @@ def test_a_scorer_fitted_with_one_operating_point_gives_every_answer_as_sure():
     assert verdict_of(Scores(_ranked(), 0.31), MODEL).sure  # nor a scorer without P(right)
 
 
+def test_a_question_in_words_the_corpus_never_uses_is_at_most_unsure():
+    verdict = verdict_of(Scores(_ranked(), 0.95, right=0.99), MODEL, ("software",))
+    assert verdict.answerable and verdict.hedged
+    assert verdict.missing == ("software",)
+
+
 def test_the_confidence_told_is_the_calibrated_one():
     calibrated = replace(MODEL, calibration=Calibration((0.0, 1.0), (0.1, 0.9)))
     verdict = verdict_of(Scores(_ranked(), 0.9, right=0.5), calibrated)
