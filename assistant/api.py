@@ -22,7 +22,7 @@ from assistant.asking.decision import Decision
 from assistant.asking.retrieval import HybridRetriever
 from assistant.asking.rewrite import HistoryInput, turns_of
 from assistant.asking.state import QuestionState, checked_question, checked_top_k
-from assistant.chain import build_chain, build_steps
+from assistant.chain import build_chain, build_search
 from assistant.chain.steps import Boilerplate, Classify, Judge, Read, Retrieve, Rewrite
 from assistant.common import timing
 from assistant.common.progress import Progress, progress_bar
@@ -293,19 +293,18 @@ class Assistant:
         classify = Classify(self.requests, self.statistics)
         vectors = self.store.unit_vectors
         judge = Judge(self.decision, Boilerplate(vectors))
-        steps = build_steps(
+        search = build_search(
             Rewrite(self.statistics, answerers.chat_model if s.llm_rewrite else None),
             Read(self.statistics),
             Retrieve(self.retriever),
-            judge,
         )
         return build_chain(
             classify,
-            steps,
+            search | judge,
             lambda state: answerers.answerer(state.backend),
             overview=OverviewAnswerer(vectors, max_sentences=s.summary_max_sentences),
             continuation=ContinuationAnswerer(
-                steps, judge, classify.request_of, vectors, self.extractive
+                search, judge, classify.request_of, vectors, self.extractive
             ),
         )
 

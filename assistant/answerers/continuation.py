@@ -48,7 +48,7 @@ from assistant.models.scorer.scorer import ScoredCandidate
 from assistant.response import Answer, Segment
 
 Steps = Runnable[QuestionState, QuestionState]
-"""The chain's steps up to the answer (rewrite, read, retrieve, judge), or one of them."""
+"""Some of the chain's steps: its search (rewrite, read, retrieve), or its judge."""
 RequestOf = Callable[[str, KeywordIndex | None], Request]
 """What a message asks for, given the corpus statistics it is read against."""
 Classify = Callable[[str], Request]
@@ -91,14 +91,14 @@ class ContinuationAnswerer:
 
     def __init__(
         self,
-        steps: Steps,
+        search: Steps,
         judge: Steps,
         request_of: RequestOf,
         unit_vectors: UnitVectors,
         quotes: ExtractiveAnswerer,
     ) -> None:
-        self.steps = steps
-        """Prepares the topic, and the question a reason move asks of it."""
+        self.search = search
+        """Searches for the topic, and for the question a reason move asks of it."""
         self.judge = judge
         """The chain's judge step: the verdict on a question over chosen passages."""
         self.request_of = request_of
@@ -118,14 +118,16 @@ class ContinuationAnswerer:
             )
             yield replace(base, text=text, segments=(Segment("sentence", text),), request=kind)
             return
-        topic = self.steps.invoke(
-            QuestionState(
-                thread.topic,
-                thread.before,
-                top_k=state.top_k,
-                backend=state.backend,
-                request=Request(),
-                viewer=state.viewer,
+        topic = self.judge.invoke(
+            self.search.invoke(
+                QuestionState(
+                    thread.topic,
+                    thread.before,
+                    top_k=state.top_k,
+                    backend=state.backend,
+                    request=Request(),
+                    viewer=state.viewer,
+                )
             )
         )
         with stage("continue"):
@@ -204,7 +206,9 @@ class ContinuationAnswerer:
             if key not in quoted
         }
         question = _QUESTIONS[kind].format(statement=_statement(thread, statistics, topic))
-        asked = self.steps.invoke(
+        # Searched for its reading and the index-wide features; it is judged over the
+        # units beside the quotes alone, below.
+        asked = self.search.invoke(
             QuestionState(
                 question,
                 top_k=state.top_k,

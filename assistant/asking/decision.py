@@ -103,10 +103,9 @@ def verdict_of(
     answerable = bool(scores.ranked) and probability >= model.threshold
     upper = sure_threshold if sure_threshold is not None else model.sure_threshold
     right = scores.right
-    sure = answerable and (right is None or upper is None or right >= upper)
     # "What software do COOs use?" against "Monitoring key performance indicators": the
     # scorer finds the topic and may be sure, but the thing asked for is not in the corpus.
-    sure = sure and not missing
+    sure = answerable and not missing and (right is None or upper is None or right >= upper)
     confidence = None
     if right is not None and model.calibration is not None:
         confidence = model.calibration(right)

@@ -32,16 +32,18 @@ AnswererFor = Callable[[QuestionState], Answerer]
 """The answerer of ``state.backend``."""
 
 
+def build_search(
+    rewrite: StateStep, read: StateStep, retrieve: StateStep
+) -> Runnable[QuestionState, QuestionState]:
+    """Compose rewrite → read → retrieve: a question's state with what was found for it."""
+    return _runnable(rewrite, "Rewrite") | _runnable(read, "Read") | _runnable(retrieve, "Retrieve")
+
+
 def build_steps(
     rewrite: StateStep, read: StateStep, retrieve: StateStep, judge: StateStep
 ) -> Runnable[QuestionState, QuestionState]:
     """Compose rewrite → read → retrieve → scope: a question's state, ready to answer."""
-    return (
-        _runnable(rewrite, "Rewrite")
-        | _runnable(read, "Read")
-        | _runnable(retrieve, "Retrieve")
-        | _runnable(judge, "Scope")
-    )
+    return build_search(rewrite, read, retrieve) | _runnable(judge, "Scope")
 
 
 def _runnable(step: StateStep, name: str) -> Runnable[QuestionState, QuestionState]:

@@ -238,7 +238,8 @@ class Vocabulary:
 
     def _in_compound(self, word: str) -> bool:
         pieces = [p for p in _PARTS.split(word.lower()) if p]
-        return bool(pieces) and all(stem(fold(p)) in self.parts | self.stems for p in pieces)
+        stems = [stem(fold(p)) for p in pieces]
+        return bool(stems) and all(s in self.parts or s in self.stems for s in stems)
 
     def read(self, word: str, *, first: bool = False) -> tuple[str, ...] | None:
         """How the corpus reads ``word``: itself, corpus words it stands for, or ``None``."""
