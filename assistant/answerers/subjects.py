@@ -21,6 +21,7 @@ PhraseCount = Callable[[str], int]
 
 _PRONOUN = re.compile(r"^(they|it|he|she|this|these|those|its|their|his|her|such)\b", re.I)
 _WORD = re.compile(r"[A-Za-z0-9][\w'()-]*")
+_POSSESSIVE = re.compile(r"'s?$")
 _DETERMINERS = frozenset({"a", "an", "the"})
 _LONGEST = 6
 
@@ -102,6 +103,7 @@ def _names(text: str, subject: str) -> bool:
     """Whether ``text`` names ``subject`` itself (every word of it but the article)."""
     if not subject:
         return True
-    words = {w.lower() for w in _WORD.findall(text)}
+    # "a COO's decisions" names the COO as much as "a COO" does.
+    words = {_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)}
     wanted = [w.lower() for w in _WORD.findall(subject) if w.lower() not in _DETERMINERS]
     return all(w in words for w in wanted)

@@ -38,6 +38,12 @@ def test_an_item_that_names_its_own_subject_gets_none():
     assert _subject("Scope of Responsibilities") == ""
 
 
+def test_an_item_naming_its_subject_in_the_possessive_gets_none():
+    # "Organizational Impact: While an operations manager ..., a COO's decisions ..." is
+    # about both roles; "[A COO:]" before it would say it is about one.
+    assert _subject("Organizational Impact") == ""
+
+
 def test_a_sentence_with_its_own_subject_gets_none():
     assert _subject("The COO is primarily responsible") == ""
 
