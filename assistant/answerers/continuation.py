@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from langchain_core.runnables import Runnable
 
-from assistant.answerers.base import start_answer
+from assistant.answerers.base import hedge_text, start_answer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.summaries import boilerplate, document_units
 from assistant.asking.candidates import Candidate
@@ -45,7 +45,7 @@ from assistant.documents.chunking import Chunk
 from assistant.indexing.statistics import KeywordIndex
 from assistant.models.requests.classifier import Request
 from assistant.models.scorer.scorer import ScoredCandidate
-from assistant.response import Answer, Segment
+from assistant.response import Answer, Segment, compose
 
 Steps = Runnable[QuestionState, QuestionState]
 """Some of the chain's steps: its search (rewrite, read, retrieve), or its judge."""
@@ -139,6 +139,8 @@ class ContinuationAnswerer:
         said_nothing = not (topic.verdict and topic.verdict.answerable)
         for snapshot in self.quotes.stream(continued):
             answer = _nothing_more(snapshot, continued.documents, kind, said_nothing)
+            if kind == "more":
+                answer = _more_of_closest(answer, continued)
             yield replace(answer, question=state.question, request=kind, backend=state.backend)
 
     def _more(self, state: QuestionState, topic: QuestionState, thread: Thread) -> QuestionState:
@@ -158,7 +160,10 @@ class ContinuationAnswerer:
         ]
         ranked = fresh + [replace(s, probability=1.0) for s in nearby]
         ranked = _whole_lists(ranked, self.quotes.max_units)
-        verdict = Verdict(bool(ranked), 1.0 if ranked else 0.0, tuple(ranked))
+        # More of an unsure answer's closest passages is no surer than they were.
+        verdict = Verdict(
+            bool(ranked), 1.0 if ranked else 0.0, tuple(ranked), sure=topic.verdict.sure
+        )
         return replace(topic, question=state.question, history=state.history, verdict=verdict)
 
     def _rest_of_sections(
@@ -227,6 +232,9 @@ class ContinuationAnswerer:
         judged = self.judge.invoke(replace(asked, retrieval=retrieval, quoted=frozenset(quoted)))
         assert judged.verdict is not None
         verdict = judged.verdict.within(near)
+        if topic.verdict.hedged:
+            # The reason for a statement the article may not make is no surer than it.
+            verdict = replace(verdict, sure=False)
         return replace(
             asked,
             question=state.question,
@@ -307,6 +315,23 @@ _NOTHING_MORE = {
     "importance": "{Where} nothing on why this matters beyond the passages already quoted.",
 }
 """What a refused move says: that the article has no more on it, not that nothing answers."""
+
+
+def _more_of_closest(answer: Answer, state: QuestionState) -> Answer:
+    """An unsure "more" says that it continues passages that may not answer the question
+    asked before, not that they may not answer "tell me more"."""
+    said = hedge_text(state.documents, state.verdict)
+    if not answer.hedged or not answer.segments or answer.segments[0].text != said:
+        return answer
+    text = (
+        "The documents may not answer the earlier question directly. More of what they say "
+        "near the closest passages:"
+        if state.documents > 1
+        else "The article may not answer the earlier question directly. More of what it says "
+        "near the closest passages:"
+    )
+    segments = (Segment("sentence", text), *answer.segments[1:])
+    return replace(answer, text=compose(segments), segments=segments)
 
 
 def _nothing_more(answer: Answer, documents: int, kind: str, said_nothing: bool) -> Answer:

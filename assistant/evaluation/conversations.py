@@ -11,7 +11,7 @@ the article, never used to fit or tune anything) and plays its conversations
 - the list of documents;
 - moves: the share of continuations that cite something the answer before did
   not and are not refused where the article has more to say, and the share
-  that say so where it has not;
+  that say so where it has not (and the share that say so or are unsure);
 - the share of specific questions (every article set) answered as questions;
 - the summary's warm latency.
 """
@@ -139,6 +139,7 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
         documents.add(bot.answer(text).request == "documents", text)
     more = Figure("moves where the article has more: something new cited, not refused")
     nothing = Figure("moves where the article has nothing more: said so")
+    not_sure = Figure("moves where the article has nothing more: said so, or said to be unsure")
     kinds = {
         (kind, has): Figure(f"… {kind} moves, the article {'has more' if has else 'has not'}")
         for kind in ("more", "why", "importance")
@@ -153,6 +154,8 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
         has = bool(conversation["has_more"])
         ok = not reply.refused and bool(new) if has else reply.refused
         (more if has else nothing).add(ok, label)
+        if not has:
+            not_sure.add(reply.refused or reply.hedged, label)
         kinds[(conversation["kind"], has)].add(ok, label)
     specific = []
     for question_set, note in (
@@ -170,7 +173,7 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
         bot.answer("Summarize the article")
         timings.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(timings, n=20)[-1]
-    figures = [summaries, outlines, documents, more, nothing, *kinds.values(), *specific]
+    figures = [summaries, outlines, documents, more, nothing, not_sure, *kinds.values(), *specific]
     return RequestReport(figures, (statistics.median(timings), p95))
 
 

@@ -75,3 +75,24 @@ def test_why_with_nothing_before_says_there_is_nothing_to_continue(bot):
     reply = bot.answer("why?")
     assert reply.request == "why" and not reply.citations
     assert "no earlier answer" in reply.text
+
+
+UNSURE = "What degree do you need to become an operations manager?"
+
+
+def test_more_after_an_unsure_answer_is_unsure_too(bot):
+    first = bot.answer(UNSURE)
+    assert first.hedged  # the article names no degree; its duties are only the closest
+    more = bot.answer("tell me more", [(UNSURE, first.text)])
+    assert more.hedged and not more.refused
+    assert more.text.startswith(
+        "The article may not answer the earlier question directly. More of what it says "
+        "near the closest passages:"
+    )
+    assert _places(more) - _places(first)
+
+
+def test_a_reason_for_an_unsure_answer_is_never_sure(bot):
+    first = bot.answer(UNSURE)
+    why = bot.answer("why?", [(UNSURE, first.text)])
+    assert why.refused or why.hedged
