@@ -26,6 +26,7 @@ from assistant.evaluation.calibration import expected_calibration_error, write_c
 from assistant.models.scorer.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer
 from assistant.models.scorer.training import (
     MAX_FALSE_REFUSALS,
+    MAX_SURE_ADVERSARIAL,
     MAX_SURE_NEAR_MISSES,
     MAX_SURE_UNANSWERABLE,
     MIN_SURE_PRECISION,
@@ -57,7 +58,7 @@ class TrainingResult:
 
 def measure(scorer: Scorer, samples: Sequence[Sample]) -> dict[str, float | None]:
     """How a scorer does on samples: unit ranking, refusals, calibration."""
-    scored = [(s, verdict_of(scorer.score(s.features), scorer.model)) for s in samples]
+    scored = [(s, verdict_of(scorer.score(s.features), scorer.model, _lacking(s))) for s in samples]
     answerable = [(s, sc) for s, sc in scored if s.answerable]
     located = [(s, sc) for s, sc in answerable if s.labels.any()]
 
@@ -107,7 +108,7 @@ def confidences(scorer: Scorer, samples: Sequence[Sample]) -> list[tuple[float, 
     pairs = []
     for sample in samples:
         scores = scorer.score(sample.features)
-        verdict = verdict_of(scores, scorer.model)
+        verdict = verdict_of(scores, scorer.model, _lacking(sample))
         if verdict.confidence is None or not scores.ranked:
             continue
         best = scores.ranked[0].candidate
@@ -117,6 +118,11 @@ def confidences(scorer: Scorer, samples: Sequence[Sample]) -> list[tuple[float, 
         )
         pairs.append((verdict.confidence, float(sample.answerable and holds)))
     return pairs
+
+
+def _lacking(sample: Sample) -> tuple[str, ...]:
+    """The question's words the corpus never uses, as the assistant's decision reads them."""
+    return sample.features.question.normalized.lacking
 
 
 def _mean(values: Sequence[bool | float]) -> float | None:
@@ -309,8 +315,9 @@ the operating points) was made by a further leave-one-document-out split of its
 four training documents. The lower operating point refuses at most
 {MAX_FALSE_REFUSALS:.0%} of answerable questions on the training documents; the upper one
 (on the probability that the answer is right) is the lowest at which at most
-{MAX_SURE_UNANSWERABLE:.0%} of the questions a document does not answer, and
-{MAX_SURE_NEAR_MISSES:.0%} of its near misses, are answered sure, and at least
+{MAX_SURE_UNANSWERABLE:.0%} of the other questions a document does not answer,
+{MAX_SURE_NEAR_MISSES:.0%} of its near misses, and {MAX_SURE_ADVERSARIAL:.0%} of SQuAD 2.0's
+adversarial unanswerable questions (capped apart), are answered sure, and at least
 {MIN_SURE_PRECISION:.0%} of the sure answers to questions it answers quote the answer first.
 Between the two, answers are given as unsure. The calibration of the confidence
 told is in `{"calibration-reader" if reader else "calibration"}.md`.

@@ -15,7 +15,7 @@ pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependenc
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 SURE = "What does an operations manager oversee?"
-UNSURE = "Which of the two typically has more decision-making power?"
+UNSURE = "Is the ops manager more hands-on with tactics than big-picture planning?"
 NOT_IN_THE_ARTICLE = "What is the average salary of an operations manager?"
 
 
