@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 
 from assistant.answerers.base import cite, hedge_text, start_answer
 from assistant.answerers.polar import PolarAnswers
-from assistant.answerers.subjects import subject_of
 from assistant.asking.decision import likely, related
 from assistant.asking.state import QuestionState
+from assistant.asking.subjects import subject_of
 from assistant.common.timing import stage
 from assistant.models.reader.reader import read_together, reader_text
 from assistant.models.scorer.scorer import ScoredCandidate

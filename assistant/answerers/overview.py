@@ -15,11 +15,11 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answerers.base import cite, start_answer
-from assistant.answerers.subjects import subject_of
 from assistant.answerers.summaries import document_units, summary_units
 from assistant.asking.candidates import Candidate
 from assistant.asking.documents import DocumentInfo, documents_of
 from assistant.asking.state import QuestionState
+from assistant.asking.subjects import subject_of
 from assistant.common.text import plural
 from assistant.common.timing import stage
 from assistant.documents.chunking import Chunk

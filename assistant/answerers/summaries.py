@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answerers.subjects import leans_on_before
+from assistant.asking.subjects import leans_on_before
 from assistant.common.text import terms
 from assistant.documents.chunking import Chunk, Unit
 

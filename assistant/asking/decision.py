@@ -20,12 +20,13 @@ closest passage.
 from __future__ import annotations
 
 from collections.abc import Collection, Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.asking.candidates import UnitKey
 from assistant.asking.features import FeatureExtractor
 from assistant.asking.retrieval import Retrieval
+from assistant.asking.subjects import about_another_subject
 from assistant.common.timing import stage
 from assistant.indexing.embeddings import SentenceTransformerEmbeddings
 from assistant.indexing.spelling import Normalized
@@ -201,6 +202,15 @@ class Decision:
             return Verdict(answerable=False, probability=0.0, missing=normalized.lacking)
         with stage("score"):
             scores = self.scorer.score(self.features.extract(normalized, retrieval, skip))
-        return verdict_of(
+        verdict = verdict_of(
             scores, self.scorer.model, normalized.lacking, sure_threshold=self.sure_threshold
         )
+        best = verdict.closest
+        if verdict.sure and best is not None:
+            # "Does the operations manager monitor KPIs?" finds the COO's item: the scorer
+            # reads the words, not whose item it is; the answer is at most unsure.
+            with stage("subject"):
+                other = about_another_subject(normalized.text, best.candidate, retrieval.statistics)
+            if other:
+                verdict = replace(verdict, sure=False)
+        return verdict

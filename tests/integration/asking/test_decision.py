@@ -61,3 +61,9 @@ def test_a_refusal_shows_the_closest_passage_apart_from_the_answer(bot):
     assert reply.closest is not None
     text = bot.document_text(reply.closest.source)
     assert text[reply.closest.start : reply.closest.end] == reply.closest.quote
+
+
+def test_a_question_about_one_role_is_never_answered_surely_with_the_others_duty(bot):
+    # The article lists monitoring KPIs among the COO's duties only.
+    reply = bot.answer("Is the operations manager responsible for monitoring KPIs?")
+    assert reply.refused or reply.hedged

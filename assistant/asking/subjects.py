@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable
 
 from assistant.asking.candidates import Candidate
-from assistant.common.text import STOPWORDS
+from assistant.common.text import STOPWORDS, terms
+from assistant.indexing.statistics import KeywordIndex
 
 PhraseCount = Callable[[str], int]
 
@@ -49,6 +50,30 @@ def subject_of(candidate: Candidate, phrase_count: PhraseCount) -> str:
         if subject:
             return _capitalised(subject)
     return _capitalised(_last_subject(chunk.section, phrase_count))
+
+
+def about_another_subject(question: str, candidate: Candidate, statistics: KeywordIndex) -> bool:
+    """Whether ``question`` (as the corpus reads it) asks about one of the corpus's subjects
+    while ``candidate`` is about another, not named in the question: "Does the operations
+    manager monitor KPIs?" against "[A COO:] Monitoring key performance indicators". Such a
+    unit says nothing of the subject asked about, so it cannot answer surely."""
+    subject = subject_of(candidate, statistics.phrase_count)
+    if not subject:
+        return False  # the unit names its own subject, or none is known
+    asked = set(terms(question))
+    own = _subject_terms(subject, statistics)
+    if own <= asked:
+        return False
+    for topic in statistics.topics:
+        other = _subject_terms(topic, statistics)
+        if other and other <= asked and not other <= own:
+            return True
+    return False
+
+
+def _subject_terms(phrase: str, statistics: KeywordIndex) -> set[str]:
+    # Read as a question is read: "Chief Operating Officer" is the "COO" it defines.
+    return set(terms(statistics.words.normalize(phrase).text))
 
 
 def _capitalised(phrase: str) -> str:
