@@ -61,19 +61,10 @@ def about_another_subject(question: str, candidate: Candidate, statistics: Keywo
     if not subject:
         return False  # the unit names its own subject, or none is known
     asked = set(terms(question))
-    own = _subject_terms(subject, statistics)
+    own = set(statistics.subject_terms(subject))
     if own <= asked:
         return False
-    for topic in statistics.topics:
-        other = _subject_terms(topic, statistics)
-        if other and other <= asked and not other <= own:
-            return True
-    return False
-
-
-def _subject_terms(phrase: str, statistics: KeywordIndex) -> set[str]:
-    # Read as a question is read: "Chief Operating Officer" is the "COO" it defines.
-    return set(terms(statistics.words.normalize(phrase).text))
+    return any(other and other <= asked and not other <= own for other in statistics.topic_terms)
 
 
 def _capitalised(phrase: str) -> str:

@@ -89,6 +89,16 @@ class KeywordIndex:
         return list(dict.fromkeys(p for t in texts.values() for p in topic_phrases("\n\n".join(t))))
 
     @cached_property
+    def topic_terms(self) -> tuple[frozenset[str], ...]:
+        """Each of :attr:`topics`' content terms, read as a question is read: "Chief
+        Operating Officer" is the "COO" the corpus defines. Worked out once per snapshot."""
+        return tuple(frozenset(self.subject_terms(t)) for t in self.topics)
+
+    def subject_terms(self, phrase: str) -> list[str]:
+        """The content terms of a subject phrase, read as a question is read."""
+        return terms(self.words.normalize(phrase).text)
+
+    @cached_property
     def sources(self) -> frozenset[str]:
         """The documents the chunks come from."""
         return frozenset(c.source for c in self.chunks)
