@@ -41,10 +41,20 @@ def test_article_citations_are_precise_and_answers_state_the_facts(article_repor
     assert ours["key_fact_recall"] >= 0.66
 
 
-def test_article_near_misses_are_refused_and_answerable_questions_are_not(article_report):
+def test_article_near_misses_are_never_answered_sure(article_report):
     ours = article_report.get("article", "extractive").metrics
-    assert ours["refusal_rate"] >= 0.65
-    assert ours["false_refusal_rate"] <= 0.10
+    assert ours["sure_unanswerable_rate"] <= 0.05
+
+
+def test_most_article_near_misses_are_said_not_to_be_in_the_article(article_report):
+    # The rest are unsure: a refusal is kept for where the decision is sure of it.
+    ours = article_report.get("article", "extractive").metrics
+    assert ours["refusal_rate"] >= 0.45
+
+
+def test_article_answerable_questions_are_rarely_refused(article_report):
+    ours = article_report.get("article", "extractive").metrics
+    assert ours["false_refusal_rate"] <= 0.05
 
 
 def test_ours_beats_the_plain_langchain_recipe_on_the_article(article_report):

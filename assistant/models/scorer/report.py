@@ -313,7 +313,8 @@ other four documents: *train* is how it does on those four, *validation* how it
 does on the document it never saw. Every choice inside a fold (regularisation,
 the operating points) was made by a further leave-one-document-out split of its
 four training documents. The lower operating point refuses at most
-{MAX_FALSE_REFUSALS:.0%} of answerable questions on the training documents; the upper one
+{MAX_FALSE_REFUSALS:.1%} of each kind of answerable question (clean, typos, chatty, synonyms)
+on the training documents; the upper one
 (on the probability that the answer is right) is the lowest at which at most
 {MAX_SURE_UNANSWERABLE:.0%} of the other questions a document does not answer,
 {MAX_SURE_NEAR_MISSES:.0%} of its near misses, and {MAX_SURE_ADVERSARIAL:.0%} of SQuAD 2.0's

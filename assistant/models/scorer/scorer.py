@@ -14,9 +14,9 @@ with the hash of the data they were fitted on:
   probability that the corpus answers it, from the best unit's scores and what
   the corpus knows of the question's words.
 
-The one hand-picked number is the operating point on the second probability,
-chosen on validation data (documents the model was not fitted on) so that at
-most 3% of answerable questions are refused. Inference is numpy only.
+The operating points are chosen on validation data (documents the model was not
+fitted on), from the shares of questions refused and answered sure that
+:mod:`assistant.models.scorer.training` allows. Inference is numpy only.
 """
 
 from __future__ import annotations
