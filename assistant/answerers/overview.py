@@ -1,4 +1,5 @@
-"""Answers about a document as a whole: its summary, its outline, the corpus's documents.
+"""Answers about a document as a whole: its summary, its outline, the corpus's documents;
+and the reply to a greeting or thanks, which says what can be asked instead of quoting.
 
 A summary quotes a few of the document's own sentences (chosen by
 :mod:`assistant.answerers.summaries`), each with its ``[n]`` marker and exact
@@ -49,6 +50,8 @@ class OverviewAnswerer:
                 yield _said(base, "The corpus holds no documents yet.", refused=True)
             elif base.request == "documents":
                 yield _document_list(base, documents)
+            elif base.request == "greeting":
+                yield _said(base, _welcome(documents))
             elif state.unknown_document:
                 # Named, and not among what this visitor may read: said, never guessed at.
                 listed = ", ".join(_named(d) for d in documents[:5])
@@ -142,6 +145,24 @@ def _document_list(base: Answer, documents: list[DocumentInfo]) -> Answer:
     segments = [Segment("leadin", f"The corpus holds {plural(len(documents), 'document')}:")]
     segments += [Segment("item", f"{_named(d)} ({d.source})") for d in documents]
     return _with(base, segments, [])
+
+
+def _welcome(documents: list[DocumentInfo]) -> str:
+    """What a greeting, a thanks or a goodbye gets: what can be asked, and of what."""
+    cited = "quoting the passages each answer rests on"
+    if len(documents) == 1:
+        return (
+            f"I answer questions about {_named(documents[0])}, {cited}, and I say so when "
+            "it does not say. Ask me something about it, or ask for a summary."
+        )
+    named = ", ".join(_named(d) for d in documents[:3])
+    if len(documents) > 3:
+        named += f" and {plural(len(documents) - 3, 'other')}"
+    return (
+        f"I answer questions about the corpus's {plural(len(documents), 'document')} "
+        f"({named}), {cited}, and I say so when they do not say. Ask me something about "
+        "them, or ask which documents there are."
+    )
 
 
 def _which_document(base: Answer, documents: list[DocumentInfo]) -> Answer:

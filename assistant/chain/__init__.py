@@ -5,7 +5,7 @@ question's one snapshot of the corpus ``statistics``) → then, for a question,
 rewrite (sets ``query``) → read (sets ``normalized``) → retrieve (sets
 ``retrieval``) → scope (sets ``verdict``, from :mod:`assistant.asking.decision`) →
 the backend's answerer, which streams :class:`~assistant.response.Answer`
-snapshots. A request about a whole document goes to the overview instead (when
+snapshots. A request about a whole document, or a greeting, goes to the overview instead (when
 the classifier is unsure of it, only if the corpus does not answer it as a
 question), and a move in the conversation ("tell me more", "why?") to the
 continuation. Each step is a component of its own (:mod:`assistant.chain.steps`),
@@ -88,11 +88,11 @@ def _probability(state: QuestionState) -> float:
 
 
 def _unsure(state: QuestionState) -> bool:
-    return state.request is not None and state.request.about_documents and not state.request.sure
+    return state.request is not None and state.request.overview and not state.request.sure
 
 
 def _about_documents(state: QuestionState) -> bool:
-    return state.request is not None and state.request.about_documents
+    return state.request is not None and state.request.overview
 
 
 def _move(state: QuestionState) -> bool:

@@ -83,7 +83,8 @@ class AssistantSystem:
         reply = self.bot.answer(question)
         return SystemAnswer(
             text=reply.text,
-            refused=reply.refused,
+            # A greeting's reply answers nothing from the corpus: it declines, as a refusal does.
+            refused=reply.refused or reply.request == "greeting",
             citations=[(Span(c.source, c.start, c.end), c.quote) for c in reply.citations],
             retrieved=[Span(p.source, p.start, p.end) for p in reply.retrieved],
             seconds=reply.timings.get("total", 0.0),

@@ -31,7 +31,9 @@ from assistant.errors import AssistantError
 from assistant.indexing.statistics import KeywordIndex
 from assistant.models.files import load_model_file
 
-RequestKind = Literal["ask", "summary", "outline", "documents", "more", "why", "importance"]
+RequestKind = Literal[
+    "ask", "summary", "outline", "documents", "more", "why", "importance", "greeting"
+]
 KINDS: tuple[RequestKind, ...] = (
     "ask",
     "summary",
@@ -40,11 +42,15 @@ KINDS: tuple[RequestKind, ...] = (
     "more",
     "why",
     "importance",
+    "greeting",
 )
 DOCUMENT_KINDS = frozenset({"summary", "outline", "documents"})
 """Requests about a document as a whole, or about the corpus."""
 MOVE_KINDS = frozenset({"more", "why", "importance"})
 """Moves in a conversation: they continue from the answer before."""
+OVERVIEW_KINDS = DOCUMENT_KINDS | {"greeting"}
+"""What the overview answers: requests about documents, and a greeting or thanks (told
+what the corpus holds and what to ask, never answered from a passage)."""
 MODEL_FILE = "requests.json"
 NGRAM_BUCKETS = 1024
 """Character n-grams are hashed into this many features."""
@@ -69,6 +75,11 @@ class Request:
     def about_documents(self) -> bool:
         """A summary, an outline or the list of documents."""
         return self.kind in DOCUMENT_KINDS
+
+    @property
+    def overview(self) -> bool:
+        """About documents, or a greeting: answered by the overview, not from passages."""
+        return self.kind in OVERVIEW_KINDS
 
     @property
     def move(self) -> bool:

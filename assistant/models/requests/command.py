@@ -28,7 +28,7 @@ from assistant.display.console import user_errors
 )
 @user_errors
 def train_requests_command(out: Path | None, report: Path) -> None:
-    """Fit the request classifier (question, summary, outline, documents, or a move).
+    """Fit the request classifier (question, summary, outline, documents, greeting, or a move).
 
     About a minute on 2 cores. Prints its figures on phrasings it never saw.
     """

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.support import ARTICLE
@@ -59,22 +57,6 @@ def test_a_specific_question_with_the_word_summary_stays_a_question(bot):
 
 def test_tell_me_more_with_nothing_before_gives_the_summary(bot):
     assert bot.answer("tell me more").request == "summary"
-
-
-@pytest.fixture(scope="module")
-def two_documents(tmp_path_factory, embeddings):
-    from assistant import Assistant
-
-    corpus = tmp_path_factory.mktemp("two-corpus")
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    (corpus / "zebras.md").write_text(
-        "# Zebras of the Savanna\n\n## Stripes\n\nZebras have black and white stripes. "
-        "Each zebra's stripes are unique.\n\n## Herds\n\nZebras live in herds. "
-        "A herd moves together to find water.\n\n## Food\n\nZebras eat grass all day.\n"
-    )
-    bot = Assistant(corpus, tmp_path_factory.mktemp("two-index"), embeddings=embeddings)
-    bot.index()
-    return bot
 
 
 def test_with_several_documents_a_bare_summary_request_asks_which(two_documents):

@@ -147,6 +147,7 @@ def test_the_answer_lists_the_passages_it_was_drawn_from(prepared):
         ("summary", "overview"),
         ("outline", "overview"),
         ("documents", "overview"),
+        ("greeting", "overview"),
         ("more", "continuation"),
         ("why", "continuation"),
         ("importance", "continuation"),
