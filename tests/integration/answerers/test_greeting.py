@@ -10,7 +10,9 @@ import pytest
 TITLE = "Operations Manager vs COO: Unraveling the Distinctions"
 
 
-@pytest.mark.parametrize("message", ["Hi!", "thank you so much", "bye then"])
+@pytest.mark.parametrize(
+    "message", ["Hey hey!", "thank you so much", "bye then", "good day to you"]
+)
 def test_a_greeting_is_told_what_can_be_asked_and_quotes_nothing(bot, message):
     reply = bot.answer(message)
     assert reply.request == "greeting"
