@@ -76,7 +76,7 @@ def build_chain(
     question = steps | RunnableLambda(answered, name="Answer")
     route: Runnable[QuestionState, Answer] = RunnableBranch(
         (_unsure, RunnableLambda(hedged, name="Hedge")),
-        (_about_documents, RunnableLambda(overview.stream, name="Overview")),
+        (_overview, RunnableLambda(overview.stream, name="Overview")),
         (_move, RunnableLambda(continuation.stream, name="Continue")),
         question,
     )
@@ -91,7 +91,7 @@ def _unsure(state: QuestionState) -> bool:
     return state.request is not None and state.request.overview and not state.request.sure
 
 
-def _about_documents(state: QuestionState) -> bool:
+def _overview(state: QuestionState) -> bool:
     return state.request is not None and state.request.overview
 
 

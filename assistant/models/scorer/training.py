@@ -305,19 +305,19 @@ def _operating_point(
     positives = targets == 1
     candidates = np.unique(probabilities[positives])
     best = float(candidates.min()) if len(candidates) else 0.5
-    cells = (
-        positives & (groups == g) & (kinds == k)
-        for k in np.unique(kinds)
-        for g in np.unique(groups)
-    )
-    by_kind: dict[str, list[np.ndarray]] = {}
-    for cell in cells:
-        if cell.any():
-            by_kind.setdefault(str(kinds[cell][0]), []).append(cell)
+    # Per kind, the answerable questions of each document that has some.
+    by_kind = [
+        [
+            cell
+            for g in np.unique(groups)
+            if (cell := positives & (groups == g) & (kinds == k)).any()
+        ]
+        for k in np.unique(kinds[positives])
+    ]
     for threshold in candidates:  # ascending; refusals only grow with the threshold
         worst = max(
             float(np.mean([np.mean(probabilities[cell] < threshold) for cell in kind]))
-            for kind in by_kind.values()
+            for kind in by_kind
         )
         if worst > MAX_FALSE_REFUSALS:
             break
