@@ -245,6 +245,10 @@ class RequestClassifier:
         request = self.classify(without_titles(text, statistics.titles), CorpusWords.of(statistics))
         if request.kind == "more" and not history:
             request = Request("summary", request.probability)  # more of nothing: the gist
+        elif request.move and not history and names_a_subject(text, statistics):
+            # Nothing to continue, so it asks its own question: "why is knowing the
+            # diffrence important" is about the difference, not about an earlier answer.
+            request = Request("ask", 1.0 - request.probability)
         if not request.about_documents:
             return request, ""
         return request, document_meant(text, history, statistics)
@@ -255,6 +259,17 @@ class RequestClassifier:
             model = self.model
             row = features(text, self.encode(text), corpus)
             return model.decide(model.probabilities(row)[0])
+
+
+def names_a_subject(text: str, statistics: KeywordIndex) -> bool:
+    """Whether ``text`` names something the corpus discusses (typos read as the corpus
+    word they stand for), besides the words any question or move is made of."""
+    normalized = statistics.words.normalize(text).text
+    return any(
+        statistics.words.knows(word)
+        for word in _WORD.findall(normalized.lower())
+        if word not in STOPWORDS and word not in QUESTION_FILLER
+    )
 
 
 @cache

@@ -77,6 +77,19 @@ def test_why_with_nothing_before_says_there_is_nothing_to_continue(bot):
     assert "no earlier answer" in reply.text
 
 
+def test_a_move_that_names_its_own_subject_with_nothing_before_is_a_question(bot):
+    # Read as "is that important?" (typo and all); with no answer before it, it can only
+    # be asking about the difference itself.
+    reply = bot.answer("why is knowing the diffrence important")
+    assert reply.request == "ask"
+    assert "no earlier answer" not in reply.text
+
+
+def test_a_bare_move_with_nothing_before_still_says_so(bot):
+    reply = bot.answer("is that really important?")
+    assert reply.request == "importance" and "no earlier answer" in reply.text
+
+
 UNSURE = "What degree do you need to become an operations manager?"
 
 
