@@ -208,7 +208,7 @@ def question_state(
     )
     scorer = Scorer.load()
     scores = scorer.score(FeatureExtractor(embeddings.encode).extract(normalized, retrieval))
-    verdict = verdict_of(scores, scorer.model, normalized.unknown)
+    verdict = verdict_of(scores, scorer.model, normalized.unknown, question=normalized.text)
     if answerable is not None or sure is not None:
         answered = verdict.answerable if answerable is None else answerable
         verdict = replace(verdict, answerable=answered, sure=answered if sure is None else sure)

@@ -9,7 +9,9 @@ probabilities become a :class:`Verdict`, against the two operating points shippe
 with the scorer (both chosen on validation documents): at or above the upper one
 the answer is *sure*, unless the question has a word the corpus never uses; between
 the two it is *unsure* (the closest passages, said to be no more than that); below
-the lower one the corpus does not answer.
+the lower one the corpus does not answer. Two things the scorer cannot read make a sure
+answer unsure: whose item the best unit is (:mod:`assistant.asking.subjects`), and a
+question that asks for the opposite of what it says (:mod:`assistant.asking.polarity`).
 Everything that answers asks this module: the chain's answer and hedge branches,
 the answerers (which unit to quote besides the best), and the continuations
 ("why?", "is that important?"). The verdict carries the ranking, so answerers
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from assistant.asking.candidates import UnitKey
 from assistant.asking.features import FeatureExtractor
+from assistant.asking.polarity import opposes
 from assistant.asking.retrieval import Retrieval
 from assistant.asking.subjects import about_another_subject
 from assistant.common.timing import stage
@@ -92,6 +95,7 @@ def verdict_of(
     model: ScorerModel,
     missing: tuple[str, ...] = (),
     *,
+    question: str = "",
     sure_threshold: float | None = None,
 ) -> Verdict:
     """The verdict on a question's scores: answered when the probability that the corpus
@@ -99,14 +103,23 @@ def verdict_of(
     the answer is right reaches the upper one (``sure_threshold`` instead, when an
     operator sets one). A scorer without the second probability makes every answer sure.
     A question in words the corpus never uses (``missing``) is never answered surely: the
-    answer says that the corpus does not mention them, which a sure answer cannot."""
+    answer says that the corpus does not mention them, which a sure answer cannot. Nor is
+    a ``question`` that denies what its best unit says."""
     probability = scores.probability
     answerable = bool(scores.ranked) and probability >= model.threshold
     upper = sure_threshold if sure_threshold is not None else model.sure_threshold
     right = scores.right
     # "What software do COOs use?" against "Monitoring key performance indicators": the
     # scorer finds the topic and may be sure, but the thing asked for is not in the corpus.
-    sure = answerable and not missing and (right is None or upper is None or right >= upper)
+    # "Which role does NOT collaborate …?" finds "Collaborating with …": the scorer reads
+    # the words, not their polarity.
+    opposed = answerable and opposes(question, scores.ranked[0].candidate.text)
+    sure = (
+        answerable
+        and not missing
+        and not opposed
+        and (right is None or upper is None or right >= upper)
+    )
     confidence = None
     if right is not None and model.calibration is not None:
         confidence = model.calibration(right)
@@ -203,7 +216,11 @@ class Decision:
         with stage("score"):
             scores = self.scorer.score(self.features.extract(normalized, retrieval, skip))
         verdict = verdict_of(
-            scores, self.scorer.model, normalized.lacking, sure_threshold=self.sure_threshold
+            scores,
+            self.scorer.model,
+            normalized.lacking,
+            question=normalized.text,
+            sure_threshold=self.sure_threshold,
         )
         best = verdict.closest
         if verdict.sure and best is not None:

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.asking.decision import verdict_of
+from assistant.asking.decision import Verdict, verdict_of
 from assistant.asking.features import Read
 from assistant.evaluation.calibration import expected_calibration_error, write_calibration
-from assistant.models.scorer.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer
+from assistant.models.scorer.scorer import MODEL_FILE, READER_MODEL_FILE, Scorer, Scores
 from assistant.models.scorer.training import (
     MAX_FALSE_REFUSALS,
     MAX_SURE_ADVERSARIAL,
@@ -58,7 +58,7 @@ class TrainingResult:
 
 def measure(scorer: Scorer, samples: Sequence[Sample]) -> dict[str, float | None]:
     """How a scorer does on samples: unit ranking, refusals, calibration."""
-    scored = [(s, verdict_of(scorer.score(s.features), scorer.model, _lacking(s))) for s in samples]
+    scored = [(s, _verdict(scorer, s)) for s in samples]
     answerable = [(s, sc) for s, sc in scored if s.answerable]
     located = [(s, sc) for s, sc in answerable if s.labels.any()]
 
@@ -108,7 +108,7 @@ def confidences(scorer: Scorer, samples: Sequence[Sample]) -> list[tuple[float, 
     pairs = []
     for sample in samples:
         scores = scorer.score(sample.features)
-        verdict = verdict_of(scores, scorer.model, _lacking(sample))
+        verdict = _verdict(scorer, sample, scores)
         if verdict.confidence is None or not scores.ranked:
             continue
         best = scores.ranked[0].candidate
@@ -120,9 +120,16 @@ def confidences(scorer: Scorer, samples: Sequence[Sample]) -> list[tuple[float, 
     return pairs
 
 
-def _lacking(sample: Sample) -> tuple[str, ...]:
-    """The question's words the corpus never uses, as the assistant's decision reads them."""
-    return sample.features.question.normalized.lacking
+def _verdict(scorer: Scorer, sample: Sample, scores: Scores | None = None) -> Verdict:
+    """The verdict on a sample, as the assistant's decision reads its question: the words
+    the corpus never uses, and whether it denies what its best unit says."""
+    question = sample.features.question
+    return verdict_of(
+        scores or scorer.score(sample.features),
+        scorer.model,
+        question.normalized.lacking,
+        question=question.text,
+    )
 
 
 def _mean(values: Sequence[bool | float]) -> float | None:

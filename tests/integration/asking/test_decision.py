@@ -67,3 +67,16 @@ def test_a_question_about_one_role_is_never_answered_surely_with_the_others_duty
     # The article lists monitoring KPIs among the COO's duties only.
     reply = bot.answer("Is the operations manager responsible for monitoring KPIs?")
     assert reply.refused or reply.hedged
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which of the two roles does not monitor key performance indicators?",
+        "Who doesn't supervise staff?",
+    ],
+)
+def test_a_negated_question_is_never_answered_surely_with_the_duty_it_denies(bot, question):
+    # Without the check, both were sure answers quoting the very item the question denies.
+    reply = bot.answer(question)
+    assert reply.hedged or reply.refused

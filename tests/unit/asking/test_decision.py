@@ -50,6 +50,12 @@ def test_a_question_in_words_the_corpus_never_uses_is_at_most_unsure():
     assert verdict.missing == ("software",)
 
 
+def test_a_question_that_denies_what_its_best_unit_says_is_at_most_unsure():
+    question = "Whom does the COO not report to?"
+    verdict = verdict_of(Scores(_ranked(), 0.95, right=0.99), MODEL, question=question)
+    assert verdict.answerable and verdict.hedged
+
+
 def test_the_confidence_told_is_the_calibrated_one():
     calibrated = replace(MODEL, calibration=Calibration((0.0, 1.0), (0.1, 0.9)))
     verdict = verdict_of(Scores(_ranked(), 0.9, right=0.5), calibrated)
