@@ -4,13 +4,14 @@ and the reply to a greeting or thanks, which says what can be asked instead of q
 A summary quotes a few of the document's own sentences (chosen by
 :mod:`assistant.answerers.summaries`), each with its ``[n]`` marker and exact
 span, in document order. An outline lists its headings, each cited. Which
-documents there are is listed with their titles. With several documents, a bare
+documents there are (or what one is called) is listed with their titles, each cited
+at the heading that gives it where the document has one. With several documents, a bare
 "summarize" that nothing narrows down gets a question back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -49,7 +50,8 @@ class OverviewAnswerer:
             if not documents:
                 yield _said(base, "The corpus holds no documents yet.", refused=True)
             elif base.request == "documents":
-                yield _document_list(base, documents)
+                assert statistics is not None
+                yield _document_list(base, documents, statistics.chunks)
             elif base.request == "greeting":
                 yield _said(base, _welcome(documents))
             elif state.unknown_document:
@@ -140,11 +142,44 @@ def _outline(base: Answer, info: DocumentInfo, chunks: list[Chunk]) -> Answer:
     return _with(base, segments, citations)
 
 
-def _document_list(base: Answer, documents: list[DocumentInfo]) -> Answer:
-    """The documents, each with its title and file name."""
+def _document_list(base: Answer, documents: list[DocumentInfo], chunks: Sequence[Chunk]) -> Answer:
+    """The documents, each with its title and file name; a title the document gives as its
+    heading is cited there (where a passage sits under it, as the index keeps headings
+    with their passages), so "what is the article called?" can be checked like any
+    answer."""
+    titled = _title_headings(chunks)
     segments = [Segment("leadin", f"The corpus holds {plural(len(documents), 'document')}:")]
-    segments += [Segment("item", f"{_named(d)} ({d.source})") for d in documents]
-    return _with(base, segments, [])
+    citations: list[Citation] = []
+    for info in documents:
+        chunk = titled.get(info.source)
+        marker = None
+        if chunk is not None and chunk.heading is not None:
+            marker = len(citations) + 1
+            start, end = chunk.heading
+            citations.append(
+                Citation(
+                    marker=marker,
+                    quote=chunk.title,
+                    source=chunk.source,
+                    section=chunk.section,
+                    start=start,
+                    end=end,
+                    score=1.0,
+                    title=chunk.title,
+                    page=chunk.page_at(start),
+                )
+            )
+        segments.append(Segment("item", f"{_named(info)} ({info.source})", marker))
+    return _with(base, segments, citations)
+
+
+def _title_headings(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
+    """Per document, its first chunk under a heading that is the document's title."""
+    found: dict[str, Chunk] = {}
+    for chunk in sorted(chunks, key=lambda c: (c.source, c.ordinal)):
+        if chunk.heading is not None and chunk.title and chunk.section == chunk.title:
+            found.setdefault(chunk.source, chunk)
+    return found
 
 
 def _welcome(documents: list[DocumentInfo]) -> str:

@@ -8,11 +8,12 @@ the article, never used to fit or tune anything) and plays its conversations
 - summaries: the share of summary requests answered with a summary that cites
   at least three sections, quotes no boilerplate and has at most eight sentences;
 - outlines: the share of outline requests answered with the headings;
-- the list of documents;
+- the list of documents, and the title asked for (cited at its heading);
 - moves: the share of continuations that cite something the answer before did
   not and are not refused where the article has more to say, and the share
   that say so where it has not (and the share that say so or are unsure);
-- the share of specific questions (every article set) answered as questions;
+- the share of specific questions (every article set) answered as questions (one
+  about the document's title, as the document list);
 - the summary's warm latency.
 """
 
@@ -137,6 +138,10 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     documents = Figure("document-list requests answered with the list")
     for text in unseen["documents"]:
         documents.add(bot.answer(text).request == "documents", text)
+    titles = Figure("title requests answered with the title, cited at its heading")
+    title = _title()
+    for text in unseen["titles"]:
+        titles.add([c.quote for c in bot.answer(text).citations] == [title], text)
     more = Figure("moves where the article has more: something new cited, not refused")
     nothing = Figure("moves where the article has nothing more: said so")
     not_sure = Figure("moves where the article has nothing more: said so, or said to be unsure")
@@ -165,7 +170,9 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     ):
         figure = Figure(f"{question_set.name} questions answered as questions ({note})")
         for question in question_set.questions:
-            figure.add(bot.answer(question.question).request == "ask", question.question)
+            # "What is the title of the article?" is for the document list, which cites it.
+            expected = "documents" if question_set.asks_title(question) else "ask"
+            figure.add(bot.answer(question.question).request == expected, question.question)
         specific.append(figure)
     timings = []
     for _ in range(20):
@@ -173,8 +180,15 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
         bot.answer("Summarize the article")
         timings.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(timings, n=20)[-1]
-    figures = [summaries, outlines, documents, more, nothing, not_sure, *kinds.values(), *specific]
+    figures = [summaries, outlines, documents, titles, more, nothing, not_sure]
+    figures += [*kinds.values(), *specific]
     return RequestReport(figures, (statistics.median(timings), p95))
+
+
+def _title() -> str:
+    """The article's title, from its Markdown."""
+    text = next(iter(article_set().documents.values()))
+    return text.splitlines()[0].lstrip("#").strip()
 
 
 def _headings(bot: Any) -> list[str]:

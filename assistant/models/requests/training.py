@@ -149,14 +149,22 @@ def validation_sets() -> dict[str, list[tuple[str, str]]]:
     sets["unseen phrasings: greet, then ask"] = [
         (t, NOT_GREETING) for t in unseen["greets_then_asks"]
     ]
+    sets["unseen phrasings: a document's title"] = [(t, "documents") for t in unseen["titles"]]
+    sets["unseen phrasings: questions that speak of titles"] = [
+        (t, "ask") for t in unseen["title_words"]
+    ]
     sets["unseen conversations: moves"] = [(c["move"], c["kind"]) for c in unseen["conversations"]]
     sets["unseen conversations: first questions"] = [
         (c["first"], "ask") for c in unseen["conversations"]
     ]
-    unseen_questions = [q.question for q in unseen_set().questions]
-    sets["article-unseen questions"] = [(q, "ask") for q in unseen_questions]
+    article = unseen_set()
+    # "What is the title of the article?" is answered by the document list, which cites it.
+    labelled = [
+        (q.question, "documents" if article.asks_title(q) else "ask") for q in article.questions
+    ]
+    sets["article-unseen questions"] = labelled
     sets["article-unseen questions, noisy"] = [
-        (text, "ask") for q in unseen_questions for _, text in noisy_variants(q, SEED)
+        (text, kind) for q, kind in labelled for _, text in noisy_variants(q, SEED)
     ]
     sets["SQuAD evaluation questions"] = [
         (q.question, "ask") for s in bundled_squad_sets() for q in s.questions

@@ -49,6 +49,19 @@ def test_the_documents_are_listed_with_their_titles(bot):
     assert "operations-manager-vs-coo.md" in reply.text
 
 
+def test_asked_what_the_article_is_called_the_title_is_cited_at_its_heading(bot):
+    reply = bot.answer("Could you tell me how the article is titled?")
+    assert reply.request == "documents" and not reply.refused
+    [citation] = reply.citations
+    text = bot.document_text(citation.source)
+    assert text[citation.start : citation.end] == citation.quote
+    assert citation.quote == "Operations Manager vs COO: Unraveling the Distinctions"
+
+
+def test_a_question_about_a_job_title_stays_a_question(bot):
+    assert bot.answer("Which of the two job titles is more senior?").request == "ask"
+
+
 def test_a_specific_question_with_the_word_summary_stays_a_question(bot):
     reply = bot.answer("What is said in summary about the two roles?")
     assert reply.request == "ask"
@@ -81,3 +94,8 @@ def test_a_bare_summary_request_summarises_the_document_the_conversation_is_abou
 def test_several_documents_are_listed(two_documents):
     reply = two_documents.answer("which files do you have?")
     assert "Zebras of the Savanna" in reply.text and ARTICLE.name in reply.text
+    # A title is cited at its heading where a passage sits under it (the zebras' heading
+    # is followed at once by another).
+    assert [c.quote for c in reply.citations] == [
+        "Operations Manager vs COO: Unraveling the Distinctions"
+    ]
