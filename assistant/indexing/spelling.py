@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -45,6 +46,7 @@ ABBREVIATIONS = {
     "bc": "because",
     "btwn": "between",
     "cant": "cannot",
+    "co": "company",
     "biz": "business",
     "bw": "between",
     "coz": "because",
@@ -59,6 +61,7 @@ ABBREVIATIONS = {
     "exec": "executive",
     "execs": "executives",
     "govt": "government",
+    "hmm": "",
     "hr": "human resources",
     "info": "information",
     "btw": "between",
@@ -96,6 +99,9 @@ ABBREVIATIONS = {
     "tbh": "",
     "thats": "that is",
     "tldr": "summary",
+    "uh": "",
+    "um": "",
+    "umm": "",
     "thru": "through",
     "u": "you",
     "ur": "your",
@@ -308,9 +314,17 @@ class Vocabulary:
         # far more common one ("manger", "wat") is read as that word.
         limit = 1 if len(lower) <= 5 or own else 2
         if len(lower) <= 3:
-            matches = process.extract(
-                lower, STOPWORDS, scorer=OSA.distance, score_cutoff=limit, limit=10
-            )
+            # A typed function word keeps its letters, swapped or one left out ("teh",
+            # "wat", "hw"); a short word with a letter of its own is an abbreviation the
+            # corpus does not use ("vp" is not "up", nor "gm" "am", nor "okr" "or").
+            typed = Counter(lower)
+            matches = [
+                m
+                for m in process.extract(
+                    lower, STOPWORDS, scorer=OSA.distance, score_cutoff=limit, limit=10
+                )
+                if typed <= Counter(m[0])
+            ]
         else:
             # A word of the corpus, a function word, or any English inflection of a
             # corpus word ("strategy" where the corpus says "strategies").

@@ -56,6 +56,17 @@ def test_an_acronym_the_corpus_never_uses_is_not_taken_for_a_typo(words):
     assert normalized.unknown == ("CFO",)
 
 
+@pytest.mark.parametrize("abbreviation", ["vp", "gm", "okr"])
+def test_a_short_abbreviation_is_not_taken_for_a_function_word(words, abbreviation):
+    # "vp" is one letter from "up", but has a letter "up" lacks: it is a word of its own.
+    normalized = words.normalize(f"what does a {abbreviation} do")
+    assert normalized.unknown == (abbreviation,)
+
+
+def test_a_short_function_word_typed_with_its_letters_swapped_or_missing_is_read(words):
+    assert words.normalize("hw is teh role of a coo").text == "how is the role of a coo"
+
+
 def test_chat_fillers_are_read_as_nothing(words):
     assert words.normalize("ok so whats the tl;dr lol").text == "so what is the summary"
 
