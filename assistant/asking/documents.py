@@ -2,8 +2,9 @@
 
 "Summarize the Normans article" names one by its title or file name. A bare
 "summarize" means the only document, or the one the conversation is about (the
-one the last answer quoted); with several and no conversation, nobody can tell,
-and the answer asks.
+one the last answer quoted); else the one whose section headings the request
+names ("sum up the conclusion"); with several and nothing of these, nobody can
+tell, and the answer asks.
 """
 
 from __future__ import annotations
@@ -45,17 +46,35 @@ def documents_of(statistics: KeywordIndex) -> list[DocumentInfo]:
 
 def named_document(text: str, documents: Sequence[DocumentInfo]) -> DocumentInfo | None:
     """The document ``text`` names by title or file name, if exactly one fits best."""
-    asked = set(terms(text))
-    if not asked or not documents:
-        return None
     names = [set(terms(f"{d.title} {d.source.rsplit('.', 1)[0]}")) for d in documents]
+    best = _best_fit(set(terms(text)), names)
+    return None if best is None else documents[best]
+
+
+def headed_document(
+    text: str, documents: Sequence[DocumentInfo], statistics: KeywordIndex
+) -> DocumentInfo | None:
+    """The document whose section headings ``text`` names, if exactly one fits best: "sum up
+    the conclusion" among several documents means the one with a "Conclusion"."""
+    headings: dict[str, set[str]] = {d.source: set() for d in documents}
+    for chunk in statistics.chunks:
+        if chunk.source in headings and chunk.section != chunk.title:
+            headings[chunk.source].update(terms(chunk.section))
+    best = _best_fit(set(terms(text)), [headings[d.source] for d in documents])
+    return None if best is None else documents[best]
+
+
+def _best_fit(asked: set[str], names: list[set[str]]) -> int | None:
+    """Which of ``names`` shares the most telling words with ``asked``, if exactly one does."""
+    if not asked or not names:
+        return None
     spread = Counter(t for name in names for t in name)
-    # A word in one title says more than one in every title ("article", "guide").
-    scores = [sum(math.log(1 + len(documents) / spread[t]) for t in asked & name) for name in names]
+    # A word in one name says more than one in every name ("article", "guide").
+    scores = [sum(math.log(1 + len(names) / spread[t]) for t in asked & name) for name in names]
     best = max(scores)
     if best <= 0 or scores.count(best) > 1:
         return None
-    return documents[scores.index(best)]
+    return scores.index(best)
 
 
 def without_titles(text: str, titles: Iterable[str]) -> str:
@@ -128,4 +147,8 @@ def document_meant(
         return named.source
     if len(documents) == 1:
         return documents[0].source
-    return conversation_document(history, statistics)
+    talked_about = conversation_document(history, statistics)
+    if talked_about:
+        return talked_about
+    headed = headed_document(question, documents, statistics)
+    return headed.source if headed is not None else ""

@@ -83,6 +83,11 @@ def test_a_summary_request_naming_a_title_summarises_that_document(two_documents
     assert reply.citations and {c.source for c in reply.citations} == {"zebras.md"}
 
 
+def test_a_summary_request_naming_a_section_summarises_the_document_that_has_it(two_documents):
+    reply = two_documents.answer("sum up what the herds part says")
+    assert reply.citations and {c.source for c in reply.citations} == {"zebras.md"}
+
+
 def test_a_bare_summary_request_summarises_the_document_the_conversation_is_about(
     two_documents,
 ):
