@@ -124,22 +124,27 @@ def _outline(base: Answer, info: DocumentInfo, chunks: list[Chunk]) -> Answer:
     count = plural(len(headings), "section")
     segments = [Segment("leadin", f"{_named(info)} has {count}:")]
     citations = []
-    for marker, ((start, end), chunk) in enumerate(sorted(headings.items()), start=1):
+    for marker, (_, chunk) in enumerate(sorted(headings.items()), start=1):
         segments.append(Segment("item", chunk.section, marker))
-        citations.append(
-            Citation(
-                marker=marker,
-                quote=chunk.section,
-                source=chunk.source,
-                section=chunk.section,
-                start=start,
-                end=end,
-                score=1.0,
-                title=chunk.title,
-                page=chunk.page_at(start),
-            )
-        )
+        citations.append(_heading_citation(chunk, marker))
     return _with(base, segments, citations)
+
+
+def _heading_citation(chunk: Chunk, marker: int) -> Citation:
+    """The heading of ``chunk``'s section, cited at its span."""
+    assert chunk.heading is not None
+    start, end = chunk.heading
+    return Citation(
+        marker=marker,
+        quote=chunk.section,
+        source=chunk.source,
+        section=chunk.section,
+        start=start,
+        end=end,
+        score=1.0,
+        title=chunk.title,
+        page=chunk.page_at(start),
+    )
 
 
 def _document_list(base: Answer, documents: list[DocumentInfo], chunks: Sequence[Chunk]) -> Answer:
@@ -153,22 +158,9 @@ def _document_list(base: Answer, documents: list[DocumentInfo], chunks: Sequence
     for info in documents:
         chunk = titled.get(info.source)
         marker = None
-        if chunk is not None and chunk.heading is not None:
+        if chunk is not None:
             marker = len(citations) + 1
-            start, end = chunk.heading
-            citations.append(
-                Citation(
-                    marker=marker,
-                    quote=chunk.title,
-                    source=chunk.source,
-                    section=chunk.section,
-                    start=start,
-                    end=end,
-                    score=1.0,
-                    title=chunk.title,
-                    page=chunk.page_at(start),
-                )
-            )
+            citations.append(_heading_citation(chunk, marker))
         segments.append(Segment("item", f"{_named(info)} ({info.source})", marker))
     return _with(base, segments, citations)
 
