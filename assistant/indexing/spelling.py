@@ -24,7 +24,7 @@ from importlib import resources
 
 from cachetools import LRUCache
 
-from assistant.common.text import QUESTION_FILLER, STOPWORDS, fold, stem
+from assistant.common.text import CHAT_WORDS, QUESTION_FILLER, STOPWORDS, fold, stem
 
 # Words, with inner hyphens ("day-to-day") and chat slashes ("w/", "b/w", "w/o").
 _TOKEN = re.compile(r"[A-Za-z]+(?:[-/][A-Za-z]+)*/?")
@@ -151,7 +151,8 @@ class Normalized:
     """Content words that are neither in the corpus nor mapped onto it, as typed."""
     unmentioned: tuple[str, ...] | None = None
     """Of ``unknown``, those the corpus does not use even inside a compound ("term" is in
-    "long-term"): the words an answer may say it does not mention (``None``: all of them)."""
+    "long-term") and that are not the chat around a question ("hey"): the words an answer
+    may say it does not mention (``None``: all of them)."""
 
     @property
     def lacking(self) -> tuple[str, ...]:
@@ -239,7 +240,9 @@ class Vocabulary:
         unknown = list(dict.fromkeys(unknown))
         # The reading keeps a compound whole (the scorer learned it so), but a refusal must
         # not say that the corpus never mentions a word it uses inside one.
-        unmentioned = [w for w in unknown if not self._in_compound(w)]
+        unmentioned = [
+            w for w in unknown if not self._in_compound(w) and w.lower() not in CHAT_WORDS
+        ]
         return Normalized(text, tuple(changes), tuple(unknown), tuple(unmentioned))
 
     def _in_compound(self, word: str) -> bool:

@@ -67,6 +67,12 @@ def test_a_short_function_word_typed_with_its_letters_swapped_or_missing_is_read
     assert words.normalize("hw is teh role of a coo").text == "how is the role of a coo"
 
 
+def test_the_chat_around_a_question_is_never_named_as_lacking(words):
+    # Else "hey, quick question: ..." could never be answered surely.
+    normalized = words.normalize("hey, quick question: what does a COO do?")
+    assert normalized.lacking == ()
+
+
 def test_chat_fillers_are_read_as_nothing(words):
     assert words.normalize("ok so whats the tl;dr lol").text == "so what is the summary"
 
