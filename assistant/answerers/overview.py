@@ -168,9 +168,12 @@ def _document_list(base: Answer, documents: list[DocumentInfo], chunks: Sequence
 def _title_headings(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
     """Per document, its first chunk under a heading that is the document's title."""
     found: dict[str, Chunk] = {}
-    for chunk in sorted(chunks, key=lambda c: (c.source, c.ordinal)):
-        if chunk.heading is not None and chunk.title and chunk.section == chunk.title:
-            found.setdefault(chunk.source, chunk)
+    for chunk in chunks:
+        if chunk.heading is None or not chunk.title or chunk.section != chunk.title:
+            continue
+        first = found.get(chunk.source)
+        if first is None or chunk.ordinal < first.ordinal:
+            found[chunk.source] = chunk
     return found
 
 

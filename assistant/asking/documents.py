@@ -57,9 +57,11 @@ def headed_document(
     """The document whose section headings ``text`` names, if exactly one fits best: "sum up
     the conclusion" among several documents means the one with a "Conclusion"."""
     headings: dict[str, set[str]] = {d.source: set() for d in documents}
-    for chunk in statistics.chunks:
-        if chunk.source in headings and chunk.section != chunk.title:
-            headings[chunk.source].update(terms(chunk.section))
+    # A section spans many chunks: its words are read once.
+    sections = {(c.source, c.section) for c in statistics.chunks if c.section != c.title}
+    for source, section in sections:
+        if source in headings:
+            headings[source].update(terms(section))
     best = _best_fit(set(terms(text)), [headings[d.source] for d in documents])
     return None if best is None else documents[best]
 

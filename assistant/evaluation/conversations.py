@@ -139,7 +139,8 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     for text in unseen["documents"]:
         documents.add(bot.answer(text).request == "documents", text)
     titles = Figure("title requests answered with the title, cited at its heading")
-    title = _title()
+    article = article_set()
+    title = article.title(next(iter(article.documents)))
     for text in unseen["titles"]:
         titles.add([c.quote for c in bot.answer(text).citations] == [title], text)
     more = Figure("moves where the article has more: something new cited, not refused")
@@ -183,12 +184,6 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     figures = [summaries, outlines, documents, titles, more, nothing, not_sure]
     figures += [*kinds.values(), *specific]
     return RequestReport(figures, (statistics.median(timings), p95))
-
-
-def _title() -> str:
-    """The article's title, from its Markdown."""
-    text = next(iter(article_set().documents.values()))
-    return text.splitlines()[0].lstrip("#").strip()
 
 
 def _headings(bot: Any) -> list[str]:

@@ -68,17 +68,17 @@ class QuestionSet:
     """The training document these questions are about: evaluation scores them with
     the scorer fitted without it. ``None`` for documents the scorer never saw."""
 
+    def title(self, source: str) -> str:
+        """The title line of document ``source`` (its first line, without Markdown's ``#``)."""
+        lines = self.documents[source].splitlines()
+        return lines[0].lstrip("#").strip() if lines else ""
+
     def asks_title(self, question: EvalQuestion) -> bool:
         """Whether ``question`` rests on its document's title line alone ("What is the title
         of the article?"): the document list answers it, citing the title."""
         spans = [span for group in question.evidence for span in group]
-
-        def title(source: str) -> str:
-            lines = self.documents[source].splitlines()
-            return lines[0].lstrip("# ").strip() if lines else ""
-
         return bool(spans) and all(
-            self.documents[s.source][s.start : s.end].strip() == title(s.source) for s in spans
+            self.documents[s.source][s.start : s.end].strip() == self.title(s.source) for s in spans
         )
 
     def limited(self, limit: int | None) -> QuestionSet:

@@ -125,7 +125,7 @@ def _verdict(scorer: Scorer, sample: Sample, scores: Scores | None = None) -> Ve
     the corpus never uses, and whether it denies what its best unit says."""
     question = sample.features.question
     return verdict_of(
-        scores or scorer.score(sample.features),
+        scorer.score(sample.features) if scores is None else scores,
         scorer.model,
         question.normalized.lacking,
         question=question.text,
