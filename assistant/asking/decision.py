@@ -12,6 +12,8 @@ the two it is *unsure* (the closest passages, said to be no more than that); bel
 the lower one the corpus does not answer. Two things the scorer cannot read make a sure
 answer unsure: whose item the best unit is (:mod:`assistant.asking.subjects`), and a
 question that asks for the opposite of what it says (:mod:`assistant.asking.polarity`).
+One fact of the text makes an answer sure: the unit that spells out the acronym a
+question asks about (:mod:`assistant.asking.expansions`).
 Everything that answers asks this module: the chain's answer and hedge branches,
 the answerers (which unit to quote besides the best), and the continuations
 ("why?", "is that important?"). The verdict carries the ranking, so answerers
@@ -26,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.asking.candidates import UnitKey
+from assistant.asking.expansions import asked_acronym, defining_unit
 from assistant.asking.features import FeatureExtractor
 from assistant.asking.polarity import opposes
 from assistant.asking.retrieval import Retrieval
@@ -230,4 +233,17 @@ class Decision:
                 other = about_another_subject(normalized.text, best.candidate, retrieval.statistics)
             if other:
                 verdict = replace(verdict, sure=False)
+        acronym = asked_acronym(normalized.text, retrieval.statistics.words.acronyms)
+        if acronym is not None:
+            verdict = _spelled_out(verdict, acronym)
         return verdict
+
+
+def _spelled_out(verdict: Verdict, acronym: str) -> Verdict:
+    """The verdict on "what does COO stand for?": the unit that spells the acronym out,
+    first and sure, where the corpus spells it out one way (:mod:`assistant.asking.expansions`)."""
+    unit = defining_unit(acronym, verdict.ranked)
+    if unit is None:
+        return verdict
+    ranked = (unit, *(s for s in verdict.ranked if s is not unit))
+    return replace(verdict, answerable=True, sure=True, ranked=ranked, missing=())

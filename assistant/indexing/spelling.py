@@ -190,7 +190,7 @@ class Vocabulary:
         """Stems of the pieces of the corpus's compounds ("long", "term" of "long-term")."""
         self.text = text
         """The corpus text (for acronym look-ups)."""
-        self.acronyms = _defined_acronyms(text)
+        self.acronyms = defined_acronyms(text)
         self._choices = sorted(set(words) | STOPWORDS | QUESTION_FILLER)
         self._cache: LRUCache[str, tuple[str, ...] | None] = LRUCache(_CACHE_SIZE)
         self._lock = threading.Lock()
@@ -358,7 +358,7 @@ class Vocabulary:
         return (best[-1],) if best else None
 
 
-def _defined_acronyms(text: str) -> dict[str, str]:
+def defined_acronyms(text: str) -> dict[str, str]:
     """Acronyms the corpus defines: "Chief Operating Officer (COO)" gives coo."""
     found: dict[str, str] = {}
     for match in _DEFINED.finditer(text):

@@ -80,3 +80,14 @@ def test_a_negated_question_is_never_answered_surely_with_the_duty_it_denies(bot
     # Without the check, both were sure answers quoting the very item the question denies.
     reply = bot.answer(question)
     assert reply.hedged or reply.refused
+
+
+def test_asked_what_an_acronym_stands_for_the_sentence_that_spells_it_out_answers_surely(bot):
+    reply = bot.answer("What's COO short for?")
+    assert not reply.refused and not reply.hedged
+    assert "Chief Operating Officer (COO)" in reply.citations[0].quote
+
+
+def test_an_acronym_the_article_never_spells_out_is_not_answered_surely(bot):
+    reply = bot.answer("What is CFO short for?")
+    assert reply.refused or reply.hedged
