@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 from cachetools import LRUCache
@@ -22,7 +22,7 @@ from cachetools import LRUCache
 from assistant.asking.candidates import Candidate, UnitKey, candidates_of, stored_vectors
 from assistant.asking.retrieval import Retrieval
 from assistant.common.text import QUESTION_FILLER, STOPWORDS, terms
-from assistant.indexing.spelling import Normalized, english_frequencies
+from assistant.indexing.spelling import Normalized, english_frequencies, rarity
 from assistant.indexing.statistics import KeywordIndex
 from assistant.indexing.topics import without_topics
 
@@ -47,6 +47,7 @@ QUESTION_FEATURES = (
     "top_score",
     "top_share",
     "top_probability",
+    "top_list_share",
     "top_cos",
     "best_similarity",
     "top_overlap",
@@ -63,7 +64,7 @@ QUESTION_FEATURES = (
     "type_unmet",
 )
 """Per question: how well its best unit matches, and how much of it the corpus knows."""
-SCORED = 3
+SCORED = 4
 """The first question features come from the unit scores (the scorer fills them in)."""
 _READER = UNIT_FEATURES.index("reader")
 _CONTEXT_OVERLAP = UNIT_FEATURES.index("overlap_context")
@@ -254,7 +255,7 @@ class FeatureExtractor:
         if not words:
             return 0.0, 0.0
         best = (self._word_vectors(unknown) @ self._word_vectors(words).T).max(axis=1)
-        return float(best.mean()), _rarity(unknown)
+        return float(best.mean()), rarity(unknown)
 
     def _similarity(self, first: str, second: str) -> float:
         a, b = self._word_vectors([first, second])
@@ -312,23 +313,6 @@ def _substitutes(
         if others:
             total += 1.0 - max(similar(word, o) for o in others)
     return total
-
-
-@cache
-def _english_span() -> tuple[int, float]:
-    """The commonest English word's count, and the log-ratio down to the rarest's."""
-    frequencies = english_frequencies()
-    top = max(frequencies.values())
-    return top, math.log(top / min(frequencies.values()))
-
-
-def _rarity(words: list[str]) -> float:
-    """How rare in English the rarest of ``words`` is: 0 for "the", 1 for unseen words."""
-    frequencies = english_frequencies()
-    top, floor = _english_span()
-    return max(
-        min(1.0, math.log(top / frequencies[w]) / floor) if w in frequencies else 1.0 for w in words
-    )
 
 
 @lru_cache(maxsize=20_000)

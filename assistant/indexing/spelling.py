@@ -15,6 +15,7 @@ dictionary.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import Counter
@@ -170,6 +171,23 @@ def english_frequencies() -> dict[str, int]:
         if count:
             frequencies[word] = int(count)
     return frequencies
+
+
+@cache
+def _english_span() -> tuple[int, float]:
+    """The commonest English word's count, and the log-ratio down to the rarest's."""
+    frequencies = english_frequencies()
+    top = max(frequencies.values())
+    return top, math.log(top / min(frequencies.values()))
+
+
+def rarity(words: list[str]) -> float:
+    """How rare in English the rarest of ``words`` is: 0 for "the", 1 for unseen words."""
+    frequencies = english_frequencies()
+    top, floor = _english_span()
+    return max(
+        min(1.0, math.log(top / frequencies[w]) / floor) if w in frequencies else 1.0 for w in words
+    )
 
 
 @cache

@@ -40,6 +40,12 @@ RANK_FEATURES = ("gap", "share", "top")
 """What the unit calibration reads: score minus the best score, softmax share, is best."""
 
 
+ADDED_FEATURES = frozenset({"top_list_share"})
+"""Question features added after the reader's scorer was last fitted (that needs the fold
+readers of ``train-reader``): a model file without one gives it no weight, which is
+what it computed before."""
+
+
 class ScorerError(AssistantError):
     """The scorer's parameter file is missing, unreadable or for other features."""
 
@@ -75,18 +81,28 @@ class LogisticModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LogisticModel:
-        """Parameters read back; the feature list must be the one this code computes."""
+        """Parameters read back; the feature list must be the one this code computes, but
+        for features added since (:data:`ADDED_FEATURES`), which get no weight."""
         features = tuple(data["features"])
-        if features != expected:
+        if features != expected and features != tuple(
+            f for f in expected if f not in ADDED_FEATURES
+        ):
             raise ScorerError(
                 "The scorer was fitted on other features than this version computes. "
                 "Retrain it with `assistant train`."
             )
+        given = {
+            name: (mean, scale, coef)
+            for name, mean, scale, coef in zip(
+                features, data["mean"], data["scale"], data["coef"], strict=True
+            )
+        }
+        mean, scale, coef = zip(*(given.get(f, (0.0, 1.0, 0.0)) for f in expected), strict=True)
         return cls(
-            features,
-            np.asarray(data["mean"], dtype=np.float64),
-            np.asarray(data["scale"], dtype=np.float64),
-            np.asarray(data["coef"], dtype=np.float64),
+            expected,
+            np.asarray(mean, dtype=np.float64),
+            np.asarray(scale, dtype=np.float64),
+            np.asarray(coef, dtype=np.float64),
             float(data["intercept"]),
         )
 
@@ -269,8 +285,30 @@ def question_row(
     """The answerable model's input: the question's features with its units' scores."""
     row = features.question_row.astype(np.float64)
     best = int(np.argmax(scores))
-    row[:SCORED] = (scores[best], ranking[best, 1], probabilities[best])
+    row[:SCORED] = (
+        scores[best],
+        ranking[best, 1],
+        probabilities[best],
+        _list_share(features, ranking, best),
+    )
     return row
+
+
+def _list_share(features: Features, ranking: np.ndarray, best: int) -> float:
+    """The best unit's share with its list's items, when it is a list's lead-in: the answer
+    then quotes the whole list ("What are the key responsibilities of a COO?"), whose
+    items would otherwise count as rivals that split the probability with it."""
+    top = features.candidates[best]
+    share = float(ranking[best, 1])
+    if top.unit.kind != "leadin":
+        return share
+    return share + sum(
+        float(ranking[i, 1])
+        for i, candidate in enumerate(features.candidates)
+        if candidate.unit.kind == "item"
+        and candidate.leadin == top.unit
+        and candidate.chunk.id == top.chunk.id
+    )
 
 
 @cache
