@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answerers.base import cite, hedge_text, start_answer
 from assistant.answerers.polar import PolarAnswers
-from assistant.asking.decision import likely, related
+from assistant.asking.decision import close, likely
 from assistant.asking.state import QuestionState
 from assistant.asking.subjects import subject_of
 from assistant.common.timing import stage
@@ -110,7 +110,7 @@ class ExtractiveAnswerer:
         for scored in ranked[1:]:
             # An unsure answer does not know which unit answers, so it shows the few the
             # scorer ranks close to the best, for the reader to judge.
-            wanted = related(scored, best) if closest else likely(scored)
+            wanted = close(scored, best) if closest else likely(scored)
             if len(chosen) < self.max_units and wanted and scored.candidate.text not in quoted:
                 chosen.append(scored)
                 quoted.add(scored.candidate.text)

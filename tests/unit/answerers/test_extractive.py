@@ -147,7 +147,13 @@ def test_an_unsure_answer_shows_the_few_closest_units_though_none_is_likely_to_a
 
 
 def test_an_unsure_answer_leaves_out_units_far_less_likely_than_its_best():
-    state = _ranked_state(False, [0.45, 0.3, 0.05])
+    state = _ranked_state(False, [0.45, 0.3, 0.02])
+    reply = list(ExtractiveAnswerer(max_units=3).stream(state))[-1]
+    assert len(reply.citations) == 2
+
+
+def test_an_unsure_answer_shows_a_unit_a_tenth_as_likely_as_its_best():
+    state = _ranked_state(False, [0.45, 0.045])
     reply = list(ExtractiveAnswerer(max_units=3).stream(state))[-1]
     assert len(reply.citations) == 2
 
