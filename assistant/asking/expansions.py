@@ -19,13 +19,17 @@ from assistant.common.text import CHAT_WORDS, QUESTION_FILLER, STOPWORDS
 from assistant.indexing.spelling import defined_acronyms
 from assistant.models.scorer.scorer import ScoredCandidate
 
-_CUES = frozenset(
-    "stand stands short abbreviation abbreviations abbreviated abbreviate acronym acronyms "
-    "spell spells spelled spelt mean means meaning expand expands expanded expansion "
-    "form initials letters".split()
+_CUE = re.compile(
+    r"\b(?:stands? for|short for|abbreviat\w*|acronyms?|spell(?:s|ed|t)? (?:it )?out|"
+    r"full (?:form|name)|mean(?:s|ing)?|expan(?:d|ds|ded|sion)|initials|letters)\b",
+    re.IGNORECASE,
 )
-"""Words that ask for an expansion; one must be in the question."""
-_FORM = _CUES | frozenset("for out full article text piece".split())
+"""What asks for an expansion ("stand for", not "stand": "Where does the COO stand?")."""
+_FORM = frozenset(
+    "stand stands short for abbreviation abbreviations abbreviated abbreviate acronym "
+    "acronyms spell spells spelled spelt out mean means meaning expand expands expanded "
+    "expansion full form name initials letters article text piece".split()
+)
 """Words such a question may hold besides the acronym and function words."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
@@ -37,7 +41,7 @@ def asked_acronym(question: str, acronyms: Container[str]) -> str | None:
     asked = {w for w in words if w in acronyms} | {
         w[:-1] for w in words if w.endswith("s") and w[:-1] in acronyms
     }
-    if len(asked) != 1 or not _CUES.intersection(words) or negated(question):
+    if len(asked) != 1 or not _CUE.search(question) or negated(question):
         return None
     acronym = asked.pop()
     ignored = STOPWORDS | QUESTION_FILLER | CHAT_WORDS | _FORM | {acronym, f"{acronym}s"}

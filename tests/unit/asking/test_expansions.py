@@ -41,6 +41,10 @@ def test_a_question_without_a_word_asking_for_an_expansion_is_not_one():
     assert asked_acronym("Who is the COO?", DEFINED) is None
 
 
+def test_where_an_acronym_stands_is_not_what_it_stands_for():
+    assert asked_acronym("Where does the COO stand?", DEFINED) is None
+
+
 def test_a_negated_question_is_not_one():
     assert asked_acronym("What does COO not stand for?", DEFINED) is None
 
