@@ -56,7 +56,9 @@ def about_another_subject(question: str, candidate: Candidate, statistics: Keywo
     """Whether ``question`` (as the corpus reads it) asks about one of the corpus's subjects
     while ``candidate`` is about another, not named in the question: "Does the operations
     manager monitor KPIs?" against "[A COO:] Monitoring key performance indicators". Such a
-    unit says nothing of the subject asked about, so it cannot answer surely."""
+    unit says nothing of the subject asked about, so it cannot answer surely. A name the
+    corpus writes in capitals counts as a subject though it names it once: "What are the
+    CEO's responsibilities?" against "[A COO:] Collaborating with the CEO …"."""
     subject = subject_of(candidate, statistics.phrase_count)
     if not subject:
         return False  # the unit names its own subject, or none is known
@@ -64,7 +66,8 @@ def about_another_subject(question: str, candidate: Candidate, statistics: Keywo
     own = set(statistics.subject_terms(subject))
     if own <= asked:
         return False
-    return any(other and other <= asked and not other <= own for other in statistics.topic_terms)
+    others = (*statistics.topic_terms, *(frozenset({n}) for n in statistics.named_terms))
+    return any(other and other <= asked and not other <= own for other in others)
 
 
 def _capitalised(phrase: str) -> str:

@@ -28,6 +28,8 @@ from assistant.indexing.spelling import Vocabulary
 from assistant.indexing.store import ChunkStore
 from assistant.indexing.topics import topic_phrases
 
+_CAPITALS = re.compile(r"\b[A-Z]{2,6}\b")
+
 
 class KeywordIndex:
     """Okapi BM25 over chunk texts (with their section headings), held as postings."""
@@ -93,6 +95,13 @@ class KeywordIndex:
         """Each of :attr:`topics`' content terms, read as a question is read: "Chief
         Operating Officer" is the "COO" the corpus defines. Worked out once per snapshot."""
         return tuple(frozenset(self.subject_terms(t)) for t in self.topics)
+
+    @cached_property
+    def named_terms(self) -> frozenset[str]:
+        """The terms of the names the corpus writes in capitals ("CEO", "COO"): roles and
+        bodies a question may ask about even where the corpus names them once."""
+        names = (n for c in self.chunks for n in _CAPITALS.findall(c.text))
+        return frozenset(terms(" ".join(names)))
 
     def subject_terms(self, phrase: str) -> list[str]:
         """The content terms of a subject phrase, read as a question is read."""

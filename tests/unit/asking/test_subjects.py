@@ -73,6 +73,18 @@ def test_a_question_about_another_role_than_the_items_is_about_another_subject()
     )
 
 
+def test_a_question_about_a_role_the_corpus_names_once_in_capitals_is_about_another_subject():
+    assert _about_another(
+        "What are the CEO's responsibilities?", "Collaborating with the CEO and other C-suite"
+    )
+
+
+def test_a_question_naming_the_items_own_role_beside_another_is_not():
+    assert not _about_another(
+        "Does the COO work with the CEO?", "Collaborating with the CEO and other C-suite"
+    )
+
+
 def test_a_question_naming_the_items_own_role_is_not():
     assert not _about_another(
         "Does the Chief Operating Officer monitor KPIs?", "Monitoring key performance indicators"

@@ -52,3 +52,8 @@ def test_inflections_meet_on_one_stem():
 
 def test_terms_drop_stop_words():
     assert terms("What is the role of the COO?") == [stem("role"), "coo"]
+
+
+def test_the_names_written_in_capitals_are_the_corpus_named_terms():
+    index = KeywordIndex([_chunk(0, "The COO works with the CEO. Key Results matter.")])
+    assert index.named_terms == {"coo", "ceo"}
