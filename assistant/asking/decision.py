@@ -259,4 +259,5 @@ def _spelled_out(verdict: Verdict, acronym: str) -> Verdict:
     if unit is None:
         return verdict
     ranked = (unit, *(s for s in verdict.ranked if s is not unit))
-    return replace(verdict, answerable=True, sure=True, ranked=ranked, missing=())
+    # The scorer's confidence was for its own ranking; this answer rests on the text.
+    return replace(verdict, answerable=True, sure=True, ranked=ranked, missing=(), confidence=None)
