@@ -52,12 +52,13 @@ def defining_unit(acronym: str, ranked: Sequence[ScoredCandidate]) -> ScoredCand
     """The first unit, in the document of the best-ranked one, that spells ``acronym``
     out (where the document first says what it stands for), when every unit that does
     spells it out the same way; else ``None``."""
-    found = [(s, defined_acronyms(s.candidate.text).get(acronym)) for s in ranked]
-    defining = [s for s, long in found if long is not None]
-    if len({long for _, long in found if long is not None}) != 1:
+    defining = [
+        (s, long) for s in ranked if (long := defined_acronyms(s.candidate.text).get(acronym))
+    ]
+    if len({long for _, long in defining}) != 1:
         return None
-    source = defining[0].candidate.chunk.source
-    return min((s for s in defining if s.candidate.chunk.source == source), key=_place)
+    source = defining[0][0].candidate.chunk.source
+    return min((s for s, _ in defining if s.candidate.chunk.source == source), key=_place)
 
 
 def _place(scored: ScoredCandidate) -> int:

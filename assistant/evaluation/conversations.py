@@ -28,7 +28,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.datasets import article_noisy_set, article_set, unseen_set
+from assistant.evaluation.datasets import (
+    QuestionSet,
+    article_noisy_set,
+    article_set,
+    unseen_set,
+)
 
 SIGN_OFF = (
     "For more insights on business management and leadership, stay tuned to Small "
@@ -115,11 +120,11 @@ def evaluate_requests(work: Path | None = None) -> RequestReport:
             (corpus / name).write_text(text, encoding="utf-8")
         bot = Assistant(corpus, root / "index", cache_dir=root / "cache")
         bot.index()
-        return _measure(bot, _unseen())
+        return _measure(bot, _unseen(), gold)
 
 
-def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
-    headings = _headings(bot)
+def _measure(bot: Any, unseen: dict[str, Any], gold: QuestionSet) -> RequestReport:
+    headings = _headings(gold)
     summaries = Figure("summary requests answered with a good summary")
     for text in unseen["summary"]:
         reply = bot.answer(text)
@@ -139,8 +144,7 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     for text in unseen["documents"]:
         documents.add(bot.answer(text).request == "documents", text)
     titles = Figure("title requests answered with the title, cited at its heading")
-    article = article_set()
-    title = article.title(next(iter(article.documents)))
+    title = gold.title(next(iter(gold.documents)))
     for text in unseen["titles"]:
         titles.add([c.quote for c in bot.answer(text).citations] == [title], text)
     more = Figure("moves where the article has more: something new cited, not refused")
@@ -166,7 +170,7 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     specific = []
     for question_set, note in (
         (unseen_set(), "never fitted"),
-        (article_set(), "the classifier's training data"),
+        (gold, "the classifier's training data"),
         (article_noisy_set(), "the classifier's training data"),
     ):
         figure = Figure(f"{question_set.name} questions answered as questions ({note})")
@@ -186,7 +190,7 @@ def _measure(bot: Any, unseen: dict[str, Any]) -> RequestReport:
     return RequestReport(figures, (statistics.median(timings), p95))
 
 
-def _headings(bot: Any) -> list[str]:
+def _headings(gold: QuestionSet) -> list[str]:
     """The article's section headings, from its Markdown (the gold outline)."""
-    text = next(iter(article_set().documents.values()))
+    text = next(iter(gold.documents.values()))
     return [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("## ")]
