@@ -90,7 +90,11 @@ class EvaluationReport:
             "in the spans they cite; "
             "for SQuAD sets, answer contained / in citation use SQuAD normalisation and token F1 "
             "is SQuAD's. Refusals: refusal rate on questions the corpus does not answer, false "
-            "refusal rate on those it does. Latency is per question, index time per set.\n"
+            "refusal rate on those it does. Latency is per question, index time per set. "
+            "By kind of question: sure, unsure and refused add up to one; *sure or unsure, "
+            "right passage* counts the answers that quoted the right passage whether sure or "
+            "not: the most that a better choice between sure and unsure alone could make sure "
+            "and right.\n"
         )
 
     def setup(self) -> str:
@@ -180,15 +184,18 @@ class EvaluationReport:
 
 def outcomes_table(run: RunResult) -> str:
     """How ``run`` answered each kind of question: sure (and, for questions the corpus
-    answers, sure with the right passage first), unsure, or refused."""
+    answers, sure with the right passage quoted), unsure, or refused; and how often a sure
+    or unsure answer quoted the right passage: the most that a better choice between sure
+    and unsure alone could make sure and right."""
     kinds: dict[tuple[bool, str], list[Any]] = {}
     for q in run.questions:
         kinds.setdefault((q.answerable, q.kind), []).append(q)
     rows = [
         f"*{run.system}: answers by kind of question*",
         "",
-        "| kind | answerable | questions | sure | sure, right passage | unsure | refused |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| kind | answerable | questions | sure | sure, right passage | unsure | refused "
+        "| sure or unsure, right passage |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for (answerable, kind), questions in sorted(
         kinds.items(), key=lambda k: (not k[0][0], k[0][1])
@@ -197,14 +204,19 @@ def outcomes_table(run: RunResult) -> str:
         share = {
             o: sum(q.outcome == o for q in questions) / n for o in ("sure", "unsure", "refused")
         }
-        right = (
-            f"{sum(q.outcome == 'sure' and bool(q.scores.get('right')) for q in questions) / n:.2f}"
-            if answerable
-            else "n/a"
-        )
+        if answerable:
+            right, quoted = (
+                f"{sum(bool(test(q)) for q in questions) / n:.2f}"
+                for test in (
+                    lambda q: q.outcome == "sure" and q.scores.get("right"),
+                    lambda q: q.outcome != "refused" and q.scores.get("right"),
+                )
+            )
+        else:
+            right = quoted = "n/a"
         rows.append(
             f"| {kind} | {'yes' if answerable else 'no'} | {n} | {share['sure']:.2f} | {right} "
-            f"| {share['unsure']:.2f} | {share['refused']:.2f} |"
+            f"| {share['unsure']:.2f} | {share['refused']:.2f} | {quoted} |"
         )
     return "\n".join(rows)
 
