@@ -204,16 +204,11 @@ def outcomes_table(run: RunResult) -> str:
         share = {
             o: sum(q.outcome == o for q in questions) / n for o in ("sure", "unsure", "refused")
         }
+        right = quoted = "n/a"
         if answerable:
-            right, quoted = (
-                f"{sum(bool(test(q)) for q in questions) / n:.2f}"
-                for test in (
-                    lambda q: q.outcome == "sure" and q.scores.get("right"),
-                    lambda q: q.outcome != "refused" and q.scores.get("right"),
-                )
-            )
-        else:
-            right = quoted = "n/a"
+            cited = [q for q in questions if q.scores.get("right")]
+            right = f"{sum(q.outcome == 'sure' for q in cited) / n:.2f}"
+            quoted = f"{sum(q.outcome != 'refused' for q in cited) / n:.2f}"
         rows.append(
             f"| {kind} | {'yes' if answerable else 'no'} | {n} | {share['sure']:.2f} | {right} "
             f"| {share['unsure']:.2f} | {share['refused']:.2f} | {quoted} |"
