@@ -42,6 +42,11 @@ class Candidate:
         leadin = self.chunk.leadin_text() if self.unit.kind == "item" else ""
         return f"{self.chunk.section} {leadin}".strip()
 
+    def item_of(self, leadin: Candidate) -> bool:
+        """Whether this unit is an item of the list that ``leadin`` (a lead-in) introduces:
+        a chunk holds at most one list, so any item of the lead-in's chunk."""
+        return self.unit.kind == "item" and self.chunk.id == leadin.chunk.id
+
     @property
     def key(self) -> tuple[str, int, int]:
         """Where the unit is: source and character span."""

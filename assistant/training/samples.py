@@ -288,11 +288,7 @@ def _labels(features: Features, evidence: tuple[Span, ...]) -> np.ndarray:
     for i, candidate in enumerate(candidates):
         if candidate.unit.kind != "leadin":
             continue
-        items = [
-            j
-            for j, other in enumerate(candidates)
-            if other.chunk.id == candidate.chunk.id and other.unit.kind == "item"
-        ]
+        items = [j for j, other in enumerate(candidates) if other.item_of(candidate)]
         if labels[items].sum() >= 2:
             labels[i] = 1.0  # the answer is the list
     return labels

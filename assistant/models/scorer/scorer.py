@@ -305,9 +305,7 @@ def _list_share(features: Features, ranking: np.ndarray, best: int) -> float:
     return share + sum(
         float(ranking[i, 1])
         for i, candidate in enumerate(features.candidates)
-        if candidate.unit.kind == "item"
-        and candidate.leadin == top.unit
-        and candidate.chunk.id == top.chunk.id
+        if candidate.item_of(top)
     )
 
 
